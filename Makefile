@@ -1,0 +1,63 @@
+# The two commands: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate demo serve lint format messages check-messages bench worker beat clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load the demo and serve on http://127.0.0.1:8000
+run: install
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	@echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026"
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (SQLite by default; PostgreSQL and Redis when their URLs are set)
+test: install-dev
+	$(PY) scripts/i18n.py check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make messages: refresh the French catalogue from the code and compile it
+messages: install-dev
+	$(PY) scripts/i18n.py update
+
+check-messages: install-dev
+	$(PY) scripts/i18n.py check
+
+bench: install-dev
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench} SECURE_HTTPS=false $(PY) manage.py bench $(BENCH_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A okrapp worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A okrapp beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,99 @@
+"""KPIs: the four-part indicator (measure, target, data source, frequency) and its measurements."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from objectives.models import VALUE_FIELD
+
+
+class KPI(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
+        LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+
+    name = models.CharField(_("name"), max_length=200)
+    definition = models.TextField(
+        _("definition"), help_text=_("How the measure is computed, so everyone agrees on it.")
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    direction = models.CharField(
+        _("direction"),
+        max_length=20,
+        choices=Direction.choices,
+        default=Direction.HIGHER_IS_BETTER,
+    )
+    target_value = models.DecimalField(_("target value"), **VALUE_FIELD)
+    alert_threshold = models.DecimalField(
+        _("alert threshold"), null=True, blank=True, **VALUE_FIELD
+    )
+    data_source = models.CharField(_("data source"), max_length=200)
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="kpis",
+    )
+    team = models.ForeignKey(
+        "okrapp.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="kpis"
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    kpi = models.ForeignKey(
+        KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    period_date = models.DateField(_("period date"))
+    value = models.DecimalField(_("value"), **VALUE_FIELD)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measurements",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["kpi", "-period_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "period_date"], name="one_measurement_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.period_date}: {self.value}"

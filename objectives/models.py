@@ -1,0 +1,238 @@
+"""Objectives, their key results and the initiatives that serve them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+SCORE_FIELD = {"max_digits": 20, "decimal_places": 12, "null": True, "blank": True}
+VALUE_FIELD = {"max_digits": 20, "decimal_places": 4}
+
+
+class Confidence(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+
+
+class Objective(models.Model):
+    class Level(models.TextChoices):
+        COMPANY = "company", _("Company")
+        TEAM = "team", _("Team")
+        INDIVIDUAL = "individual", _("Individual")
+
+    class Kind(models.TextChoices):
+        COMMITTED = "committed", _("Committed")
+        ASPIRATIONAL = "aspirational", _("Aspirational")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+
+    cycle = models.ForeignKey(
+        "okrapp.Cycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="objectives"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    team = models.ForeignKey(
+        "okrapp.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="objectives"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="objectives",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("aligned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMMITTED)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    # Kept by objectives.services from the key results (objectives.scoring); None = no score.
+    score = models.DecimalField(_("score"), **SCORE_FIELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["cycle", "level", "team__path", "id"]
+        indexes = [
+            models.Index(fields=["cycle", "level"]),
+            models.Index(fields=["cycle", "owner"]),
+            models.Index(fields=["cycle", "team"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+
+class KeyResult(models.Model):
+    class Kind(models.TextChoices):
+        NUMERIC = "numeric", _("Number")
+        PERCENTAGE = "percentage", _("Percentage")
+        CURRENCY = "currency", _("Currency")
+        MILESTONE = "milestone", _("Milestone")
+
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="key_results",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="key_results",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NUMERIC)
+    start_value = models.DecimalField(_("start value"), default=Decimal(0), **VALUE_FIELD)
+    target_value = models.DecimalField(_("target value"), **VALUE_FIELD)
+    current_value = models.DecimalField(_("current value"), default=Decimal(0), **VALUE_FIELD)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # Kept by the check-in services: the latest check-in's confidence and time.
+    confidence = models.CharField(
+        _("confidence"), max_length=10, choices=Confidence.choices, blank=True, default=""
+    )
+    last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
+    # Kept by objectives.services from scoring.key_result_score.
+    score = models.DecimalField(_("score"), **SCORE_FIELD)
+    # The KPI this key result follows or became (both directions of the bridge).
+    kpi = models.ForeignKey(
+        "kpis.KPI",
+        verbose_name=_("KPI"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_results",
+    )
+
+    class Meta:
+        verbose_name = _("key result")
+        verbose_name_plural = _("key results")
+        ordering = ["objective", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=0), name="key_result_weight_positive"),
+            models.CheckConstraint(
+                condition=~Q(start_value=models.F("target_value")),
+                name="key_result_target_differs_from_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "objective"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == self.Kind.MILESTONE
+
+
+class Initiative(models.Model):
+    """A task or output that serves a key result; never scored."""
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DOING = "doing", _("In progress")
+        DONE = "done", _("Done")
+
+    key_result = models.ForeignKey(
+        KeyResult,
+        verbose_name=_("key result"),
+        on_delete=models.CASCADE,
+        related_name="initiatives",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.TODO
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["key_result", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScoreSnapshot(models.Model):
+    """One day's roll-up of a node (the company, a team or a person) in a cycle."""
+
+    class NodeType(models.TextChoices):
+        TEAM = "team", _("Team")
+        PERSON = "person", _("Person")
+
+    cycle = models.ForeignKey("okrapp.Cycle", on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    node_type = models.CharField(max_length=8, choices=NodeType.choices)
+    team = models.ForeignKey(
+        "okrapp.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+    )
+    own_score = models.DecimalField(**SCORE_FIELD)
+    rolled_up_score = models.DecimalField(**SCORE_FIELD)
+    scored_objectives = models.PositiveIntegerField(default=0)
+    is_final = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "team", "day"],
+                condition=Q(node_type="team"),
+                name="one_team_snapshot_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "user", "day"],
+                condition=Q(node_type="person"),
+                name="one_person_snapshot_per_day",
+            ),
+            models.CheckConstraint(
+                condition=(Q(node_type="team", team__isnull=False, user__isnull=True))
+                | Q(node_type="person", user__isnull=False, team__isnull=True),
+                name="snapshot_node_matches_type",
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "node_type", "day"])]

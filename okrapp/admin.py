@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from okrapp.models import Cycle, Membership, PersonalAccessToken, Team, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["team", "user"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["display_name"]
+    list_display = [
+        "email",
+        "display_name",
+        "language",
+        "is_active",
+        "is_staff",
+        "reminders_opt_out",
+    ]
+    list_filter = ["is_active", "is_staff", "language", "reminders_opt_out", "memberships__team"]
+    search_fields = ["email", "display_name"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("display_name", "language", "reminders_opt_out")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
+        ),
+    )
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "parent", "depth"]
+    list_filter = ["depth"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, team: Team) -> str:
+        return "— " * team.depth + team.name
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "is_primary"]
+    list_filter = ["role", "is_primary", "team"]
+    search_fields = ["user__email", "user__display_name", "team__name"]
+    autocomplete_fields = ["user", "team"]
+    list_select_related = ["user", "team"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "status"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+
+    def get_changeform_initial_data(self, request):
+        return {**Cycle.suggested(), **super().get_changeform_initial_data(request)}
+
+
+@admin.register(PersonalAccessToken)
+class PersonalAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__email"]
+    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from okrapp.selectors import current_cycle, list_cycles
+
+
+def shell(request: HttpRequest) -> dict:
+    """The cycle selector and the notification badge of the base layout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def unread_notifications() -> int:
+        return user.notifications.filter(read_at__isnull=True).count()
+
+    return {
+        "cycles": lambda: list_cycles(request),
+        "current_cycle": lambda: current_cycle(request),
+        "unread_notifications": unread_notifications,
+    }

@@ -1,0 +1,13 @@
+// Shell behaviours: auto-submit selects marked data-autosubmit; hide no-JS buttons.
+document.documentElement.classList.add("js");
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.requestSubmit();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.user-menu[open]").forEach((menu) => {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+});

@@ -1,0 +1,105 @@
+"""Shared fixtures, named for their role in the organisation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from okrapp.models import Membership
+from tests.factories import (
+    PASSWORD,
+    CycleFactory,
+    MembershipFactory,
+    TeamFactory,
+    UserFactory,
+    company_team,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _unavailable(reason: str) -> None:
+    """Outside CI a missing service skips the test, and says so; in CI it fails."""
+    if IN_CI:
+        pytest.fail(f"CI must run this test, but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _required_services(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _unavailable("it needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _unavailable("it needs Redis and a Celery worker (set REDIS_URL=redis://…)")
+    if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        _unavailable(f"it needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def company(db):
+    return company_team()
+
+
+@pytest.fixture
+def cycle(db):
+    return CycleFactory(name="T4 2026")
+
+
+@pytest.fixture
+def team(company):
+    return TeamFactory(name="Marketing", parent=company)
+
+
+@pytest.fixture
+def other_team(company):
+    return TeamFactory(name="Ventes", parent=company)
+
+
+@pytest.fixture
+def lead(team):
+    return MembershipFactory(
+        team=team, role=Membership.Role.LEAD, user__display_name="Léa Lead"
+    ).user
+
+
+@pytest.fixture
+def member(team):
+    return MembershipFactory(team=team, user__display_name="Marc Member").user
+
+
+@pytest.fixture
+def outsider(other_team):
+    return MembershipFactory(team=other_team, user__display_name="Olga Outsider").user
+
+
+@pytest.fixture
+def admin(company):
+    user = UserFactory(display_name="Ada Admin", is_staff=True)
+    MembershipFactory(user=user, team=company)
+    return user

@@ -1,0 +1,9 @@
+"""Loaded with `-p` before pytest-django reads the settings: test defaults for the environment."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789abcdef")
+os.environ.setdefault("SECURE_HTTPS", "false")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("STATIC_MANIFEST", "false")
