@@ -1,0 +1,105 @@
+"""Who may see and change objectives and key results. Used by pages, API and tasks alike.
+
+- Everyone signed in sees every public objective (transparency). A private one is seen by
+  its owner, the members of its team and admins; for anyone else it does not exist (404).
+- Company objectives are edited by admins; team objectives by that team's leads and the
+  leads of its ancestor teams; individual objectives by their owner and the owner's team
+  leads (and theirs). Admins edit everything. A closed cycle is read-only.
+- A check-in on a key result is made by its owner or by anyone who may edit its objective.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from objectives.models import KeyResult, Objective
+from okrapp.models import Cycle, Team
+from okrapp.permissions import Viewer
+
+
+def visible_objectives_q(viewer: Viewer, prefix: str = "") -> Q:
+    """A filter for the objectives the viewer may see; `prefix` for related lookups."""
+    if viewer.is_admin:
+        return Q()
+    return (
+        Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
+        | Q(**{f"{prefix}owner": viewer.user})
+        | Q(**{f"{prefix}team__in": viewer.member_team_ids})
+    )
+
+
+def can_view_objective(viewer: Viewer, objective: Objective) -> bool:
+    return (
+        viewer.is_admin
+        or objective.visibility == Objective.Visibility.PUBLIC
+        or objective.owner_id == viewer.user.pk
+        or viewer.is_member_of(objective.team_id)
+    )
+
+
+def can_edit_at_level(viewer: Viewer, *, level: str, team: Team, owner_id: int | None) -> bool:
+    """Whether the viewer may create or change an objective with these level, team and owner."""
+    if viewer.is_admin:
+        return True
+    if level == Objective.Level.COMPANY:
+        return False
+    if level == Objective.Level.TEAM:
+        return viewer.leads(team)
+    return owner_id == viewer.user.pk or viewer.leads(team)
+
+
+def can_edit_objective(viewer: Viewer, objective: Objective) -> bool:
+    if objective.cycle.status == Cycle.Status.CLOSED:
+        return False
+    return can_edit_at_level(
+        viewer, level=objective.level, team=objective.team, owner_id=objective.owner_id
+    )
+
+
+def can_check_in(viewer: Viewer, key_result: KeyResult) -> bool:
+    objective = key_result.objective
+    if objective.cycle.status == Cycle.Status.CLOSED:
+        return False
+    if not can_view_objective(viewer, objective):
+        return False
+    return key_result.owner_id == viewer.user.pk or can_edit_objective(viewer, objective)
+
+
+def objectives_for(viewer: Viewer) -> QuerySet[Objective]:
+    return Objective.objects.filter(visible_objectives_q(viewer)).select_related(
+        "cycle", "team", "owner"
+    )
+
+
+def get_objective_for_user(viewer: Viewer, pk: int, *, write: bool = False) -> Objective:
+    """The objective, or 404 if the viewer may not see it, or 403 if they may not change it."""
+    objective = (
+        Objective.objects.select_related("cycle", "team", "owner", "parent").filter(pk=pk).first()
+    )
+    if objective is None or not can_view_objective(viewer, objective):
+        raise Http404
+    if write and not can_edit_objective(viewer, objective):
+        raise PermissionDenied
+    return objective
+
+
+def get_key_result_for_user(
+    viewer: Viewer, pk: int, *, write: bool = False, check_in: bool = False
+) -> KeyResult:
+    """The key result, or 404 / 403 as for its objective. `check_in` asks for check-in rights."""
+    key_result = (
+        KeyResult.objects.select_related(
+            "objective", "objective__cycle", "objective__team", "objective__owner", "owner", "kpi"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if key_result is None or not can_view_objective(viewer, key_result.objective):
+        raise Http404
+    if write and not can_edit_objective(viewer, key_result.objective):
+        raise PermissionDenied
+    if check_in and not can_check_in(viewer, key_result):
+        raise PermissionDenied
+    return key_result
