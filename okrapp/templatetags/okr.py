@@ -1,0 +1,52 @@
+"""Template helpers for scores and values; the rules themselves live in objectives.scoring."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+from objectives import scoring
+
+register = template.Library()
+
+
+@register.filter
+def score(value: Decimal | None) -> str:
+    """A score as a whole number, or an em dash when there is none."""
+    shown = scoring.display(value)
+    return "—" if shown is None else str(shown)
+
+
+@register.filter
+def band(value: Decimal | None) -> str:
+    return scoring.band(value)
+
+
+@register.filter
+def bar_width(value: Decimal | None) -> int:
+    shown = scoring.display(value)
+    return 0 if shown is None else max(0, min(100, shown))
+
+
+@register.filter
+def amount(value: Decimal | None) -> str:
+    """A measured value without useless trailing zeros, in the active locale (12,5 / 12.5)."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    normalised = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    places = max(0, -normalised.as_tuple().exponent)
+    return number_format(normalised, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.inclusion_tag("components/score_bar.html")
+def score_bar(value: Decimal | None, label: str = "") -> dict:
+    """A CSP-safe bar (SVG attributes, no inline style) with the number beside it."""
+    return {
+        "score": score(value),
+        "band": band(value),
+        "width": bar_width(value),
+        "label": label,
+    }
