@@ -39,7 +39,7 @@ def _required_services(request):
         _unavailable(f"it needs Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
