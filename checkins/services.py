@@ -7,17 +7,30 @@ key result are serialised: the last committed one wins and no update is lost.
 
 from __future__ import annotations
 
+import datetime
+import logging
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from checkins.models import CheckIn
+from checkins import selectors
+from checkins.models import CheckIn, Notification, Reminder
+from checkins.selectors import Week
 from objectives.models import KeyResult
 from objectives.services import objective_refresh_score
 from okrapp.models import Cycle, User
+
+logger = logging.getLogger(__name__)
 
 
 def _lock_key_result(key_result_id: int) -> KeyResult:
@@ -31,6 +44,17 @@ def _lock_key_result(key_result_id: int) -> KeyResult:
 def _ensure_open(key_result: KeyResult) -> None:
     if key_result.objective.cycle.status == Cycle.Status.CLOSED:
         raise ValidationError(_("This cycle is closed: its check-ins are read-only."))
+
+
+def milestone_value(key_result: KeyResult, value) -> Decimal:
+    """A milestone is done or not: done stores its target, not done its start value.
+
+    Storing 1/0 (the first version) scored a milestone with a target other than 1 wrongly.
+    A value equal to the target, or any value other than 0 and the start, means done.
+    """
+    value = Decimal(value)
+    done = value == key_result.target_value or value not in (Decimal(0), key_result.start_value)
+    return key_result.target_value if done else key_result.start_value
 
 
 def _follow_latest(key_result: KeyResult) -> None:
@@ -63,7 +87,7 @@ def checkin_create(
     locked = _lock_key_result(key_result.pk)
     _ensure_open(locked)
     if locked.is_milestone:
-        value = Decimal(1) if Decimal(value) else Decimal(0)
+        value = milestone_value(locked, value)
     checkin = CheckIn(
         key_result=locked,
         author=author,
@@ -108,7 +132,7 @@ def checkin_update(
     checkin = CheckIn.objects.select_related("key_result").get(pk=checkin.pk)
     _ensure_latest_of_author(checkin, author)
     if locked.is_milestone:
-        value = Decimal(1) if Decimal(value) else Decimal(0)
+        value = milestone_value(locked, value)
     checkin.value, checkin.confidence = value, confidence
     checkin.comment, checkin.blockers = comment, blockers
     checkin.full_clean()
@@ -125,3 +149,119 @@ def checkin_delete(*, checkin: CheckIn, author: User) -> None:
     _ensure_latest_of_author(checkin, author)
     checkin.delete()
     _follow_latest(locked)
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@dataclass
+class ReminderReport:
+    week: Week
+    sent: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "iso_year": self.week.iso_year,
+            "iso_week": self.week.iso_week,
+            "sent": len(self.sent),
+            "skipped": len(self.skipped),
+            "failed": len(self.failed),
+        }
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> ReminderReport:
+    """Send this week's check-in reminder to everyone due, at most once per person per week.
+
+    1. Pick everyone due in a few set-based queries (selectors.reminders_due).
+    2. For each person, make sure the week's Reminder row exists (unique on person, ISO year,
+       ISO week; get_or_create survives a concurrent insert).
+    3. Claim it and send in one transaction: a conditional UPDATE (pending → still pending,
+       attempts + 1) locks the row, so a second runner waits, then sees it sent and skips.
+       The notification is written, the row marked sent, and the email sent last: if the
+       email fails, everything rolls back and the row stays pending for the retry, while
+       the others are kept.
+    """
+    week = selectors.week_of(now)
+    report = ReminderReport(week=week)
+    for due in selectors.reminders_due(week):
+        reminder, _ = Reminder.objects.get_or_create(
+            user=due.person, iso_year=week.iso_year, iso_week=week.iso_week
+        )
+        try:
+            sent = _send_one(reminder_id=reminder.pk, due=due)
+        except Exception:
+            logger.exception("Check-in reminder to user %s failed; it stays pending.", due.person.pk)
+            Reminder.objects.filter(pk=reminder.pk).update(attempts=F("attempts") + 1)
+            report.failed.append(due.person.pk)
+            continue
+        (report.sent if sent else report.skipped).append(due.person.pk)
+    return report
+
+
+@transaction.atomic
+def _send_one(*, reminder_id: int, due: selectors.ReminderDue) -> bool:
+    claimed = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
+        attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False  # already sent this week, by this run's predecessor or another runner
+    person = due.person
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        context = {
+            "person": person,
+            "key_results": due.key_results,
+            "stale_kpis": due.stale_kpis,
+            "my_week_url": settings.SITE_URL + reverse("checkins:my_week"),
+            "site_url": settings.SITE_URL,
+        }
+        subject = " ".join(
+            render_to_string("checkins/emails/reminder_subject.txt", context).split()
+        )
+        body = render_to_string("checkins/emails/reminder.txt", context)
+        html = render_to_string("checkins/emails/reminder.html", context)
+        Notification.objects.create(
+            user=person, message=_reminder_message(due)[:300], url=reverse("checkins:my_week")
+        )
+    Reminder.objects.filter(pk=reminder_id).update(
+        status=Reminder.Status.SENT, sent_at=timezone.now()
+    )
+    message = EmailMultiAlternatives(subject, body, to=[person.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
+def _reminder_message(due: selectors.ReminderDue) -> str:
+    parts = []
+    if due.key_results:
+        parts.append(
+            ngettext(
+                "%(count)d key result waits for this week's check-in.",
+                "%(count)d key results wait for this week's check-in.",
+                len(due.key_results),
+            )
+            % {"count": len(due.key_results)}
+        )
+    if due.stale_kpis:
+        parts.append(
+            ngettext(
+                "%(count)d KPI of yours has no recent measurement.",
+                "%(count)d KPIs of yours have no recent measurement.",
+                len(due.stale_kpis),
+            )
+            % {"count": len(due.stale_kpis)}
+        )
+    return " ".join(parts)

@@ -1,12 +1,356 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from checkins import forecast, selectors, services
+from checkins.forms import CheckInForm
+from checkins.models import CheckIn, Notification
+from checkins.permissions import get_checkin_for_author
+from objectives import scoring
+from objectives.models import KeyResult
+from objectives.permissions import can_check_in, get_key_result_for_user
+from okrapp.models import Cycle
+from okrapp.permissions import Viewer, request_viewer
+from okrapp.selectors import active_cycle
 
 
+@dataclass
+class Row:
+    """One key result on My week: its state this week and its check-in form."""
+
+    key_result: KeyResult
+    form: CheckInForm | None
+    can_check_in: bool
+    can_change_latest: bool
+    editing: CheckIn | None = None
+    saved: bool = False
+
+    @property
+    def last_week(self) -> Decimal:
+        value = self.key_result.last_week_value
+        return self.key_result.start_value if value is None else value
+
+    @property
+    def change(self) -> Decimal:
+        return self.key_result.current_value - self.last_week
+
+
+def _row(
+    viewer: Viewer,
+    key_result: KeyResult,
+    *,
+    form: CheckInForm | None = None,
+    editing: CheckIn | None = None,
+    saved: bool = False,
+) -> Row:
+    allowed = can_check_in(viewer, key_result)
+    if form is None and allowed:
+        form = CheckInForm(initial=CheckInForm.initial_for(key_result, editing), key_result=key_result)
+    return Row(
+        key_result=key_result,
+        form=form if allowed else None,
+        can_check_in=allowed,
+        can_change_latest=(
+            key_result.latest_checkin_author_id == viewer.user.pk
+            and key_result.objective.cycle.status != Cycle.Status.CLOSED
+        ),
+        editing=editing,
+        saved=saved,
+    )
+
+
+def _render_row(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+    key_result = selectors.my_week_key_result(pk, selectors.week_of())
+    context = {"row": _row(request_viewer(request), key_result, **kwargs)}
+    return render(request, "checkins/my_week.html#checkin-row", context)
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _save_errors(form: CheckInForm, error: ValidationError) -> None:
+    form.add_error(None, error.messages)
+
+
+@require_GET
 def my_week(request: HttpRequest) -> HttpResponse:
-    return render(request, "okrapp/dashboard.html", {})
+    viewer = request_viewer(request)
+    cycle = active_cycle()
+    week = selectors.week_of()
+    rows = [_row(viewer, kr) for kr in selectors.my_week_key_results(request.user, cycle, week)]
+    context = {
+        "cycle": cycle,
+        "week": week,
+        "rows": rows,
+        "checked_count": sum(1 for row in rows if row.key_result.checked_this_week),
+        "shows_team_link": viewer.is_admin or bool(viewer.lead_team_ids),
+    }
+    return render(request, "checkins/my_week.html", context)
 
 
+@require_POST
+def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    key_result = get_key_result_for_user(viewer, pk, check_in=True)
+    form = CheckInForm(request.POST, key_result=key_result)
+    if form.is_valid():
+        try:
+            services.checkin_create(
+                key_result=key_result,
+                author=request.user,
+                value=form.checkin_value(),
+                confidence=form.cleaned_data["confidence"],
+                comment=form.cleaned_data["comment"],
+                blockers=form.cleaned_data["blockers"],
+            )
+        except ValidationError as error:
+            _save_errors(form, error)
+    if not form.errors:
+        if request.htmx:
+            return _render_row(request, pk, saved=True)
+        messages.success(request, _("Check-in saved."))
+        return redirect(_next_url(request, reverse("checkins:my_week")))
+    if request.htmx:
+        return _render_row(request, pk, form=form)
+    return _key_result_page(request, viewer, key_result, form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct one's latest check-in: in place on My week (htmx), or on its own page."""
+    viewer = request_viewer(request)
+    checkin = get_checkin_for_author(viewer, pk)
+    key_result = checkin.key_result
+    long_text = not request.htmx
+    if request.method == "GET":
+        if request.htmx:
+            return _render_row(request, key_result.pk, editing=checkin)
+        form = CheckInForm(
+            initial=CheckInForm.initial_for(key_result, checkin),
+            key_result=key_result,
+            long_text=long_text,
+        )
+        return _edit_page(request, form, checkin)
+    form = CheckInForm(request.POST, key_result=key_result, long_text=long_text)
+    if form.is_valid():
+        try:
+            services.checkin_update(
+                checkin=checkin,
+                author=request.user,
+                value=form.checkin_value(),
+                confidence=form.cleaned_data["confidence"],
+                comment=form.cleaned_data["comment"],
+                blockers=form.cleaned_data["blockers"],
+            )
+        except ValidationError as error:
+            _save_errors(form, error)
+    if not form.errors:
+        if request.htmx:
+            return _render_row(request, key_result.pk, saved=True)
+        messages.success(request, _("Check-in corrected."))
+        return redirect(_next_url(request, reverse("checkins:my_week")))
+    if request.htmx:
+        return _render_row(request, key_result.pk, form=form, editing=checkin)
+    return _edit_page(request, form, checkin, status=400)
+
+
+def _edit_page(
+    request: HttpRequest, form: CheckInForm, checkin: CheckIn, *, status: int = 200
+) -> HttpResponse:
+    fallback = reverse("checkins:key_result", args=[checkin.key_result_id])
+    context = {"form": form, "checkin": checkin, "next_url": _next_url(request, fallback)}
+    return render(request, "checkins/checkin_edit.html", context, status=status)
+
+
+@require_POST
+def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    checkin = get_checkin_for_author(viewer, pk)
+    key_result_id = checkin.key_result_id
+    try:
+        services.checkin_delete(checkin=checkin, author=request.user)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
+    if request.htmx:
+        return _render_row(request, key_result_id)
+    messages.success(request, _("Check-in deleted."))
+    return redirect(_next_url(request, reverse("checkins:my_week")))
+
+
+@require_GET
+def team_week(request: HttpRequest) -> HttpResponse:
+    """A lead's view: who in their teams (and sub-teams) has checked in this week."""
+    viewer = request_viewer(request)
+    if not (viewer.is_admin or viewer.lead_team_ids):
+        raise PermissionDenied
+    cycle = active_cycle()
+    week = selectors.week_of()
+    teams = selectors.team_week(viewer, cycle, week)
+    return render(request, "checkins/team_week.html", {"cycle": cycle, "week": week, "teams": teams})
+
+
+@require_GET
+def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    key_result = get_key_result_for_user(viewer, pk)
+    return _key_result_page(request, viewer, key_result)
+
+
+def _key_result_page(
+    request: HttpRequest,
+    viewer: Viewer,
+    key_result: KeyResult,
+    *,
+    form: CheckInForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    checkins = selectors.key_result_checkins(key_result)
+    allowed = can_check_in(viewer, key_result)
+    if allowed and form is None:
+        form = CheckInForm(
+            initial=CheckInForm.initial_for(key_result), key_result=key_result, long_text=True
+        )
+    latest = checkins[0] if checkins else None
+    projection = _projection(key_result, checkins)
+    context = {
+        "key_result": key_result,
+        "objective": key_result.objective,
+        "checkins": checkins,
+        "form": form if allowed else None,
+        "can_change_latest": latest is not None
+        and latest.author_id == viewer.user.pk
+        and not key_result.objective.cycle.is_closed,
+        "projection": projection,
+        "chart": _chart_spec(key_result, checkins),
+    }
+    return render(request, "checkins/key_result.html", context, status=status)
+
+
+def _cycle_start(cycle: Cycle) -> datetime.datetime:
+    return datetime.datetime.combine(
+        cycle.start_date, datetime.time.min, tzinfo=selectors.organisation_zone()
+    )
+
+
+def _days(moment: datetime.datetime, start: datetime.datetime) -> float:
+    return (moment - start).total_seconds() / 86400
+
+
+def _checkin_points(key_result: KeyResult, checkins: list[CheckIn]) -> list[tuple[float, float]]:
+    start = _cycle_start(key_result.objective.cycle)
+    return [(_days(checkin.created_at, start), float(checkin.value)) for checkin in checkins]
+
+
+def _projection(key_result: KeyResult, checkins: list[CheckIn]) -> dict | None:
+    """The value at cycle end on the least-squares line, and the score it would give."""
+    if key_result.is_milestone or not checkins:
+        return None
+    cycle = key_result.objective.cycle
+    duration = (cycle.end_date - cycle.start_date).days + 1
+    value = forecast.projected_value(
+        _checkin_points(key_result, checkins),
+        at=duration,
+        anchor=(0.0, float(key_result.start_value)),
+    )
+    if value is None:
+        return None
+    score = scoring.key_result_score(
+        start=key_result.start_value, target=key_result.target_value, current=value
+    )
+    return {"value": value, "score": score}
+
+
+def _chart_spec(key_result: KeyResult, checkins: list[CheckIn]) -> dict:
+    """Weekly points over the cycle: the actual value, the ideal line, the projection."""
+    cycle = key_result.objective.cycle
+    start = _cycle_start(cycle)
+    duration = (cycle.end_date - cycle.start_date).days + 1
+    points = _checkin_points(key_result, checkins)
+    start_value, target = float(key_result.start_value), float(key_result.target_value)
+    now_days = _days(timezone.now(), start)
+
+    dates = [cycle.start_date + datetime.timedelta(days=d) for d in range(0, duration, 7)]
+    today = timezone.localdate(timezone=selectors.organisation_zone())
+    if cycle.start_date < today < cycle.end_date and today not in dates:
+        dates.append(today)
+    if cycle.end_date not in dates:
+        dates.append(cycle.end_date)
+    dates.sort()
+    # A date stands for the end of that day; the cycle end is the end of its last day.
+    offsets = [(d - cycle.start_date).days + (1 if d != cycle.start_date else 0) for d in dates]
+
+    actual = [
+        forecast.value_at(points, at=x, start=start_value) if x <= max(now_days, 0) + 1 else None
+        for x in offsets
+    ]
+    ideal = [
+        forecast.ideal_value(start=start_value, target=target, duration=duration, at=x)
+        for x in offsets
+    ]
+    datasets = [
+        {"label": _("Value"), "data": actual, "color": "#2854c5"},
+        {"label": _("Ideal line"), "data": ideal, "color": "#7a8294", "dashed": True, "points": False},
+    ]
+    projection = _projection(key_result, checkins)
+    last_actual = max((i for i, value in enumerate(actual) if value is not None), default=None)
+    if projection is not None and last_actual is not None and last_actual < len(dates) - 1:
+        projected = [None] * len(dates)
+        projected[last_actual] = actual[last_actual]
+        projected[-1] = float(projection["value"])
+        datasets.append(
+            {"label": _("Projection"), "data": projected, "color": "#d98c00", "dashed": True}
+        )
+    return {
+        "labels": [formats.date_format(d, "j M") for d in dates],
+        "datasets": datasets,
+        "yTitle": key_result.unit,
+    }
+
+
+@require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(request, "okrapp/dashboard.html", {})
+    items = selectors.notifications_of(request.user)
+    return render(request, "checkins/notifications.html", {"notifications": items})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_mark_read(notification=notification)
+    if request.POST.get("open") and notification.url:
+        return redirect(_next_url_from(notification.url, request))
+    if request.htmx:
+        return render(
+            request, "checkins/notifications.html#notification", {"notification": notification}
+        )
+    return redirect("checkins:notifications")
+
+
+def _next_url_from(url: str, request: HttpRequest) -> str:
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return reverse("checkins:notifications")
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("checkins:notifications")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,30 @@ class KPI(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from kpis.health import threshold_on_failing_side
+
+        super().clean()
+        if (
+            self.alert_threshold is not None
+            and self.target_value is not None
+            and not threshold_on_failing_side(
+                direction=self.direction,
+                target=self.target_value,
+                threshold=self.alert_threshold,
+            )
+        ):
+            message = (
+                _("When lower is better, the alert threshold must be above the target.")
+                if self.direction == self.Direction.LOWER_IS_BETTER
+                else _("When higher is better, the alert threshold must be below the target.")
+            )
+            raise ValidationError({"alert_threshold": message})
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
 
 
 class Measurement(models.Model):

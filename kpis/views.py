@@ -1,8 +1,380 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from kpis import health, selectors, services
+from kpis.forms import (
+    ImportConfirmForm,
+    ImportForm,
+    KeyResultFromKPIForm,
+    KPIForm,
+    MeasurementForm,
+)
+from kpis.models import KPI, Measurement
+from kpis.permissions import (
+    can_edit_kpi,
+    can_turn_key_result_into_kpi,
+    get_kpi_for_user,
+    may_create_any_kpi,
+)
+from objectives.permissions import get_key_result_for_user
+from okrapp.models import Team
+from okrapp.permissions import request_viewer
+from okrapp.selectors import active_cycle, team_tree
+
+TABLE_ROWS = 60
+CHART_POINTS = 366
+
+
+def _board_filters(request: HttpRequest) -> tuple[Team | None, str]:
+    raw_team = request.GET.get("team", "")
+    team = Team.objects.filter(pk=int(raw_team)).first() if raw_team.isdigit() else None
+    status = request.GET.get("status", "")
+    return team, status if status in health.STATUSES else ""
 
 
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "okrapp/dashboard.html", {})
+    viewer = request_viewer(request)
+    team, status = _board_filters(request)
+    cards = selectors.board(viewer, team=team, status=status)
+    context = {
+        "cards": cards,
+        "teams": team_tree(),
+        "team": team,
+        "status": status,
+        "statuses": status_labels(),
+        "query": request.GET.urlencode(),
+        "can_create": may_create_any_kpi(viewer),
+    }
+    template = "kpis/board.html#kpi-board" if request.htmx else "kpis/board.html"
+    return render(request, template, context)
+
+
+def status_labels() -> list[tuple[str, str]]:
+    return [
+        (health.GREEN, _("Healthy")),
+        (health.AMBER, _("Watch")),
+        (health.RED, _("Alert")),
+        (health.STALE, _("Stale")),
+        (health.NONE, _("No measurement")),
+    ]
+
+
+def board_export(request: HttpRequest) -> HttpResponse:
+    team, status = _board_filters(request)
+    cards = selectors.board(request_viewer(request), team=team, status=status)
+    return _csv_response(services.board_csv(cards), f"kpis-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def kpi_create(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    if not may_create_any_kpi(viewer):
+        raise PermissionDenied
+    form = KPIForm(request.POST or None, viewer=viewer)
+    if request.method == "POST" and form.is_valid():
+        kpi = _save_kpi(form, lambda fields: services.kpi_create(**fields))
+        if kpi is not None:
+            messages.success(request, _("The KPI is created. Record its first measurement."))
+            return redirect("kpis:detail", kpi.pk)
+    return render(request, "kpis/form.html", {"form": form})
+
+
+def _save_kpi(form: KPIForm, save):
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+
+
+def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
+    """A service's errors beside their fields when the form has them, else above the form."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or _("You may not do this."))
+        return
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, messages_ in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    form = KPIForm(request.POST or None, instance=kpi, viewer=viewer)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_kpi(form, lambda fields: services.kpi_update(kpi=kpi, **fields))
+        if saved is not None:
+            messages.success(request, _("The KPI is saved."))
+            return redirect("kpis:detail", kpi.pk)
+    return render(request, "kpis/form.html", {"form": form, "kpi": kpi})
+
+
+@require_POST
+def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
+    services.kpi_delete(kpi=kpi)
+    messages.success(request, _("The KPI “%(name)s” is deleted.") % {"name": kpi.name})
+    return redirect("kpis:board")
+
+
+def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
+    """Chart.js data (static/js/charts.js): the values, the target line and the alert band."""
+    points = list(reversed(measurements[:CHART_POINTS]))
+    labels = [formats.date_format(m.period_date, "SHORT_DATE_FORMAT") for m in points]
+    datasets = [
+        {"label": kpi.name, "data": [float(m.value) for m in points], "color": "#2854c5"},
+        {
+            "label": _("Target"),
+            "data": [float(kpi.target_value)] * len(points),
+            "color": "#1f8a4c",
+            "dashed": True,
+            "points": False,
+        },
+    ]
+    if kpi.alert_threshold is not None:
+        datasets.append(
+            {
+                "label": _("Alert threshold"),
+                "data": [float(kpi.alert_threshold)] * len(points),
+                "color": "#d98c00",
+                "dashed": True,
+                "points": False,
+                "fill": "-1",  # the band between the target and the threshold
+            }
+        )
+    return {"labels": labels, "datasets": datasets, "yTitle": kpi.unit}
+
+
+def _detail_context(request: HttpRequest, kpi: KPI, **extra) -> dict:
+    viewer = request_viewer(request)
+    show_all = request.GET.get("all") == "1"
+    measurements = selectors.measurements_for(kpi)
+    latest = measurements[0] if measurements else None
+    return {
+        "kpi": kpi,
+        "latest": latest,
+        "status": selectors.kpi_status(kpi, latest),
+        "statuses": dict(status_labels()),
+        "measurements": measurements if show_all else measurements[:TABLE_ROWS],
+        "hidden_rows": 0 if show_all else max(0, len(measurements) - TABLE_ROWS),
+        "chart": chart_spec(kpi, measurements),
+        "key_results": selectors.linked_key_results(viewer, kpi),
+        "can_edit": can_edit_kpi(viewer, kpi),
+        "form": extra.pop("form", None)
+        or MeasurementForm(initial={"period_date": timezone.localdate()}),
+        **extra,
+    }
+
+
+def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = get_kpi_for_user(request_viewer(request), pk)
+    template = "kpis/detail.html#kpi-data" if request.htmx else "kpis/detail.html"
+    return render(request, template, _detail_context(request, kpi))
+
+
+def _after_measurement(request: HttpRequest, kpi: KPI, **extra) -> HttpResponse:
+    if request.htmx:
+        return render(request, "kpis/detail.html#kpi-data", _detail_context(request, kpi, **extra))
+    if extra:
+        return render(request, "kpis/detail.html", _detail_context(request, kpi, **extra))
+    return redirect("kpis:detail", kpi.pk)
+
+
+@require_POST
+def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    form = MeasurementForm(request.POST)
+    if not form.is_valid():
+        return _after_measurement(request, kpi, form=form)
+    try:
+        services.measurement_upsert(
+            kpi=kpi,
+            period_date=form.cleaned_data["period_date"],
+            value=form.cleaned_data["value"],
+            note=form.cleaned_data["note"],
+            recorded_by=viewer.user,
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return _after_measurement(request, kpi, form=form)
+    return _after_measurement(request, kpi)
+
+
+def _measurement(kpi: KPI, measurement_pk: int) -> Measurement:
+    return get_object_or_404(Measurement, pk=measurement_pk, kpi=kpi)
+
+
+def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    """GET: the row in edit mode (htmx) or a small page; POST: save the correction."""
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    measurement = _measurement(kpi, measurement_pk)
+    edit_form = MeasurementForm(request.POST or None, instance=measurement, prefix="edit")
+    if request.method == "POST" and edit_form.is_valid():
+        try:
+            services.measurement_update(
+                measurement=_measurement(kpi, measurement_pk),
+                period_date=edit_form.cleaned_data["period_date"],
+                value=edit_form.cleaned_data["value"],
+                note=edit_form.cleaned_data["note"],
+                recorded_by=viewer.user,
+            )
+            return _after_measurement(request, kpi)
+        except ValidationError as exc:
+            add_errors(edit_form, exc)
+    if request.htmx:
+        context = _detail_context(request, kpi, editing=measurement.pk, edit_form=edit_form)
+        return render(request, "kpis/detail.html#kpi-data", context)
+    context = {"kpi": kpi, "measurement": measurement, "edit_form": edit_form}
+    return render(request, "kpis/measurement_form.html", context)
+
+
+@require_POST
+def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
+    services.measurement_delete(measurement=_measurement(kpi, measurement_pk))
+    return _after_measurement(request, kpi)
+
+
+def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the upload form; POST: the preview, row by row, with a confirm button."""
+    kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"kpi": kpi, "form": form}
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["csv"]
+        context["preview"] = services.import_preview(kpi=kpi, text=text)
+        context["confirm_form"] = ImportConfirmForm(initial={"csv": text})
+    template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
+    return render(request, template, context)
+
+
+@require_POST
+def kpi_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    confirm_form = ImportConfirmForm(request.POST)
+    if not confirm_form.is_valid():
+        return redirect("kpis:import", kpi.pk)
+    text = confirm_form.cleaned_data["csv"]
+    try:
+        counts = services.import_apply(kpi=kpi, text=text, recorded_by=viewer.user)
+    except ValidationError as exc:
+        context = {
+            "kpi": kpi,
+            "form": ImportForm(),
+            "preview": services.import_preview(kpi=kpi, text=text),
+            "confirm_form": confirm_form,
+            "apply_errors": exc.messages,
+        }
+        template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
+        return render(request, template, context)
+    messages.success(
+        request,
+        _("Import done: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+        % counts,
+    )
+    url = reverse("kpis:detail", args=[kpi.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def kpi_export(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = get_kpi_for_user(request_viewer(request), pk)
+    filename = f"kpi-{kpi.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    return _csv_response(services.measurements_csv(kpi), filename)
+
+
+def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn a KPI into a key result of the active cycle, linked to it."""
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk)
+    cycle = active_cycle()
+    objectives = selectors.editable_objectives(viewer, cycle)
+    latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
+    initial = {
+        "title": kpi.name,
+        "start_value": latest.value if latest else None,
+        "target_value": kpi.target_value,
+        "objective": objectives[0].pk if objectives else None,
+    }
+    form = KeyResultFromKPIForm(
+        request.POST or None, initial=initial, objectives=objectives, viewer=viewer, kpi=kpi
+    )
+    if request.method == "POST" and form.is_valid() and cycle is not None:
+        data = form.cleaned_data
+        new_objective = None
+        if data["objective"] is None:
+            level, team = form.new_objective_level()
+            new_objective = {
+                "title": data["new_objective_title"].strip(),
+                "level": level,
+                "team": team,
+                "cycle": cycle,
+            }
+        try:
+            key_result = services.kpi_to_key_result(
+                kpi=kpi,
+                viewer=viewer,
+                objective=data["objective"],
+                new_objective=new_objective,
+                title=data["title"],
+                start_value=data["start_value"],
+                target_value=data["target_value"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is a key result of “%(objective)s”, following this KPI.")
+                % {"title": key_result.title, "objective": key_result.objective.title},
+            )
+            return redirect("kpis:detail", kpi.pk)
+    context = {"kpi": kpi, "form": form, "cycle": cycle, "latest": latest}
+    return render(request, "kpis/to_key_result.html", context)
+
+
+def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
+    """Turn a key result into a KPI: the KPI form prefilled from it; its check-ins become
+    the KPI's measurements."""
+    viewer = request_viewer(request)
+    key_result = get_key_result_for_user(viewer, key_result_pk)
+    if not can_turn_key_result_into_kpi(viewer, key_result):
+        raise PermissionDenied
+    if key_result.kpi_id is not None:
+        return redirect("kpis:detail", key_result.kpi_id)
+    form = KPIForm(
+        request.POST or None,
+        initial=services.key_result_kpi_initial(key_result),
+        viewer=viewer,
+    )
+    if request.method == "POST" and form.is_valid():
+        kpi = _save_kpi(
+            form,
+            lambda fields: services.key_result_to_kpi(key_result=key_result, **fields),
+        )
+        if kpi is not None:
+            messages.success(
+                request,
+                _("The KPI is created from the key result, with its check-ins as measurements."),
+            )
+            return redirect("kpis:detail", kpi.pk)
+    context = {"form": form, "key_result": key_result}
+    return render(request, "kpis/form.html", context)

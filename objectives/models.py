@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 SCORE_FIELD = {"max_digits": 20, "decimal_places": 12, "null": True, "blank": True}
@@ -79,6 +81,9 @@ class Objective(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:detail", args=[self.pk])
+
     @property
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.PRIVATE
@@ -149,6 +154,22 @@ class KeyResult(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.start_value is not None
+            and self.target_value is not None
+            and self.start_value == self.target_value
+        ):
+            raise ValidationError(
+                {
+                    "target_value": _(
+                        "The target must differ from the start value, or progress cannot "
+                        "be measured."
+                    )
+                }
+            )
 
     @property
     def is_milestone(self) -> bool:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from objectives.models import KeyResult, Objective
+from objectives.models import Initiative, KeyResult, Objective
 from okrapp.models import Cycle, Team
 from okrapp.permissions import Viewer
 
@@ -103,3 +103,40 @@ def get_key_result_for_user(
     if check_in and not can_check_in(viewer, key_result):
         raise PermissionDenied
     return key_result
+
+
+def can_manage_initiatives(viewer: Viewer, key_result: KeyResult) -> bool:
+    """Initiatives serve a key result: its owner and the objective's editors manage them."""
+    return can_check_in(viewer, key_result)
+
+
+def can_create_objectives(viewer: Viewer, cycle: Cycle | None) -> bool:
+    """Anyone may set their own individual objectives in an open cycle."""
+    return cycle is not None and cycle.status != Cycle.Status.CLOSED
+
+
+def creatable_levels(viewer: Viewer) -> list[str]:
+    """The levels at which the viewer may set objectives: company for admins, team for leads."""
+    levels = []
+    if viewer.is_admin:
+        levels.append(Objective.Level.COMPANY)
+    if viewer.is_admin or viewer.lead_team_ids:
+        levels.append(Objective.Level.TEAM)
+    levels.append(Objective.Level.INDIVIDUAL)
+    return levels
+
+
+def get_initiative_for_user(viewer: Viewer, pk: int) -> Initiative:
+    """The initiative, or 404 if its objective is hidden, or 403 if one may not manage it."""
+    initiative = (
+        Initiative.objects.select_related(
+            "key_result__objective__cycle", "key_result__objective__team", "key_result__owner"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if initiative is None or not can_view_objective(viewer, initiative.key_result.objective):
+        raise Http404
+    if not can_manage_initiatives(viewer, initiative.key_result):
+        raise PermissionDenied
+    return initiative

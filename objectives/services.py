@@ -1,11 +1,48 @@
-"""Every write to objectives and key results, one transaction each."""
+"""Every write to objectives, key results and initiatives, one transaction each.
+
+Pages and the API call the same functions. Each one checks rights (PermissionDenied),
+validates (ValidationError with field keys, translated messages), writes, then refreshes
+the stored scores. Errors about a key result of a list are keyed "key_results.<index>.<field>";
+errors about the list as a whole are keyed "key_results".
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
 
-from objectives import scoring
-from objectives.models import KeyResult, Objective
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from objectives import permissions, scoring
+from objectives.models import Initiative, KeyResult, Objective
+from okrapp.models import Cycle, Membership, Team, User
+from okrapp.permissions import Viewer
+
+OBJECTIVE_FIELDS = (
+    "title",
+    "description",
+    "level",
+    "team",
+    "owner",
+    "parent",
+    "kind",
+    "visibility",
+)
+KEY_RESULT_FIELDS = (
+    "title",
+    "owner",
+    "kind",
+    "start_value",
+    "target_value",
+    "current_value",
+    "unit",
+    "weight",
+    "position",
+)
+INITIATIVE_FIELDS = ("title", "status", "owner")
 
 
 def key_result_compute_score(key_result: KeyResult):
@@ -28,3 +65,386 @@ def objective_refresh_score(*, objective_id: int) -> None:
     if key_results:
         KeyResult.objects.bulk_update(key_results, ["score"])
     Objective.objects.filter(pk=objective_id).update(score=scoring.objective_score(pairs))
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+
+def ensure_open(cycle: Cycle) -> None:
+    if cycle.status == Cycle.Status.CLOSED:
+        raise PermissionDenied(_("This cycle is closed: its OKRs are read-only."))
+
+
+def default_team(*, level: str, owner: User | None, team: Team | None) -> Team | None:
+    """The company for company objectives; the owner's primary team for individual ones."""
+    if level == Objective.Level.COMPANY:
+        return Team.company()
+    if team is None and level == Objective.Level.INDIVIDUAL and owner is not None:
+        membership = (
+            Membership.objects.filter(user=owner)
+            .select_related("team")
+            .order_by("-is_primary", "team__path")
+            .first()
+        )
+        return membership.team if membership else None
+    return team
+
+
+def alignment_errors(
+    *, level: str, team: Team | None, cycle: Cycle, parent: Objective | None, pk: int | None
+) -> list[str]:
+    """Why `parent` may not be the objective this one aligns to; empty when it may."""
+    if parent is None:
+        return []
+    if level == Objective.Level.COMPANY:
+        return [_("A company objective is the top of the alignment: it aligns to nothing.")]
+    if pk is not None and parent.pk == pk:
+        return [_("An objective cannot align to itself.")]
+    if parent.cycle_id != cycle.pk:
+        return [_("Align to an objective of the same cycle.")]
+    if level == Objective.Level.INDIVIDUAL and parent.level == Objective.Level.INDIVIDUAL:
+        return [_("An individual objective aligns to a team or company objective.")]
+    if level == Objective.Level.TEAM and parent.level != Objective.Level.COMPANY:
+        is_ancestor = (
+            parent.level == Objective.Level.TEAM
+            and team is not None
+            and parent.team_id in team.ancestor_ids
+        )
+        if not is_ancestor:
+            return [
+                _(
+                    "A team objective aligns to a company objective or to an objective "
+                    "of a parent team."
+                )
+            ]
+    return []
+
+
+def _validate_objective(viewer: Viewer, objective: Objective) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        objective.full_clean(exclude=["score"])
+    except ValidationError as error:
+        errors = error.message_dict
+    if objective.level == Objective.Level.TEAM and objective.team_id and objective.team.is_company:
+        errors.setdefault("team", []).append(
+            _("A team objective belongs to a team; for the company, use the company level.")
+        )
+    if objective.level == Objective.Level.INDIVIDUAL and not objective.team_id:
+        errors.setdefault("team", []).append(
+            _("This person belongs to no team yet: choose the team this objective belongs to.")
+        )
+    parent = objective.parent
+    if parent is not None and not permissions.can_view_objective(viewer, parent):
+        errors.setdefault("parent", []).append(_("Choose an objective you can see."))
+    elif "level" not in errors and "team" not in errors:
+        problems = alignment_errors(
+            level=objective.level,
+            team=objective.team if objective.team_id else None,
+            cycle=objective.cycle,
+            parent=parent,
+            pk=objective.pk,
+        )
+        if problems:
+            errors.setdefault("parent", []).extend(problems)
+    if objective.pk is not None and "level" not in errors and "team" not in errors:
+        for child in objective.children.select_related("team"):
+            if alignment_errors(
+                level=child.level,
+                team=child.team,
+                cycle=child.cycle if child.cycle_id != objective.cycle_id else objective.cycle,
+                parent=objective,
+                pk=child.pk,
+            ):
+                errors.setdefault("level", []).append(
+                    _(
+                        "“%(title)s” is aligned under this objective and would no longer fit "
+                        "there: align it elsewhere first."
+                    )
+                    % {"title": child.title}
+                )
+                break
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_rights(viewer: Viewer, objective: Objective) -> None:
+    if objective.team_id is None:
+        return  # validation says what is missing
+    if not permissions.can_edit_at_level(
+        viewer, level=objective.level, team=objective.team, owner_id=objective.owner_id
+    ):
+        raise PermissionDenied(_("You may not set objectives at this level for this team."))
+
+
+def _check_weights(weights: Iterable[Decimal], key: str = "key_results") -> None:
+    weights = list(weights)
+    if weights and all(Decimal(weight) == 0 for weight in weights):
+        raise ValidationError(
+            {key: _("At least one key result needs a weight above zero.")}, code="weights"
+        )
+
+
+def _apply(instance: Any, changes: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _("Unknown fields: %(fields)s.")
+                % {"fields": ", ".join(sorted(unknown))}
+            }
+        )
+    for name, value in changes.items():
+        setattr(instance, name, value)
+
+
+def _prepare_key_result(key_result: KeyResult, data: Mapping[str, Any]) -> None:
+    """Apply a key result's fields, with the defaults of a new one."""
+    changes = {name: value for name, value in data.items() if name in KEY_RESULT_FIELDS}
+    is_new = key_result.pk is None
+    if is_new and changes.get("current_value") is None:
+        changes["current_value"] = changes.get("start_value") or Decimal(0)
+    for name in ("start_value", "weight", "current_value"):
+        if name in changes and changes[name] is None:
+            changes.pop(name)
+    if changes.get("owner") is None:
+        changes.pop("owner", None)
+    if changes.get("unit") is None:
+        changes.pop("unit", None)
+    _apply(key_result, changes, KEY_RESULT_FIELDS)
+    if key_result.owner_id is None:
+        key_result.owner = key_result.objective.owner
+    if key_result.kind == KeyResult.Kind.MILESTONE and key_result.target_value is None:
+        key_result.start_value, key_result.target_value = Decimal(0), Decimal(1)
+
+
+def _sync_key_results(objective: Objective, rows: list[Mapping[str, Any]]) -> None:
+    """Make the objective's key results exactly `rows`: rows with an "id" update that key
+    result, rows without one create a key result, missing ones are deleted.
+
+    1. Build and validate every row, collecting errors by index.
+    2. Check the weights together.
+    3. Save in the order given (position = order), then delete the key results left out.
+    """
+    existing = {key_result.pk: key_result for key_result in objective.key_results.all()}
+    built: list[KeyResult] = []
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        key_result_id = row.get("id")
+        if key_result_id is not None and key_result_id not in existing:
+            errors[f"key_results.{index}.{NON_FIELD_ERRORS}"] = [
+                _("This key result belongs to another objective.")
+            ]
+            continue
+        key_result = existing.get(key_result_id) or KeyResult(objective=objective)
+        data = {name: value for name, value in row.items() if name not in {"id", "position"}}
+        _prepare_key_result(key_result, data)
+        key_result.position = index
+        try:
+            key_result.full_clean(exclude=["score", "objective"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"key_results.{index}.{field}"] = messages
+        built.append(key_result)
+    if errors:
+        raise ValidationError(errors)
+    _check_weights(key_result.weight for key_result in built)
+    for key_result in built:
+        key_result.save()
+    kept = {key_result.pk for key_result in built}
+    objective.key_results.exclude(pk__in=kept).delete()
+
+
+# --- Objectives -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    viewer: Viewer,
+    cycle: Cycle,
+    title: str,
+    description: str = "",
+    level: str,
+    team: Team | None = None,
+    owner: User,
+    parent: Objective | None = None,
+    kind: str = Objective.Kind.COMMITTED,
+    visibility: str = Objective.Visibility.PUBLIC,
+    key_results: Iterable[Mapping[str, Any]] = (),
+) -> Objective:
+    """A new objective with its key results (a list of dicts of key result fields)."""
+    ensure_open(cycle)
+    objective = Objective(
+        cycle=cycle,
+        title=title,
+        description=description or "",
+        level=level,
+        team=default_team(level=level, owner=owner, team=team),
+        owner=owner,
+        parent=parent,
+        kind=kind,
+        visibility=visibility,
+    )
+    _check_rights(viewer, objective)
+    _validate_objective(viewer, objective)
+    objective.save()
+    _sync_key_results(objective, list(key_results))
+    objective_refresh_score(objective_id=objective.pk)
+    return objective
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    viewer: Viewer,
+    objective: Objective,
+    key_results: Iterable[Mapping[str, Any]] | None = None,
+    **changes: Any,
+) -> Objective:
+    """Change an objective's fields (any of OBJECTIVE_FIELDS). When `key_results` is given,
+    the objective's key results become exactly that list (see _sync_key_results)."""
+    ensure_open(objective.cycle)
+    if not permissions.can_edit_objective(viewer, objective):
+        raise PermissionDenied(_("You may not change this objective."))
+    _apply(objective, changes, OBJECTIVE_FIELDS)
+    if "description" in changes and objective.description is None:
+        objective.description = ""
+    objective.team = default_team(
+        level=objective.level,
+        owner=objective.owner,
+        team=objective.team if objective.team_id else None,
+    )
+    _check_rights(viewer, objective)
+    _validate_objective(viewer, objective)
+    objective.save()
+    if key_results is not None:
+        _sync_key_results(objective, list(key_results))
+    objective_refresh_score(objective_id=objective.pk)
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, viewer: Viewer, objective: Objective) -> None:
+    """Delete an objective and its key results; objectives aligned under it become unaligned."""
+    ensure_open(objective.cycle)
+    if not permissions.can_edit_objective(viewer, objective):
+        raise PermissionDenied(_("You may not delete this objective."))
+    objective.delete()
+
+
+# --- Key results ----------------------------------------------------------------------------
+
+
+def _editable_objective(viewer: Viewer, objective: Objective) -> None:
+    ensure_open(objective.cycle)
+    if not permissions.can_edit_objective(viewer, objective):
+        raise PermissionDenied(_("You may not change this objective."))
+
+
+@transaction.atomic
+def key_result_create(
+    *,
+    viewer: Viewer,
+    objective: Objective,
+    title: str,
+    target_value: Decimal | None,
+    kind: str = KeyResult.Kind.NUMERIC,
+    start_value: Decimal = Decimal(0),
+    current_value: Decimal | None = None,
+    unit: str = "",
+    weight: Decimal = Decimal(1),
+    owner: User | None = None,
+    position: int | None = None,
+) -> KeyResult:
+    _editable_objective(viewer, objective)
+    key_result = KeyResult(objective=objective)
+    _prepare_key_result(
+        key_result,
+        {
+            "title": title,
+            "target_value": target_value,
+            "kind": kind,
+            "start_value": start_value,
+            "current_value": current_value,
+            "unit": unit,
+            "weight": weight,
+            "owner": owner,
+        },
+    )
+    if position is None:
+        last = objective.key_results.order_by("-position").first()
+        position = last.position + 1 if last else 0
+    key_result.position = position
+    key_result.full_clean(exclude=["score"])
+    _check_weights(
+        [*objective.key_results.values_list("weight", flat=True), key_result.weight], "weight"
+    )
+    key_result.save()
+    objective_refresh_score(objective_id=objective.pk)
+    return key_result
+
+
+@transaction.atomic
+def key_result_update(*, viewer: Viewer, key_result: KeyResult, **changes: Any) -> KeyResult:
+    """Change a key result's fields (any of KEY_RESULT_FIELDS)."""
+    objective = key_result.objective
+    _editable_objective(viewer, objective)
+    _prepare_key_result(key_result, changes)
+    key_result.full_clean(exclude=["score"])
+    others = objective.key_results.exclude(pk=key_result.pk).values_list("weight", flat=True)
+    _check_weights([*others, key_result.weight], "weight")
+    key_result.save()
+    objective_refresh_score(objective_id=objective.pk)
+    return key_result
+
+
+@transaction.atomic
+def key_result_delete(*, viewer: Viewer, key_result: KeyResult) -> None:
+    objective = key_result.objective
+    _editable_objective(viewer, objective)
+    others = objective.key_results.exclude(pk=key_result.pk).values_list("weight", flat=True)
+    _check_weights(others, NON_FIELD_ERRORS)
+    key_result.delete()
+    objective_refresh_score(objective_id=objective.pk)
+
+
+# --- Initiatives ----------------------------------------------------------------------------
+
+
+def _initiatives_allowed(viewer: Viewer, key_result: KeyResult) -> None:
+    ensure_open(key_result.objective.cycle)
+    if not permissions.can_manage_initiatives(viewer, key_result):
+        raise PermissionDenied(_("You may not change the initiatives of this key result."))
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    viewer: Viewer,
+    key_result: KeyResult,
+    title: str,
+    status: str = Initiative.Status.TODO,
+    owner: User | None = None,
+) -> Initiative:
+    _initiatives_allowed(viewer, key_result)
+    initiative = Initiative(key_result=key_result, title=title, status=status, owner=owner)
+    initiative.full_clean()
+    initiative.save()
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, viewer: Viewer, initiative: Initiative, **changes: Any) -> Initiative:
+    """Change an initiative's title, status or owner. Initiatives are never scored."""
+    _initiatives_allowed(viewer, initiative.key_result)
+    _apply(initiative, changes, INITIATIVE_FIELDS)
+    initiative.full_clean()
+    initiative.save()
+    return initiative
+
+
+@transaction.atomic
+def initiative_delete(*, viewer: Viewer, initiative: Initiative) -> None:
+    _initiatives_allowed(viewer, initiative.key_result)
+    initiative.delete()

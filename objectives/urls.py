@@ -6,4 +6,18 @@ app_name = "objectives"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("alignment/", views.alignment, name="alignment"),
+    path("new/", views.objective_create, name="create"),
+    path("coach/", views.coach, name="coach"),
+    path("key-result-row/", views.key_result_row, name="key_result_row"),
+    path("<int:pk>/", views.objective_detail, name="detail"),
+    path("<int:pk>/edit/", views.objective_edit, name="edit"),
+    path("<int:pk>/delete/", views.objective_delete, name="delete"),
+    path(
+        "key-results/<int:pk>/initiatives/",
+        views.initiative_create,
+        name="initiative_create",
+    ),
+    path("initiatives/<int:pk>/status/", views.initiative_status, name="initiative_status"),
+    path("initiatives/<int:pk>/delete/", views.initiative_delete, name="initiative_delete"),
 ]

@@ -1,8 +1,330 @@
+"""OKR pages: the board, the editor (objective + key results), the objective page,
+the alignment tree, and the htmx endpoints that serve them."""
+
 from __future__ import annotations
 
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from objectives import permissions, quality, selectors, services
+from objectives.forms import (
+    KEY_RESULT_PREFIX,
+    BoardFilterForm,
+    InitiativeForm,
+    ObjectiveForm,
+    apply_service_errors,
+    coach_drafts,
+    key_result_formset,
+)
+from objectives.models import Initiative, Objective
+from okrapp.models import Cycle
+from okrapp.permissions import Viewer, request_viewer
+from okrapp.selectors import current_cycle, team_tree
+
+NEW_OBJECTIVE_ROWS = 3
 
 
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "okrapp/dashboard.html", {})
+    viewer = request_viewer(request)
+    cycle = current_cycle(request)
+    teams = team_tree()
+    form = BoardFilterForm(request.GET or None, teams=teams)
+    result = selectors.board(viewer, cycle, teams, **form.filters()) if cycle else None
+    context = {
+        "form": form,
+        "cycle": cycle,
+        "board": result,
+        "can_create": permissions.can_create_objectives(viewer, cycle),
+        "is_filtered": any(form.filters().values()) if form.is_bound else False,
+    }
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "objectives/board.html#results", context)
+    return render(request, "objectives/board.html", context)
+
+
+def alignment(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    cycle = current_cycle(request)
+    roots, unaligned = selectors.alignment_tree(viewer, cycle) if cycle else ([], [])
+    return render(
+        request,
+        "objectives/alignment.html",
+        {"cycle": cycle, "roots": roots, "unaligned": unaligned},
+    )
+
+
+def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    objective = permissions.get_objective_for_user(viewer, pk)
+    context = {
+        "objective": objective,
+        "can_edit": permissions.can_edit_objective(viewer, objective),
+        "initiative_form": InitiativeForm(),
+        "statuses": Initiative.Status.choices,
+        **selectors.objective_page(viewer, objective),
+    }
+    for key_result in context["key_results"]:
+        key_result.objective = objective  # already loaded: no query per row
+        key_result.can_manage = permissions.can_manage_initiatives(viewer, key_result)
+    return render(request, "objectives/objective_detail.html", context)
+
+
+# --- Editor ---------------------------------------------------------------------------------
+
+
+def objective_create(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    cycle = current_cycle(request)
+    if not permissions.can_create_objectives(viewer, cycle):
+        raise PermissionDenied
+    objective = Objective(cycle=cycle, owner=request.user)
+    return _editor(request, viewer, cycle, objective)
+
+
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    objective = permissions.get_objective_for_user(viewer, pk, write=True)
+    return _editor(request, viewer, objective.cycle, objective)
+
+
+def _initial(request: HttpRequest, viewer: Viewer) -> dict:
+    """A new objective's defaults, from the query string (?level=&team=&parent=)."""
+    levels = permissions.creatable_levels(viewer)
+    level = request.GET.get("level")
+    if level not in levels:
+        if viewer.lead_team_ids:
+            level = Objective.Level.TEAM
+        elif viewer.is_admin:
+            level = Objective.Level.COMPANY
+        else:
+            level = Objective.Level.INDIVIDUAL
+    initial = {"owner": viewer.user.pk, "level": level}
+    for name in ("team", "parent"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = int(request.GET[name])
+    if "team" not in initial and viewer.lead_team_ids:
+        initial["team"] = min(viewer.lead_team_ids)
+    return initial
+
+
+def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objective):
+    """One page for an objective and its key results.
+
+    1. POST with "add_row" (no JavaScript): the same page with one more key result row.
+    2. POST: validate the form and the formset, then call the service; its errors are shown
+       beside the fields. Nothing typed is lost.
+    3. GET (or invalid POST): the page, with the coach's warnings.
+    """
+    is_new = objective.pk is None
+    data = request.POST if request.method == "POST" else None
+    extra = NEW_OBJECTIVE_ROWS if is_new and data is None else 0
+    if data is not None and "add_row" in data:
+        data = data.copy()
+        total = int(data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS") or 0)
+        data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = str(total + 1)
+    form = ObjectiveForm(
+        data,
+        instance=copy.copy(objective),
+        viewer=viewer,
+        cycle=cycle,
+        initial=_initial(request, viewer) if is_new else None,
+    )
+    formset = key_result_formset(data, instance=objective, extra=extra)
+    if data is not None and "add_row" not in data and form.is_valid() and formset.is_valid():
+        kept = formset.kept_forms()
+        try:
+            saved = _save(viewer, cycle, objective, form, formset, kept)
+        except ValidationError as error:
+            apply_service_errors(error, form, kept, formset)
+        else:
+            messages.success(request, _("The objective is saved."))
+            return redirect("objectives:detail", saved.pk)
+    warnings = _coach(data or _data_of(form, formset), cycle, objective)
+    for kr_form in formset.forms:
+        kr_form.coach_warnings = warnings["rows"].get(kr_form.prefix, [])
+    return render(
+        request,
+        "objectives/editor.html",
+        {
+            "form": form,
+            "formset": formset,
+            "objective": objective,
+            "cycle": cycle,
+            "is_new": is_new,
+            "coach": warnings,
+        },
+    )
+
+
+def _save(viewer, cycle, objective, form, formset, kept) -> Objective:
+    fields = {name: form.cleaned_data.get(name) for name in services.OBJECTIVE_FIELDS}
+    fields["description"] = fields["description"] or ""
+    rows = formset.rows(kept)
+    if objective.pk is None:
+        return services.objective_create(viewer=viewer, cycle=cycle, key_results=rows, **fields)
+    return services.objective_update(viewer=viewer, objective=objective, key_results=rows, **fields)
+
+
+def _data_of(form: ObjectiveForm, formset) -> dict:
+    """The values an unbound editor shows, shaped like POST data, for the first warnings."""
+    data = {name: form[name].value() for name in ("title", "owner", "level")}
+    data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = len(formset.forms)
+    for kr_form in formset.forms:
+        for name in ("title", "target_value", "kind", "position"):
+            value = kr_form[name].value()
+            data[kr_form.add_prefix(name)] = "" if value is None else str(value)
+        if kr_form.instance.pk:
+            data[kr_form.add_prefix("id")] = kr_form.instance.pk
+    return data
+
+
+def _coach(data, cycle: Cycle, objective: Objective) -> dict:
+    """The coach's warnings, grouped by where they are shown."""
+    drafts = coach_drafts(data)
+    owner_id = data.get("owner")
+    owner_id = int(owner_id) if str(owner_id or "").isdigit() else None
+    count = selectors.objectives_count(
+        cycle=cycle, owner_id=owner_id, level=data.get("level") or "", exclude_pk=objective.pk
+    )
+    warnings = quality.objective_warnings(
+        title=data.get("title") or "",
+        key_results=[draft for _, draft in drafts],
+        objectives_for_owner_and_level=count + 1,
+    )
+    try:
+        total = int(data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        total = 0
+    by_row: dict[str, list[str]] = {
+        f"{KEY_RESULT_PREFIX}-{index}": [] for index in range(min(total, 100))
+    }
+    by_field: dict[str, list[str]] = {"title": [], "owner": [], "key_results": []}
+    for warning in warnings:
+        if warning.field == "key_result":
+            by_row[drafts[warning.index][0]].append(warning.message)
+        else:
+            by_field[warning.field].append(warning.message)
+    summary = [
+        (None if warning.index is None else warning.index + 1, warning.message)
+        for warning in warnings
+    ]
+    return {"all": summary, "fields": by_field, "rows": by_row}
+
+
+@require_POST
+def coach(request: HttpRequest) -> HttpResponse:
+    """Live warnings while someone edits: the summary, and out-of-band lists beside each field."""
+    viewer = request_viewer(request)
+    objective = Objective(cycle=current_cycle(request))
+    raw_pk = request.GET.get("objective", "")
+    if raw_pk.isdigit():
+        objective = permissions.get_objective_for_user(viewer, int(raw_pk))
+    if objective.cycle is None:
+        return HttpResponse(status=204)
+    context = {"coach": _coach(request.POST, objective.cycle, objective)}
+    html = render_to_string("objectives/editor.html#coach", context, request=request)
+    html += render_to_string("objectives/editor.html#coach_oob", context, request=request)
+    return HttpResponse(html)
+
+
+def key_result_row(request: HttpRequest) -> HttpResponse:
+    """An empty key result row for the editor, numbered from the form's TOTAL_FORMS; the new
+    TOTAL_FORMS goes back out of band so the next row gets the next number."""
+    raw = request.GET.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", "0")
+    index = min(int(raw), 99) if raw.isdigit() else 0
+    formset = key_result_formset(None, instance=Objective())
+    kr_form = formset._construct_form(index)
+    kr_form.fields["position"].initial = index
+    return render(
+        request,
+        "objectives/editor.html#key_result_row",
+        {"kr_form": kr_form, "formset": formset, "total_forms": index + 1, "new_row": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    objective = permissions.get_objective_for_user(viewer, pk, write=True)
+    if request.method == "POST":
+        services.objective_delete(viewer=viewer, objective=objective)
+        messages.success(request, _("The objective “%(title)s” is deleted.") % {"title": objective})
+        return redirect("objectives:board")
+    return render(
+        request,
+        "objectives/objective_delete.html",
+        {"objective": objective, "key_result_count": objective.key_results.count()},
+    )
+
+
+# --- Initiatives ----------------------------------------------------------------------------
+
+
+def _initiatives_response(request: HttpRequest, viewer: Viewer, key_result_pk: int, form=None):
+    if not request.htmx:
+        key_result = permissions.get_key_result_for_user(viewer, key_result_pk)
+        return redirect(
+            f"{reverse('objectives:detail', args=[key_result.objective_id])}#kr-{key_result.pk}"
+        )
+    key_result = permissions.get_key_result_for_user(viewer, key_result_pk)
+    key_result.can_manage = permissions.can_manage_initiatives(viewer, key_result)
+    key_result.prefetched_initiatives = list(key_result.initiatives.select_related("owner"))
+    return render(
+        request,
+        "objectives/objective_detail.html#initiatives",
+        {
+            "kr": key_result,
+            "initiatives": key_result.prefetched_initiatives,
+            "initiative_form": form or InitiativeForm(),
+            "statuses": Initiative.Status.choices,
+        },
+    )
+
+
+@require_POST
+def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    key_result = permissions.get_key_result_for_user(viewer, pk)
+    if not permissions.can_manage_initiatives(viewer, key_result):
+        raise PermissionDenied
+    form = InitiativeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.initiative_create(
+                viewer=viewer, key_result=key_result, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = None
+    if form is not None and not request.htmx:
+        messages.error(request, _("The initiative needs a title."))
+    return _initiatives_response(request, viewer, key_result.pk, form)
+
+
+@require_POST
+def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    initiative = permissions.get_initiative_for_user(viewer, pk)
+    status = request.POST.get("status", "")
+    if status not in Initiative.Status.values:
+        return HttpResponse(status=400)
+    services.initiative_update(viewer=viewer, initiative=initiative, status=status)
+    return _initiatives_response(request, viewer, initiative.key_result_id)
+
+
+@require_POST
+def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    initiative = permissions.get_initiative_for_user(viewer, pk)
+    key_result_pk = initiative.key_result_id
+    services.initiative_delete(viewer=viewer, initiative=initiative)
+    return _initiatives_response(request, viewer, key_result_pk)

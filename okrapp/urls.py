@@ -2,14 +2,21 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from okrapp import views
+from okrapp import dashboard_views, token_views, views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("language/", views.switch_language, name="switch_language"),
     path("profile/", views.profile, name="profile"),
-    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
-    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("profile/tokens/", token_views.profile_token_create, name="profile_token_create"),
+    path(
+        "profile/tokens/<int:pk>/revoke/",
+        token_views.profile_token_revoke,
+        name="profile_token_revoke",
+    ),
+    path("teams/<int:pk>/", dashboard_views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/children/", dashboard_views.team_children, name="team_children"),
+    path("people/<int:pk>/", dashboard_views.person_detail, name="person_detail"),
     path("okrs/", include("objectives.urls")),
     path("checkins/", include("checkins.urls")),
     path("kpis/", include("kpis.urls")),

@@ -54,15 +54,3 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(request, "okrapp/profile.html", {"form": form})
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "okrapp/dashboard.html", {})
-
-
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "okrapp/dashboard.html", {})
-
-
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "okrapp/dashboard.html", {})

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from objectives.models import Confidence, KeyResult
+
+
+class CheckInForm(forms.Form):
+    """One check-in on one key result. A milestone asks "done?" instead of a value.
+
+    Each row of My week carries its own prefix (kr<id>) so every field id is unique."""
+
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4, localize=True)
+    done = forms.BooleanField(label=_("Done"), required=False)
+    confidence = forms.ChoiceField(label=_("Confidence"), choices=Confidence.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+    blockers = forms.CharField(label=_("Blockers"), required=False, max_length=2000)
+
+    def __init__(self, *args, key_result: KeyResult, long_text: bool = False, **kwargs):
+        kwargs.setdefault("prefix", f"kr{key_result.pk}")
+        super().__init__(*args, **kwargs)
+        self.key_result = key_result
+        if key_result.is_milestone:
+            del self.fields["value"]
+        else:
+            del self.fields["done"]
+            self.fields["value"].widget.attrs.update({"inputmode": "decimal", "size": 8})
+        if long_text:
+            for name in ("comment", "blockers"):
+                self.fields[name].widget = forms.Textarea(attrs={"rows": 3})
+        else:
+            self.fields["comment"].widget.attrs["placeholder"] = _("What moved this week?")
+            self.fields["blockers"].widget.attrs["placeholder"] = _("Anything in the way?")
+
+    @classmethod
+    def initial_for(cls, key_result: KeyResult, checkin=None) -> dict:
+        source = checkin or key_result
+        value = checkin.value if checkin else key_result.current_value
+        return {
+            "value": value,
+            "done": value == key_result.target_value,
+            "confidence": source.confidence or Confidence.ON_TRACK,
+            "comment": getattr(checkin, "comment", ""),
+            "blockers": getattr(checkin, "blockers", ""),
+        }
+
+    def checkin_value(self) -> Decimal:
+        if self.key_result.is_milestone:
+            done = self.cleaned_data["done"]
+            return self.key_result.target_value if done else self.key_result.start_value
+        return self.cleaned_data["value"]

@@ -1,0 +1,43 @@
+"""Who may correct or delete a check-in; checking in itself follows objectives.permissions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from checkins.models import CheckIn
+from objectives.permissions import can_view_objective
+from okrapp.models import Cycle
+from okrapp.permissions import Viewer
+
+
+def can_change_checkin(viewer: Viewer, checkin: CheckIn, *, latest_id: int | None) -> bool:
+    """Only its author, only the key result's latest check-in, only in an open cycle."""
+    return (
+        checkin.author_id == viewer.user.pk
+        and checkin.pk == latest_id
+        and checkin.key_result.objective.cycle.status != Cycle.Status.CLOSED
+    )
+
+
+def get_checkin_for_author(viewer: Viewer, pk: int) -> CheckIn:
+    """The check-in, or 404 if its objective is hidden from the viewer, or 403 if they may
+    not change it."""
+    checkin = (
+        CheckIn.objects.select_related(
+            "key_result", "key_result__objective", "key_result__objective__cycle", "author"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if checkin is None or not can_view_objective(viewer, checkin.key_result.objective):
+        raise Http404
+    latest_id = (
+        CheckIn.objects.filter(key_result_id=checkin.key_result_id)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if not can_change_checkin(viewer, checkin, latest_id=latest_id):
+        raise PermissionDenied
+    return checkin

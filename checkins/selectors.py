@@ -1,0 +1,233 @@
+"""Reads about check-ins shared by pages, tasks and the API.
+
+Weeks are ISO weeks in the organisation's time zone (settings.TIME_ZONE): a check-in made on
+Monday 00:30 in Paris (still Sunday 23:30 in UTC) belongs to the new week.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from checkins.models import CheckIn, Notification
+from objectives.models import KeyResult
+from objectives.permissions import visible_objectives_q
+from okrapp.models import Cycle, Membership, Team, User
+from okrapp.permissions import Viewer
+
+
+def organisation_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week in the organisation's time zone; `start` is Monday 00:00 local time."""
+
+    iso_year: int
+    iso_week: int
+    start: datetime.datetime
+
+    @property
+    def end(self) -> datetime.datetime:
+        monday = self.start.date() + datetime.timedelta(days=7)
+        return datetime.datetime.combine(monday, datetime.time.min, tzinfo=self.start.tzinfo)
+
+
+def week_of(now: datetime.datetime | None = None) -> Week:
+    local = (now or timezone.now()).astimezone(organisation_zone())
+    monday = local.date() - datetime.timedelta(days=local.weekday())
+    iso_year, iso_week, _ = local.isocalendar()
+    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=local.tzinfo)
+    return Week(iso_year=iso_year, iso_week=iso_week, start=start)
+
+
+def _latest_checkin(**filters) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(key_result=OuterRef("pk"), **filters).order_by(
+        "-created_at", "-id"
+    )
+
+
+def with_week_state(queryset: QuerySet[KeyResult], week: Week) -> QuerySet[KeyResult]:
+    """Annotate key results with what My week shows, in the same single query:
+    `last_week_value` (latest check-in before this week; None if none), `checked_this_week`,
+    and the latest check-in's id and author (for correct / delete)."""
+    return queryset.annotate(
+        last_week_value=Subquery(_latest_checkin(created_at__lt=week.start).values("value")[:1]),
+        checked_this_week=Exists(
+            CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start)
+        ),
+        latest_checkin_id=Subquery(_latest_checkin().values("id")[:1]),
+        latest_checkin_author_id=Subquery(_latest_checkin().values("author_id")[:1]),
+    )
+
+
+def my_week_key_results(user: User, cycle: Cycle | None, week: Week) -> list[KeyResult]:
+    """Every key result the person owns in the cycle, with the week's state (one query)."""
+    if cycle is None:
+        return []
+    queryset = (
+        KeyResult.objects.filter(owner=user, objective__cycle=cycle)
+        .select_related("objective", "objective__cycle", "objective__team", "owner")
+        .order_by("objective__level", "objective__id", "position", "id")
+    )
+    return list(with_week_state(queryset, week))
+
+
+def my_week_key_result(pk: int, week: Week) -> KeyResult:
+    queryset = KeyResult.objects.filter(pk=pk).select_related(
+        "objective", "objective__cycle", "objective__team", "owner"
+    )
+    return with_week_state(queryset, week).get()
+
+
+def key_result_checkins(key_result: KeyResult) -> list[CheckIn]:
+    """Newest first, with their authors."""
+    return list(
+        CheckIn.objects.filter(key_result=key_result)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass
+class PersonWeek:
+    person: User
+    key_results: list[KeyResult] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for key_result in self.key_results if key_result.checked_this_week)
+
+    @property
+    def complete(self) -> bool:
+        return self.done == len(self.key_results)
+
+
+@dataclass
+class TeamWeek:
+    team: Team
+    people: list[PersonWeek] = field(default_factory=list)
+
+    @property
+    def key_result_count(self) -> int:
+        return sum(len(person.key_results) for person in self.people)
+
+    @property
+    def done(self) -> int:
+        return sum(person.done for person in self.people)
+
+
+def led_teams(viewer: Viewer) -> list[Team]:
+    """The teams a lead follows: those they lead and every team below (admins: all)."""
+    if viewer.is_admin:
+        return list(Team.objects.order_by("path"))
+    if not viewer.lead_team_ids:
+        return []
+    roots = Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True)
+    subtree = Q()
+    for path in roots:
+        subtree |= Q(path__startswith=path)
+    return list(Team.objects.filter(subtree).order_by("path"))
+
+
+def team_week(viewer: Viewer, cycle: Cycle | None, week: Week) -> list[TeamWeek]:
+    """For each team the viewer leads (and sub-teams): each member and their key results in
+    the cycle, checked in this week or not. Three queries whatever the size."""
+    teams = led_teams(viewer)
+    if not teams or cycle is None:
+        return []
+    memberships = list(
+        Membership.objects.filter(team__in=teams, user__is_active=True)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    people_ids = {membership.user_id for membership in memberships}
+    key_results = (
+        KeyResult.objects.filter(owner_id__in=people_ids, objective__cycle=cycle)
+        .filter(visible_objectives_q(viewer, prefix="objective__"))
+        .select_related("objective", "objective__cycle")
+        .order_by("objective__id", "position", "id")
+        .annotate(
+            checked_this_week=Exists(
+                CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start)
+            )
+        )
+    )
+    by_owner: dict[int, list[KeyResult]] = defaultdict(list)
+    for key_result in key_results:
+        by_owner[key_result.owner_id].append(key_result)
+    by_team: dict[int, TeamWeek] = {team.pk: TeamWeek(team=team) for team in teams}
+    for membership in memberships:
+        by_team[membership.team_id].people.append(
+            PersonWeek(person=membership.user, key_results=by_owner.get(membership.user_id, []))
+        )
+    return [team_week for team_week in by_team.values() if team_week.people]
+
+
+def notifications_of(user: User, *, limit: int = 100) -> list[Notification]:
+    return list(Notification.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+
+
+@dataclass
+class ReminderDue:
+    """What one person is reminded of this week."""
+
+    person: User
+    key_results: list[KeyResult] = field(default_factory=list)
+    stale_kpis: list = field(default_factory=list)
+
+
+def remindable_people() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, reminders_opt_out=False)
+
+
+def key_results_due(week: Week) -> QuerySet[KeyResult]:
+    """Key results of active cycles whose owner is active, not opted out, and has not
+    checked them in this week — one query for everyone (set-based, no per-person loop)."""
+    return (
+        KeyResult.objects.filter(
+            objective__cycle__status=Cycle.Status.ACTIVE,
+            owner__is_active=True,
+            owner__reminders_opt_out=False,
+        )
+        .exclude(
+            Exists(CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start))
+        )
+        .select_related("owner", "objective")
+        .order_by("owner_id", "objective_id", "position", "id")
+    )
+
+
+def _stale_kpis_by_owner() -> dict[int, list]:
+    # The KPI app owns the staleness rule; imported lazily so check-ins do not depend on it
+    # at import time.
+    try:
+        from kpis.selectors import stale_kpis_by_owner
+    except ImportError:  # TODO(checkins): remove once kpis.selectors lands (KPI engineer).
+        return {}
+    return stale_kpis_by_owner()
+
+
+def reminders_due(week: Week) -> list[ReminderDue]:
+    """Everyone to remind this week: owners of key results not checked in, and owners of
+    stale KPIs. Two or three queries whatever the number of people."""
+    due: dict[int, ReminderDue] = {}
+    for key_result in key_results_due(week):
+        entry = due.setdefault(key_result.owner_id, ReminderDue(person=key_result.owner))
+        entry.key_results.append(key_result)
+    stale = _stale_kpis_by_owner()
+    missing = [user_id for user_id in stale if user_id not in due]
+    if missing:
+        for person in remindable_people().filter(pk__in=missing):
+            due[person.pk] = ReminderDue(person=person)
+    for user_id, kpis in stale.items():
+        if user_id in due and kpis:
+            due[user_id].stale_kpis = list(kpis)
+    return [entry for entry in due.values() if entry.key_results or entry.stale_kpis]

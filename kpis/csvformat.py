@@ -1,0 +1,188 @@
+"""Measurements as CSV, read the way spreadsheets write them: pure functions, no ORM.
+
+Reading accepts `date,value[,note]` rows, comma- or semicolon-separated (a French spreadsheet
+uses semicolons), numbers with a dot or a comma as decimal mark and spaces as thousands
+separators ("1 234,5"), dates as ISO (2026-01-31) or day first (31/01/2026), and an optional
+header row. Writing always uses ISO dates and a dot, so an export imports back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 10_000
+MAX_BYTES = 1_000_000
+VALUE_PLACES = Decimal("0.0001")
+VALUE_LIMIT = Decimal("1e16")  # max_digits=20 with 4 decimal places
+NOTE_LENGTH = 300
+SPACES = re.compile(r"[\s\u00a0\u202f']")
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class ParseError(ValueError):
+    pass
+
+
+def parse_number(raw: str) -> Decimal:
+    """ "1 234,5", "1234.5", "1.234,5", "1,234.5", "-3", "45 %" → Decimal, 4 places at most."""
+    text = SPACES.sub("", raw or "").removesuffix("%")
+    if not text:
+        raise ParseError(_("The value is missing."))
+    if "," in text and "." in text:
+        # The last mark is the decimal one; the other groups thousands.
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        text = text.replace(thousands, "").replace(decimal_mark, ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(",") > 1 or text.count(".") > 1:
+        text = text.replace(",", "").replace(".", "") if _grouped(text) else "invalid"
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ParseError(_("“%(value)s” is not a number.") % {"value": raw.strip()}) from None
+    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+        raise ParseError(_("“%(value)s” is not a number.") % {"value": raw.strip()})
+    return value.quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _grouped(text: str) -> bool:
+    """1,234,567 or 1.234.567: thousands groups of three digits."""
+    return bool(re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text))
+
+
+def parse_date(raw: str) -> datetime.date:
+    text = (raw or "").strip()
+    if not text:
+        raise ParseError(_("The date is missing."))
+    match = ISO.match(text)
+    try:
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            return datetime.date(year, month, day)
+        match = DAY_FIRST.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return datetime.date(year, month, day)
+    except ValueError:
+        pass
+    raise ParseError(
+        _("“%(value)s” is not a date (write 2026-01-31 or 31/01/2026).") % {"value": text}
+    )
+
+
+@dataclass
+class Row:
+    line: int
+    raw: str
+    period_date: datetime.date | None = None
+    value: Decimal | None = None
+    note: str = ""
+    error: str = ""
+    outcome: str = ""  # set by the preview: created, updated, unchanged or error
+    previous: Decimal | None = None
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as older Excel versions save."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if ";" in first:
+        return ";"
+    if "\t" in first:
+        return "\t"
+    return ","
+
+
+def parse_rows(text: str) -> list[Row]:
+    """Every non-empty row, parsed or with its error; the header row, if any, is left out.
+
+    1. Guess the separator from the first non-empty line (semicolon, tab, else comma).
+    2. Read the rows; a note holding the separator unquoted is joined back together.
+    3. The first row is a header when neither its date nor its value parses.
+    4. A date given twice in the file is an error on its second row.
+    """
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[Row] = []
+    seen: dict[datetime.date, int] = {}
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        line = reader.line_num
+        row = Row(line=line, raw=delimiter.join(cells))
+        if len(rows) >= MAX_ROWS:
+            row.error = _("Too many rows: import at most %(count)s at a time.") % {
+                "count": MAX_ROWS
+            }
+            rows.append(row)
+            break
+        date_cell = cells[0]
+        value_cell = cells[1] if len(cells) > 1 else ""
+        row.note = delimiter.join(cells[2:]).strip()
+        errors = []
+        try:
+            row.period_date = parse_date(date_cell)
+        except ParseError as exc:
+            errors.append(str(exc))
+        try:
+            row.value = parse_number(value_cell)
+        except ParseError as exc:
+            errors.append(str(exc))
+        if not rows and len(errors) == 2 and not _looks_numeric(date_cell):
+            continue  # the header row
+        if len(row.note) > NOTE_LENGTH:
+            errors.append(
+                _("The note is longer than %(count)s characters.") % {"count": NOTE_LENGTH}
+            )
+        if row.period_date is not None:
+            if row.period_date in seen:
+                errors.append(
+                    _("This date is already on line %(line)s.") % {"line": seen[row.period_date]}
+                )
+            else:
+                seen[row.period_date] = line
+        row.error = " ".join(errors)
+        rows.append(row)
+    return rows
+
+
+def _looks_numeric(cell: str) -> bool:
+    return any(char.isdigit() for char in cell)
+
+
+def write_rows(rows, header: list[str]) -> str:
+    """CSV text with a header row; Decimals written with a dot, dates in ISO."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([format_cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def format_cell(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        normalised = cell.normalize()
+        if normalised == normalised.to_integral():
+            return str(normalised.quantize(Decimal(1)))
+        return format(normalised, "f")
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return str(cell)

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from kpis import csvformat
+from kpis.models import KPI, Measurement
+from kpis.permissions import can_create_kpi
+from objectives.models import Objective
+from objectives.permissions import can_edit_at_level
+from okrapp.models import Team, User
+from okrapp.permissions import Viewer
+
+
+class NumberField(forms.CharField):
+    """A number typed as people write it: "1 234,5", "1234.5", "45 %"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            normalised = value.normalize()
+            places = max(0, -normalised.as_tuple().exponent)
+            return formats.number_format(normalised, decimal_pos=places, use_l10n=True)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return csvformat.parse_number(value)
+        except csvformat.ParseError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def creatable_teams(viewer: Viewer):
+    """Teams the viewer may give a KPI to: all for admins; else those they belong to or lead
+    (with the sub-teams of the latter)."""
+    teams = Team.objects.order_by("path")
+    if viewer.is_admin:
+        return teams
+    led_paths = list(Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True))
+    query = Q(pk__in=viewer.member_team_ids)
+    for path in led_paths:
+        query |= Q(path__startswith=path)
+    return teams.filter(query)
+
+
+class KPIForm(forms.ModelForm):
+    target_value = NumberField(label=_("target value"))
+    alert_threshold = NumberField(
+        label=_("alert threshold"),
+        required=False,
+        help_text=_(
+            "Optional. Missing the target but not beyond this value is amber; beyond it, red. "
+            "Without it, any miss is red."
+        ),
+    )
+
+    class Meta:
+        model = KPI
+        fields = [
+            "name",
+            "definition",
+            "unit",
+            "direction",
+            "target_value",
+            "alert_threshold",
+            "data_source",
+            "frequency",
+            "team",
+            "owner",
+            "visibility",
+        ]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "unit": _("For example %, €, visitors."),
+            "data_source": _("Where the numbers come from: CRM, web analytics, emailing tool…"),
+        }
+
+    def __init__(self, *args, viewer: Viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        self.fields["team"].queryset = creatable_teams(viewer)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "display_name"
+        )
+        if not self.instance.pk and not self.initial.get("owner"):
+            self.initial["owner"] = viewer.user.pk
+
+    def clean(self):
+        cleaned = super().clean()
+        team, owner = cleaned.get("team"), cleaned.get("owner")
+        changed = not self.instance.pk or {"team", "owner"} & set(self.changed_data)
+        if team and owner and changed:
+            if not can_create_kpi(self.viewer, team=team, owner_id=owner.pk):
+                self.add_error(
+                    "owner",
+                    _("You may only own the KPIs of your team; its leads assign them to others."),
+                )
+        return cleaned
+
+
+class MeasurementForm(forms.ModelForm):
+    value = NumberField(label=_("value"))
+
+    class Meta:
+        model = Measurement
+        fields = ["period_date", "value", "note"]
+        widgets = {"period_date": DateInput()}
+        help_texts = {"period_date": _("The last day of the period measured.")}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), required=False)
+    text = forms.CharField(
+        label=_("or paste the rows"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "2026-01-31;52,4;\n2026-02-28;49,8"}),
+        help_text=_(
+            "One row per period: date, value, optional note. Comma or semicolon; "
+            "31/01/2026 or 2026-01-31; 1 234,5 or 1234.5."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > csvformat.MAX_BYTES:
+                raise ValidationError(_("The file is too large (1 MB at most)."))
+            cleaned["csv"] = csvformat.decode(upload.read())
+        else:
+            cleaned["csv"] = cleaned.get("text", "")
+        if not cleaned["csv"].strip():
+            raise ValidationError(_("Choose a CSV file or paste its rows."))
+        return cleaned
+
+
+class ImportConfirmForm(forms.Form):
+    csv = forms.CharField(widget=forms.HiddenInput, strip=False)
+
+
+class KeyResultFromKPIForm(forms.Form):
+    objective = forms.ModelChoiceField(
+        label=_("Objective"),
+        queryset=Objective.objects.none(),
+        required=False,
+        empty_label=_("A new objective…"),
+    )
+    new_objective_title = forms.CharField(
+        label=_("New objective"),
+        max_length=200,
+        required=False,
+        help_text=_("Qualitative and inspiring, without figures."),
+    )
+    title = forms.CharField(label=_("Key result"), max_length=200)
+    start_value = NumberField(label=_("start value"), help_text=_("The KPI's latest value."))
+    target_value = NumberField(label=_("target value"))
+
+    def __init__(self, *args, objectives: list[Objective], viewer: Viewer, kpi: KPI, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer, self.kpi = viewer, kpi
+        self.fields["objective"].queryset = Objective.objects.filter(
+            pk__in=[objective.pk for objective in objectives]
+        ).order_by("level", "title")
+
+    def new_objective_level(self) -> tuple[str, Team]:
+        """A new objective belongs to the KPI's team when the viewer may edit there, else it
+        is their own individual objective in that team."""
+        team = self.kpi.team
+        level = Objective.Level.COMPANY if team.is_company else Objective.Level.TEAM
+        if can_edit_at_level(self.viewer, level=level, team=team, owner_id=self.viewer.user.pk):
+            return level, team
+        return Objective.Level.INDIVIDUAL, team
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("objective") and not cleaned.get("new_objective_title", "").strip():
+            self.add_error(
+                "new_objective_title", _("Choose an objective or give the new one a title.")
+            )
+        start, target = cleaned.get("start_value"), cleaned.get("target_value")
+        if start is not None and target is not None and start == target:
+            self.add_error(
+                "target_value", _("The target must differ from the start value.")
+            )
+        return cleaned

@@ -1,0 +1,77 @@
+"""Who may see and change KPIs. Used by pages, API and tasks alike.
+
+- Everyone signed in sees every public KPI. A private one is seen by its owner, the members
+  of its team and admins; for anyone else it does not exist (404).
+- A KPI is edited, and its measurements recorded, by its owner, the leads of its team (or of
+  an ancestor team) and admins; anyone else who may see it gets 403.
+- A new KPI may be created by admins and team leads for their teams (any owner), and by a
+  team member for their own team with themselves as owner.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from kpis.models import KPI
+from objectives.models import KeyResult
+from okrapp.models import Team
+from okrapp.permissions import Viewer
+
+
+def visible_kpis_q(viewer: Viewer, prefix: str = "") -> Q:
+    """A filter for the KPIs the viewer may see; `prefix` for related lookups."""
+    if viewer.is_admin:
+        return Q()
+    return (
+        Q(**{f"{prefix}visibility": KPI.Visibility.PUBLIC})
+        | Q(**{f"{prefix}owner": viewer.user})
+        | Q(**{f"{prefix}team__in": viewer.member_team_ids})
+    )
+
+
+def can_view_kpi(viewer: Viewer, kpi: KPI) -> bool:
+    return (
+        viewer.is_admin
+        or kpi.visibility == KPI.Visibility.PUBLIC
+        or kpi.owner_id == viewer.user.pk
+        or viewer.is_member_of(kpi.team_id)
+    )
+
+
+def can_edit_kpi(viewer: Viewer, kpi: KPI) -> bool:
+    """Change the KPI and record its measurements."""
+    return viewer.is_admin or kpi.owner_id == viewer.user.pk or viewer.leads(kpi.team)
+
+
+def can_create_kpi(viewer: Viewer, *, team: Team, owner_id: int | None) -> bool:
+    if viewer.is_admin or viewer.leads(team):
+        return True
+    return owner_id == viewer.user.pk and viewer.is_member_of(team.pk)
+
+
+def may_create_any_kpi(viewer: Viewer) -> bool:
+    return viewer.is_admin or bool(viewer.member_team_ids)
+
+
+def can_turn_key_result_into_kpi(viewer: Viewer, key_result: KeyResult) -> bool:
+    """The key result's owner, its objective's owner, the team's leads and admins; the
+    cycle may be closed, as that is when a proven key result usually becomes a KPI."""
+    objective = key_result.objective
+    return (
+        viewer.is_admin
+        or key_result.owner_id == viewer.user.pk
+        or objective.owner_id == viewer.user.pk
+        or viewer.leads(objective.team)
+    )
+
+
+def get_kpi_for_user(viewer: Viewer, pk: int, *, write: bool = False) -> KPI:
+    """The KPI, or 404 if the viewer may not see it, or 403 if they may not change it."""
+    kpi = KPI.objects.select_related("team", "owner").filter(pk=pk).first()
+    if kpi is None or not can_view_kpi(viewer, kpi):
+        raise Http404
+    if write and not can_edit_kpi(viewer, kpi):
+        raise PermissionDenied
+    return kpi

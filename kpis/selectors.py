@@ -1,0 +1,156 @@
+"""Reads about KPIs shared by pages, API and tasks; a fixed number of queries each."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Max, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from kpis import health
+from kpis.models import KPI, Measurement
+from kpis.permissions import visible_kpis_q
+from objectives.models import KeyResult, Objective
+from objectives.permissions import can_edit_objective, visible_objectives_q
+from okrapp.models import Cycle, Team
+from okrapp.permissions import Viewer
+
+SPARKLINE_PERIODS = 12
+
+
+@dataclass
+class KPICard:
+    kpi: KPI
+    recent: list[Measurement] = field(default_factory=list)  # oldest first
+    status: str = health.NONE
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.recent[-1] if self.recent else None
+
+
+def kpi_status(kpi: KPI, latest: Measurement | None, today: datetime.date | None = None) -> str:
+    return health.status(
+        direction=kpi.direction,
+        target=kpi.target_value,
+        threshold=kpi.alert_threshold,
+        frequency=kpi.frequency,
+        latest_value=latest.value if latest else None,
+        latest_date=latest.period_date if latest else None,
+        today=today or timezone.localdate(),
+    )
+
+
+def recent_measurements(
+    kpi_ids: list[int], per_kpi: int = SPARKLINE_PERIODS
+) -> dict[int, list[Measurement]]:
+    """The last `per_kpi` measurements of each KPI, oldest first, in one query (a window)."""
+    if not kpi_ids:
+        return {}
+    rows = (
+        Measurement.objects.filter(kpi_id__in=kpi_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("kpi_id")], order_by=F("period_date").desc()
+            )
+        )
+        .filter(rank__lte=per_kpi)
+        .order_by("kpi_id", "period_date")
+    )
+    by_kpi: dict[int, list[Measurement]] = defaultdict(list)
+    for measurement in rows:
+        by_kpi[measurement.kpi_id].append(measurement)
+    return by_kpi
+
+
+def visible_kpis(viewer: Viewer):
+    return KPI.objects.filter(visible_kpis_q(viewer)).select_related("team", "owner")
+
+
+def board(
+    viewer: Viewer,
+    *,
+    team: Team | None = None,
+    status: str = "",
+    today: datetime.date | None = None,
+) -> list[KPICard]:
+    """The KPI cards the viewer may see, filtered by team (with its sub-teams) and status.
+
+    Two queries whatever the number of KPIs: the KPIs, then their recent measurements.
+    """
+    kpis = visible_kpis(viewer).order_by("team__path", "name", "id")
+    if team is not None:
+        kpis = kpis.filter(team__path__startswith=team.path)
+    kpis = list(kpis)
+    recent = recent_measurements([kpi.pk for kpi in kpis])
+    cards = []
+    for kpi in kpis:
+        card = KPICard(kpi=kpi, recent=recent.get(kpi.pk, []))
+        card.status = kpi_status(kpi, card.latest, today)
+        if not status or card.status == status:
+            cards.append(card)
+    return cards
+
+
+def status_counts(cards: list[KPICard]) -> dict[str, int]:
+    counts = dict.fromkeys(health.STATUSES, 0)
+    for card in cards:
+        counts[card.status] += 1
+    return counts
+
+
+def measurements_for(kpi: KPI, limit: int | None = None) -> list[Measurement]:
+    """Newest first."""
+    rows = Measurement.objects.filter(kpi=kpi).select_related("recorded_by")
+    rows = rows.order_by("-period_date")
+    return list(rows[:limit] if limit else rows)
+
+
+def linked_key_results(viewer: Viewer, kpi: KPI) -> list[KeyResult]:
+    """The key results following or born from this KPI that the viewer may see, newest first."""
+    return list(
+        KeyResult.objects.filter(kpi=kpi)
+        .filter(visible_objectives_q(viewer, prefix="objective__"))
+        .select_related("objective", "objective__cycle", "owner")
+        .order_by("-objective__cycle__start_date", "id")
+    )
+
+
+def editable_objectives(viewer: Viewer, cycle: Cycle | None) -> list[Objective]:
+    """The objectives of the cycle the viewer may add a key result to."""
+    if cycle is None or cycle.status == Cycle.Status.CLOSED:
+        return []
+    objectives = (
+        Objective.objects.filter(cycle=cycle)
+        .filter(visible_objectives_q(viewer))
+        .select_related("cycle", "team", "owner")
+        .order_by("level", "team__path", "title")
+    )
+    return [objective for objective in objectives if can_edit_objective(viewer, objective)]
+
+
+def stale_kpis_by_owner(today: datetime.date | None = None) -> dict[int, list[KPI]]:
+    """Each owner's stale KPIs (owner id → KPIs by name), in one query.
+
+    Stale exactly as kpis.health says: the latest period date is older than the frequency's
+    fresh age, written as one SQL condition per frequency. KPIs without measurement are
+    not stale (their status is none).
+    """
+    today = today or timezone.localdate()
+    stale = Q()
+    for frequency in KPI.Frequency.values:
+        oldest_fresh = today - datetime.timedelta(days=health.max_fresh_age_days(frequency))
+        stale |= Q(frequency=frequency, latest_period__lt=oldest_fresh)
+    kpis = (
+        KPI.objects.annotate(latest_period=Max("measurements__period_date"))
+        .filter(stale, owner__is_active=True)
+        .select_related("team")
+        .order_by("owner_id", "name", "id")
+    )
+    by_owner: dict[int, list[KPI]] = defaultdict(list)
+    for kpi in kpis:
+        by_owner[kpi.owner_id].append(kpi)
+    return dict(by_owner)

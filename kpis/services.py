@@ -1,0 +1,447 @@
+"""Every write to KPIs and measurements, one transaction each, and the KPI ↔ key result bridge.
+
+The bridge: a key result linked to a KPI (`KeyResult.kpi`) in a cycle that is not closed
+receives a check-in each time the KPI's latest period is recorded or corrected, so its
+score follows the KPI without double entry. The check-in carries the measurement
+(`CheckIn.measurement`), which makes the bridge idempotent: recording the same value again
+finds that check-in and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checkins import services as checkin_services
+from checkins.models import CheckIn
+from kpis import csvformat, health
+from kpis.models import KPI, Measurement
+from objectives import services as objective_services
+from objectives.models import KeyResult, Objective
+from okrapp.models import Cycle, User
+from okrapp.permissions import Viewer
+
+KPI_FIELDS = (
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "target_value",
+    "alert_threshold",
+    "data_source",
+    "frequency",
+    "owner",
+    "team",
+    "visibility",
+)
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+# KPIs ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kpi_create(**fields) -> KPI:
+    kpi = KPI(**{name: value for name, value in fields.items() if name in KPI_FIELDS})
+    kpi.full_clean()
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(*, kpi: KPI, **fields) -> KPI:
+    for name, value in fields.items():
+        if name in KPI_FIELDS:
+            setattr(kpi, name, value)
+    kpi.full_clean()
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_delete(*, kpi: KPI) -> None:
+    # Linked key results keep their check-ins; KeyResult.kpi is set to NULL.
+    kpi.delete()
+
+
+# Measurements -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measurement_upsert(
+    *,
+    kpi: KPI,
+    period_date: datetime.date,
+    value: Decimal,
+    note: str = "",
+    recorded_by: User | None,
+    bridge: bool = True,
+) -> tuple[Measurement, str]:
+    """One measurement per KPI and period date: create it, update it, or leave it unchanged.
+
+    Returns the measurement and what happened (created, updated, unchanged).
+    """
+    value = Decimal(value)
+    note = (note or "").strip()
+    measurement = (
+        Measurement.objects.select_for_update().filter(kpi=kpi, period_date=period_date).first()
+    )
+    if measurement is None:
+        measurement = Measurement(
+            kpi=kpi, period_date=period_date, value=value, note=note, recorded_by=recorded_by
+        )
+        outcome = CREATED
+    elif measurement.value == value and measurement.note == note:
+        outcome = UNCHANGED
+    else:
+        measurement.value, measurement.note, measurement.recorded_by = value, note, recorded_by
+        outcome = UPDATED
+    if outcome != UNCHANGED:
+        measurement.full_clean()
+        measurement.save()
+    if bridge:
+        bridge_measurement(measurement=measurement, author=recorded_by or kpi.owner)
+    return measurement, outcome
+
+
+@transaction.atomic
+def measurement_update(
+    *,
+    measurement: Measurement,
+    period_date: datetime.date,
+    value: Decimal,
+    note: str = "",
+    recorded_by: User | None,
+) -> Measurement:
+    """Correct a measurement in place, its period date included."""
+    clash = (
+        Measurement.objects.filter(kpi_id=measurement.kpi_id, period_date=period_date)
+        .exclude(pk=measurement.pk)
+        .exists()
+    )
+    if clash:
+        raise ValidationError(
+            {"period_date": _("There is already a measurement for this period date.")}
+        )
+    changed = (
+        measurement.period_date != period_date
+        or measurement.value != Decimal(value)
+        or measurement.note != (note or "").strip()
+    )
+    if changed:
+        measurement.period_date, measurement.value = period_date, Decimal(value)
+        measurement.note, measurement.recorded_by = (note or "").strip(), recorded_by
+        measurement.full_clean()
+        measurement.save()
+    bridge_measurement(measurement=measurement, author=recorded_by or measurement.kpi.owner)
+    return measurement
+
+
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement) -> None:
+    # A check-in recorded from it stays in the key result's history (the link is set to NULL).
+    measurement.delete()
+
+
+# The bridge ---------------------------------------------------------------------------------
+
+
+def bridge_comment(measurement: Measurement) -> str:
+    """The comment of a check-in recorded from a measurement; stable, so it can be found again."""
+    return f"KPI · {measurement.kpi.name} · {measurement.period_date.isoformat()}"
+
+
+def open_linked_key_results(kpi: KPI) -> list[KeyResult]:
+    return list(
+        KeyResult.objects.filter(kpi=kpi)
+        .exclude(objective__cycle__status=Cycle.Status.CLOSED)
+        .select_related("objective__cycle")
+        .order_by("id")
+    )
+
+
+def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckIn]:
+    """Record the KPI's latest period as a check-in on each open linked key result.
+
+    1. Only the KPI's latest period speaks for the key results; older periods are history.
+    2. For each open linked key result, find the check-in already recorded from this
+       measurement (by its link, or by its comment when the link is held by another key
+       result's check-in, since CheckIn.measurement is one-to-one).
+    3. Unchanged value and confidence: nothing to do, so re-recording and re-importing the
+       same numbers never add check-ins.
+    4. Changed, and that check-in is still the key result's latest: correct it in place.
+       Otherwise record a new check-in, moving the measurement link onto it.
+    """
+    kpi = measurement.kpi
+    latest_period = Measurement.objects.filter(kpi=kpi).aggregate(latest=Max("period_date"))
+    if latest_period["latest"] != measurement.period_date:
+        return []
+    confidence = health.CONFIDENCE[
+        health.value_status(
+            direction=kpi.direction,
+            target=kpi.target_value,
+            threshold=kpi.alert_threshold,
+            value=measurement.value,
+        )
+    ]
+    comment = bridge_comment(measurement)
+    recorded = []
+    for key_result in open_linked_key_results(kpi):
+        existing = (
+            CheckIn.objects.filter(key_result=key_result, measurement=measurement).first()
+            or CheckIn.objects.filter(key_result=key_result, comment=comment)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        value = measurement.value
+        if key_result.is_milestone:
+            value = Decimal(1) if value >= key_result.target_value else Decimal(0)
+        if existing is not None and existing.value == value and existing.confidence == confidence:
+            continue
+        latest = checkin_services.latest_checkin(key_result)
+        if existing is not None and latest is not None and latest.pk == existing.pk:
+            recorded.append(
+                checkin_services.checkin_update(
+                    checkin=existing,
+                    author=existing.author,
+                    value=value,
+                    confidence=confidence,
+                    comment=comment,
+                    blockers=existing.blockers,
+                )
+            )
+            continue
+        if existing is not None and existing.measurement_id == measurement.pk:
+            CheckIn.objects.filter(pk=existing.pk).update(measurement=None)
+        link_free = not CheckIn.objects.filter(measurement=measurement).exists()
+        recorded.append(
+            checkin_services.checkin_create(
+                key_result=key_result,
+                author=author,
+                value=value,
+                confidence=confidence,
+                comment=comment,
+                measurement=measurement if link_free else None,
+            )
+        )
+    return recorded
+
+
+# CSV import and export ----------------------------------------------------------------------
+
+
+@dataclass
+class ImportPreview:
+    rows: list[csvformat.Row]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[csvformat.Row]:
+        return [row for row in self.rows if row.error]
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+def import_preview(*, kpi: KPI, text: str) -> ImportPreview:
+    """Parse the CSV and say, row by row, what applying it would do (or what is wrong)."""
+    rows = csvformat.parse_rows(text)
+    dates = [row.period_date for row in rows if row.period_date is not None]
+    existing = {
+        measurement.period_date: measurement
+        for measurement in Measurement.objects.filter(kpi=kpi, period_date__in=dates)
+    }
+    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "errors": 0}
+    for row in rows:
+        if row.error:
+            row.outcome = "error"
+            counts["errors"] += 1
+            continue
+        current = existing.get(row.period_date)
+        if current is None:
+            row.outcome = CREATED
+        elif current.value == row.value and current.note == row.note:
+            row.outcome = UNCHANGED
+        else:
+            row.outcome = UPDATED
+        row.previous = current.value if current else None
+        counts[row.outcome] += 1
+    return ImportPreview(rows=rows, counts=counts)
+
+
+@transaction.atomic
+def import_apply(*, kpi: KPI, text: str, recorded_by: User) -> dict[str, int]:
+    """All or nothing: any bad row refuses the whole file; else every row is upserted in this
+    one transaction, and the bridge runs once, for the latest period, at the end."""
+    preview = import_preview(kpi=kpi, text=text)
+    if not preview.rows:
+        raise ValidationError(_("The file holds no measurement."))
+    if preview.errors:
+        raise ValidationError(
+            _("Nothing was imported: %(count)s rows have errors.") % {"count": len(preview.errors)}
+        )
+    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+    touched = False
+    for row in sorted(preview.rows, key=lambda row: row.period_date):
+        measurement, outcome = measurement_upsert(
+            kpi=kpi,
+            period_date=row.period_date,
+            value=row.value,
+            note=row.note,
+            recorded_by=recorded_by,
+            bridge=False,
+        )
+        counts[outcome] += 1
+        touched = touched or outcome != UNCHANGED
+    if touched:
+        latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
+        bridge_measurement(measurement=latest, author=recorded_by)
+    return counts
+
+
+def measurements_csv(kpi: KPI) -> str:
+    rows = Measurement.objects.filter(kpi=kpi).order_by("period_date")
+    return csvformat.write_rows(
+        ((m.period_date, m.value, m.note) for m in rows), header=["date", "value", "note"]
+    )
+
+
+def board_csv(cards) -> str:
+    header = [
+        "name",
+        "team",
+        "owner",
+        "unit",
+        "direction",
+        "target",
+        "alert_threshold",
+        "frequency",
+        "data_source",
+        "latest_date",
+        "latest_value",
+        "status",
+    ]
+    return csvformat.write_rows(
+        (
+            (
+                card.kpi.name,
+                card.kpi.team.name,
+                card.kpi.owner.display_name,
+                card.kpi.unit,
+                card.kpi.direction,
+                card.kpi.target_value,
+                card.kpi.alert_threshold,
+                card.kpi.frequency,
+                card.kpi.data_source,
+                card.latest.period_date if card.latest else None,
+                card.latest.value if card.latest else None,
+                card.status,
+            )
+            for card in cards
+        ),
+        header=header,
+    )
+
+
+# Turn a KPI into a key result, and a key result into a KPI ----------------------------------
+
+
+@transaction.atomic
+def kpi_to_key_result(
+    *,
+    kpi: KPI,
+    viewer: Viewer,
+    objective: Objective | None = None,
+    new_objective: dict | None = None,
+    title: str,
+    start_value: Decimal,
+    target_value: Decimal,
+) -> KeyResult:
+    """Add a key result following the KPI to an objective (given, or created on the spot from
+    `new_objective`: title, level, team, cycle), linked through KeyResult.kpi. The objectives
+    services check that the viewer may edit that objective."""
+    if objective is None:
+        objective = objective_services.objective_create(
+            viewer=viewer, owner=viewer.user, **(new_objective or {})
+        )
+    kind = KeyResult.Kind.PERCENTAGE if kpi.unit.strip() == "%" else KeyResult.Kind.NUMERIC
+    key_result = objective_services.key_result_create(
+        viewer=viewer,
+        objective=objective,
+        title=title,
+        kind=kind,
+        start_value=start_value,
+        target_value=target_value,
+        unit=kpi.unit,
+        owner=kpi.owner,
+    )
+    KeyResult.objects.filter(pk=key_result.pk).update(kpi=kpi)
+    key_result.kpi = kpi
+    return key_result
+
+
+@transaction.atomic
+def key_result_to_kpi(*, key_result: KeyResult, **fields) -> KPI:
+    """Create a KPI from a key result, import its check-in history as measurements (the
+    latest check-in of each day, dated that day) and link the key result to it.
+
+    The imported check-ins carry their measurement, so correcting that period later updates
+    the check-in instead of adding a second one."""
+    if key_result.kpi_id is not None:
+        raise ValidationError(_("This key result is already linked to a KPI."))
+    kpi = kpi_create(**fields)
+    latest_per_day: dict[datetime.date, CheckIn] = {}
+    for checkin in CheckIn.objects.filter(key_result=key_result).order_by("created_at", "id"):
+        latest_per_day[timezone.localdate(checkin.created_at)] = checkin
+    measurements = Measurement.objects.bulk_create(
+        Measurement(
+            kpi=kpi,
+            period_date=day,
+            value=checkin.value,
+            note=checkin.comment[: csvformat.NOTE_LENGTH],
+            recorded_by=checkin.author,
+        )
+        for day, checkin in sorted(latest_per_day.items())
+    )
+    if measurements and measurements[0].pk is None:  # backends that do not return ids
+        measurements = list(Measurement.objects.filter(kpi=kpi).order_by("period_date"))
+    for measurement, checkin in zip(
+        measurements, [latest_per_day[day] for day in sorted(latest_per_day)], strict=True
+    ):
+        CheckIn.objects.filter(pk=checkin.pk, measurement__isnull=True).update(
+            measurement=measurement
+        )
+    KeyResult.objects.filter(pk=key_result.pk).update(kpi=kpi)
+    key_result.kpi = kpi
+    return kpi
+
+
+def key_result_kpi_initial(key_result: KeyResult) -> dict:
+    """What a KPI made from this key result starts with."""
+    direction = (
+        KPI.Direction.LOWER_IS_BETTER
+        if key_result.target_value < key_result.start_value
+        else KPI.Direction.HIGHER_IS_BETTER
+    )
+    objective = key_result.objective
+    return {
+        "name": key_result.title[:200],
+        "unit": key_result.unit,
+        "target_value": key_result.target_value,
+        "direction": direction,
+        "owner": key_result.owner_id,
+        "team": objective.team_id,
+        "visibility": objective.visibility,
+        "definition": _("Formerly the key result “%(title)s” (%(cycle)s).")
+        % {"title": key_result.title, "cycle": objective.cycle.name},
+        "data_source": _("Check-ins"),
+    }

@@ -1,0 +1,311 @@
+"""The objective editor (an objective and its key results on one page) and the board filters."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from objectives import permissions, quality
+from objectives.models import Initiative, KeyResult, Objective
+from objectives.selectors import parent_choices
+from objectives.services import KEY_RESULT_FIELDS, default_team
+from okrapp.models import Cycle, Team, User
+from okrapp.permissions import Viewer
+
+KEY_RESULT_PREFIX = "kr"
+
+
+def plain_number(value: Decimal) -> str:
+    """12.5000 → "12.5", 50.0000 → "50": what a person would type."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def team_label(team: Team) -> str:
+    return f"{'· ' * team.depth}{team.name}"
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Team) -> str:
+        return team_label(obj)
+
+
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Objective) -> str:
+        return f"{obj.title} ({obj.get_level_display()} · {obj.team.name})"
+
+
+class ObjectiveForm(forms.ModelForm):
+    team = TeamChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.order_by("path"),
+        required=False,
+        help_text=_(
+            "Company objectives belong to the company; individual ones default to the owner's team."
+        ),
+    )
+    parent = ParentChoiceField(
+        label=_("Aligned to"),
+        queryset=Objective.objects.none(),
+        required=False,
+        empty_label=_("Not aligned"),
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["title", "description", "level", "team", "owner", "parent", "kind", "visibility"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, viewer: Viewer, cycle: Cycle, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.viewer, self.cycle = viewer, cycle
+        levels = permissions.creatable_levels(viewer)
+        if self.instance.pk and self.instance.level not in levels:
+            levels.append(self.instance.level)
+        self.fields["level"].choices = [
+            (value, label) for value, label in Objective.Level.choices if value in levels
+        ]
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        self.fields["parent"].queryset = parent_choices(
+            viewer, cycle, exclude_pk=self.instance.pk
+        ).select_related("team")
+        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        level, owner = data.get("level"), data.get("owner")
+        if level == Objective.Level.TEAM and not data.get("team"):
+            self.add_error("team", _("Choose the team this objective belongs to."))
+            return data
+        team = default_team(level=level, owner=owner, team=data.get("team"))
+        if level and team is not None and owner is not None:
+            allowed = permissions.can_edit_at_level(
+                self.viewer, level=level, team=team, owner_id=owner.pk
+            )
+            if not allowed:
+                field = "owner" if level == Objective.Level.INDIVIDUAL else "team"
+                self.add_error(
+                    field, _("You may not set objectives at this level for this team or person.")
+                )
+        return data
+
+    def _post_clean(self) -> None:
+        # The services validate the objective as a whole (alignment, team defaults);
+        # only the fields themselves are checked here.
+        pass
+
+
+class KeyResultForm(forms.ModelForm):
+    class Meta:
+        model = KeyResult
+        fields = list(KEY_RESULT_FIELDS)
+        widgets = {
+            "start_value": forms.NumberInput(attrs={"step": "any"}),
+            "target_value": forms.NumberInput(attrs={"step": "any"}),
+            "current_value": forms.NumberInput(attrs={"step": "any"}),
+            "weight": forms.NumberInput(attrs={"step": "any", "min": "0"}),
+            "position": forms.NumberInput(attrs={"min": "0", "class": "position-input"}),
+        }
+
+    def __init__(self, *args, owner_choices: list | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.required = False
+        owner.empty_label = _("The objective's owner")
+        if owner_choices is not None:
+            owner.choices = owner_choices
+        for name in ("start_value", "target_value", "current_value", "weight", "position"):
+            self.fields[name].required = False
+        if self.instance.pk is None:
+            self.initial.pop("current_value", None)
+            self.fields["current_value"].help_text = _("Left empty, it starts at the start value.")
+        for name in ("start_value", "target_value", "current_value", "weight"):
+            if isinstance(self.initial.get(name), Decimal):
+                self.initial[name] = plain_number(self.initial[name])
+        self.fields["position"].label = _("Order")
+        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+
+    def has_changed(self) -> bool:
+        # Reordering renumbers positions, even of untouched empty rows: that is no change.
+        return any(name not in {"position", "DELETE"} for name in self.changed_data)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == KeyResult.Kind.MILESTONE and data.get("target_value") is None:
+            data["start_value"], data["target_value"] = Decimal(0), Decimal(1)
+        elif data.get("target_value") is None and "target_value" not in self.errors:
+            self.add_error("target_value", _("Give the target value to reach."))
+        if data.get("start_value") is None:
+            data["start_value"] = Decimal(0)
+        if data.get("weight") is None:
+            data["weight"] = Decimal(1)
+        return data
+
+
+class BaseKeyResultFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        return super().get_queryset().select_related("owner").order_by("position", "id")
+
+    def kept_forms(self) -> list[KeyResultForm]:
+        """The rows to save, in the order of their position field (then of the page)."""
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
+        return sorted(
+            kept,
+            key=lambda form: (
+                form.cleaned_data.get("position") is None,
+                form.cleaned_data.get("position") or 0,
+            ),
+        )
+
+    def rows(self, forms_in_order: list[KeyResultForm]) -> list[dict[str, Any]]:
+        rows = []
+        for form in forms_in_order:
+            row = {name: form.cleaned_data.get(name) for name in KEY_RESULT_FIELDS}
+            row.pop("position")
+            if form.instance.pk:
+                row["id"] = form.instance.pk
+            rows.append(row)
+        return rows
+
+
+def owner_choices() -> list[tuple[Any, str]]:
+    people = User.objects.filter(is_active=True).only("pk", "display_name", "email")
+    return [("", _("The objective's owner")), *((person.pk, str(person)) for person in people)]
+
+
+def key_result_formset(data=None, *, instance: Objective, extra: int = 0) -> BaseKeyResultFormSet:
+    formset_class = inlineformset_factory(
+        Objective,
+        KeyResult,
+        form=KeyResultForm,
+        formset=BaseKeyResultFormSet,
+        extra=extra,
+        can_delete=True,
+    )
+    return formset_class(
+        data,
+        instance=instance,
+        prefix=KEY_RESULT_PREFIX,
+        form_kwargs={"owner_choices": owner_choices()},
+    )
+
+
+def apply_service_errors(
+    error: ValidationError, form: ObjectiveForm, kept: list[KeyResultForm], formset
+) -> None:
+    """Show a service's ValidationError beside the fields it names (see objectives.services)."""
+    for key, messages in error.message_dict.items():
+        if key.startswith("key_results."):
+            _, index, field = key.split(".", 2)
+            target = kept[int(index)]
+            name = field if field in target.fields else None
+            for message in messages:
+                target.add_error(name, message)
+        elif key == "key_results":
+            formset._non_form_errors = formset.error_class(
+                [*formset.non_form_errors(), *messages], error_class="nonform"
+            )
+        else:
+            name = key if key in form.fields else None
+            for message in messages:
+                form.add_error(None if key == NON_FIELD_ERRORS else name, message)
+
+
+def _decimal(raw: str | None) -> Decimal | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return Decimal(raw.strip().replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+
+
+def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
+    """The key result rows typed so far (prefix, draft), in their order, from raw form data;
+    blank and removed rows are left out. Works on invalid data: the coach never blocks."""
+    try:
+        total = int(data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        total = 0
+    rows = []
+    for index in range(min(total, 100)):
+        prefix = f"{KEY_RESULT_PREFIX}-{index}"
+        if data.get(f"{prefix}-DELETE"):
+            continue
+        title = (data.get(f"{prefix}-title") or "").strip()
+        target = _decimal(data.get(f"{prefix}-target_value"))
+        if not title and target is None and not data.get(f"{prefix}-id"):
+            continue
+        try:
+            position = int(data.get(f"{prefix}-position") or index)
+        except ValueError:
+            position = index
+        draft = quality.KeyResultDraft(
+            title=title,
+            target=target,
+            is_milestone=data.get(f"{prefix}-kind") == KeyResult.Kind.MILESTONE,
+        )
+        rows.append((position, index, prefix, draft))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [(prefix, draft) for _, _, prefix, draft in rows]
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["title"]
+        labels = {"title": _("New initiative")}
+
+
+class BoardFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    team = TeamChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+    )
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args, teams: list[Team], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        team_field = self.fields["team"]
+        team_field.queryset = Team.objects.order_by("path")
+        team_field.choices = [("", _("All teams")), *((t.pk, team_label(t)) for t in teams)]
+        owner_field = self.fields["owner"]
+        owner_field.queryset = User.objects.filter(is_active=True)
+        self.fields["owner"].choices = [
+            ("", _("Everyone")),
+            *(
+                (person.pk, str(person))
+                for person in User.objects.filter(is_active=True).only(
+                    "pk", "display_name", "email"
+                )
+            ),
+        ]
+        self.fields["level"].choices = [("", _("All levels")), *Objective.Level.choices]
+        self.fields["kind"].choices = [("", _("All kinds")), *Objective.Kind.choices]
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Title or key result")}
+        )
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {
+            "team": self.cleaned_data.get("team"),
+            "owner": self.cleaned_data.get("owner"),
+            "level": self.cleaned_data.get("level") or "",
+            "kind": self.cleaned_data.get("kind") or "",
+            "q": (self.cleaned_data.get("q") or "").strip(),
+        }

@@ -1,0 +1,237 @@
+"""Roll-ups from the database: set-based reads of the stored objective scores, and the
+daily snapshot write. The definitions themselves live in objectives.rollup (pure).
+
+Every read is a fixed number of queries whatever the size of the organisation: one GROUP BY
+per kind of objective, the team list, the people list; the tree is combined in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from objectives import rollup
+from objectives.models import Objective, ScoreSnapshot
+from objectives.rollup import EMPTY, Tally, TeamNode, TeamScore
+from okrapp.models import Cycle, Team, User
+
+STORED = Decimal("1e-12")  # the snapshot columns keep 12 decimal places
+
+
+def _tallies(queryset: QuerySet, key: str) -> dict:
+    """Sum and count of the scores of `queryset`, grouped by `key`.
+
+    PostgreSQL adds NUMERIC values exactly, so it groups in SQL. SQLite would add them as
+    floating point: there the stored values (exact Decimals once read) are added in Python.
+    """
+    queryset = queryset.filter(score__isnull=False).order_by()
+    if connection.vendor == "postgresql":
+        rows = queryset.values(key).annotate(total=Sum("score"), n=Count("id"))
+        return {row[key]: Tally(Decimal(row["total"]), row["n"]) for row in rows}
+    tallies: dict = {}
+    for group, score in queryset.values_list(key, "score"):
+        tallies[group] = tallies.get(group, EMPTY) + Tally(Decimal(score), 1)
+    return tallies
+
+
+def team_nodes() -> list[TeamNode]:
+    return [
+        TeamNode(pk, parent_id, path)
+        for pk, parent_id, path in Team.objects.order_by("path").values_list(
+            "id", "parent_id", "path"
+        )
+    ]
+
+
+def own_tallies(cycle_id: int, company_id: int | None) -> dict[int, Tally]:
+    """Team objectives by team; company objectives by the company (the root team)."""
+    objectives = Objective.objects.filter(cycle_id=cycle_id).exclude(
+        level=Objective.Level.INDIVIDUAL
+    )
+    if company_id is not None:
+        # Company objectives belong to the root, whatever team they were filed under.
+        node = Case(
+            When(level=Objective.Level.COMPANY, then=Value(company_id)),
+            default=F("team_id"),
+            output_field=IntegerField(),
+        )
+    else:
+        node = F("team_id")
+    return _tallies(objectives.annotate(node=node), "node")
+
+
+def people_tallies_by_team(cycle_id: int) -> dict[int, Tally]:
+    """Individual objectives by their owner's primary team (else the objective's team)."""
+    objectives = (
+        Objective.objects.filter(cycle_id=cycle_id, level=Objective.Level.INDIVIDUAL)
+        # A LEFT JOIN on the primary membership: 4x faster than a correlated subquery.
+        .annotate(
+            primary_membership=FilteredRelation(
+                "owner__memberships", condition=Q(owner__memberships__is_primary=True)
+            )
+        )
+        .annotate(
+            node=Coalesce(
+                F("primary_membership__team_id"), F("team_id"), output_field=IntegerField()
+            )
+        )
+    )
+    return _tallies(objectives, "node")
+
+
+def person_tallies(cycle_id: int, user_ids: Iterable[int] | None = None) -> dict[int, Tally]:
+    """Individual objectives by owner; all owners, or only `user_ids`."""
+    objectives = Objective.objects.filter(cycle_id=cycle_id, level=Objective.Level.INDIVIDUAL)
+    if user_ids is not None:
+        objectives = objectives.filter(owner_id__in=list(user_ids))
+    return _tallies(objectives, "owner_id")
+
+
+def team_scores(cycle_id: int, teams: list[TeamNode] | None = None) -> dict[int, TeamScore]:
+    """Every team's own and rolled-up score now, from the stored objective scores."""
+    teams = team_nodes() if teams is None else teams
+    return rollup.roll_up(
+        teams,
+        own_tallies(cycle_id, rollup.root_id(teams)),
+        people_tallies_by_team(cycle_id),
+    )
+
+
+def _stored(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(STORED, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    cycle_id: int
+    day: datetime.date
+    teams: int = 0
+    people: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    frozen: bool = False
+
+
+@transaction.atomic
+def snapshots_refresh(
+    *, cycle_id: int, day: datetime.date | None = None, final: bool = False
+) -> RollupResult:
+    """Store one snapshot per team and per person for `day`: an upsert, so a second run the
+    same day writes nothing.
+
+    1. Lock the cycle row: two runs for one cycle take turns instead of racing.
+    2. A cycle with final snapshots is frozen: nothing more is written. A closed cycle's
+       run is always the final one.
+    3. Compute the team scores (roll_up) and the person scores (active people, and anyone
+       owning a scored individual objective) with a fixed number of queries.
+    4. Compare with the day's rows: insert the missing, update the changed, delete the
+       rows of nodes that no longer exist. (PostgreSQL cannot infer our partial unique
+       indexes in ON CONFLICT, so the upsert is done by hand under the lock.)
+    """
+    cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
+    day = day or timezone.localdate()
+    if ScoreSnapshot.objects.filter(cycle=cycle, is_final=True).exists():
+        return RollupResult(cycle_id, day, frozen=True)
+    final = final or cycle.status == Cycle.Status.CLOSED
+
+    teams = team_nodes()
+    scores = team_scores(cycle.pk, teams)
+    people = person_tallies(cycle.pk)
+    person_ids = set(User.objects.filter(is_active=True).values_list("id", flat=True))
+    person_ids.update(people)
+
+    wanted: dict[tuple[str, int], tuple] = {}
+    for team_id, team_score in scores.items():
+        wanted[(ScoreSnapshot.NodeType.TEAM, team_id)] = (
+            _stored(team_score.own_score),
+            _stored(team_score.rolled_up_score),
+            team_score.subtree.count,
+        )
+    for user_id in person_ids:
+        person = people.get(user_id, EMPTY)
+        wanted[(ScoreSnapshot.NodeType.PERSON, user_id)] = (
+            _stored(person.mean),
+            _stored(person.mean),
+            person.count,
+        )
+
+    existing = {}
+    for snapshot in ScoreSnapshot.objects.filter(cycle=cycle, day=day).only(
+        "id",
+        "node_type",
+        "team_id",
+        "user_id",
+        "own_score",
+        "rolled_up_score",
+        "scored_objectives",
+        "is_final",
+    ):
+        node = snapshot.team_id if snapshot.node_type == ScoreSnapshot.NodeType.TEAM else None
+        key = (snapshot.node_type, node if node is not None else snapshot.user_id)
+        existing[key] = snapshot
+
+    to_create, to_update = [], []
+    for (node_type, node_id), (own, rolled_up, count) in wanted.items():
+        snapshot = existing.pop((node_type, node_id), None)
+        if snapshot is None:
+            to_create.append(
+                ScoreSnapshot(
+                    cycle=cycle,
+                    day=day,
+                    node_type=node_type,
+                    team_id=node_id if node_type == ScoreSnapshot.NodeType.TEAM else None,
+                    user_id=node_id if node_type == ScoreSnapshot.NodeType.PERSON else None,
+                    own_score=own,
+                    rolled_up_score=rolled_up,
+                    scored_objectives=count,
+                    is_final=final,
+                )
+            )
+        elif (
+            snapshot.own_score,
+            snapshot.rolled_up_score,
+            snapshot.scored_objectives,
+            snapshot.is_final,
+        ) != (own, rolled_up, count, final):
+            snapshot.own_score, snapshot.rolled_up_score = own, rolled_up
+            snapshot.scored_objectives, snapshot.is_final = count, final
+            to_update.append(snapshot)
+    stale = [snapshot.pk for snapshot in existing.values()]
+
+    ScoreSnapshot.objects.bulk_create(to_create, batch_size=2000)
+    if to_update:
+        ScoreSnapshot.objects.bulk_update(
+            to_update,
+            ["own_score", "rolled_up_score", "scored_objectives", "is_final"],
+            batch_size=500,
+        )
+    if stale:
+        ScoreSnapshot.objects.filter(pk__in=stale).delete()
+    return RollupResult(
+        cycle.pk,
+        day,
+        teams=len(scores),
+        people=len(person_ids),
+        created=len(to_create),
+        updated=len(to_update),
+        deleted=len(stale),
+    )

@@ -1,0 +1,211 @@
+"""Reads about objectives shared by pages, API and tasks; a fixed number of queries each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from objectives.models import Initiative, KeyResult, Objective
+from objectives.permissions import visible_objectives_q
+from okrapp.models import Cycle, Team, User
+from okrapp.permissions import Viewer
+
+LEVEL_ORDER = {Objective.Level.COMPANY: 0, Objective.Level.TEAM: 1, Objective.Level.INDIVIDUAL: 2}
+
+
+def key_results_prefetch(*, with_initiatives: bool = False) -> Prefetch:
+    queryset = KeyResult.objects.select_related("owner").order_by("position", "id")
+    if with_initiatives:
+        queryset = queryset.prefetch_related(
+            Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
+        )
+    return Prefetch("key_results", queryset=queryset)
+
+
+def visible_objectives(viewer: Viewer, cycle: Cycle) -> QuerySet[Objective]:
+    return (
+        Objective.objects.filter(cycle=cycle)
+        .filter(visible_objectives_q(viewer))
+        .select_related("owner", "team", "cycle")
+    )
+
+
+def filter_objectives(
+    queryset: QuerySet[Objective],
+    *,
+    team: Team | None = None,
+    owner: User | None = None,
+    level: str = "",
+    kind: str = "",
+    q: str = "",
+) -> QuerySet[Objective]:
+    """The board's filters. A team includes its sub-teams; the text looks in titles,
+    descriptions and key result titles."""
+    if team is not None:
+        queryset = queryset.filter(team__path__startswith=team.path)
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    if level:
+        queryset = queryset.filter(level=level)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if q:
+        matching_key_result = KeyResult.objects.filter(objective=OuterRef("pk"), title__icontains=q)
+        queryset = queryset.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Exists(matching_key_result)
+        )
+    return queryset
+
+
+@dataclass
+class TeamGroup:
+    team: Team
+    depth: int
+    objectives: list[Objective] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    company: list[Objective]
+    teams: list[TeamGroup]
+    mine: list[Objective]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.company or self.teams or self.mine)
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.company) + sum(len(group.objectives) for group in self.teams) + len(self.mine)
+        )
+
+
+def board(viewer: Viewer, cycle: Cycle, teams: list[Team], **filters) -> Board:
+    """The OKR board: company objectives, then each team's (team and individual objectives of
+    others, as a tree in team path order, ancestors kept as headings), then the viewer's own
+    individual objectives. `teams` is every team in path order (the page has it already)."""
+    objectives = list(
+        filter_objectives(visible_objectives(viewer, cycle), **filters)
+        .prefetch_related(key_results_prefetch())
+        .order_by("team__path", "level", "id")
+    )
+    company, mine = [], []
+    by_team: dict[int, list[Objective]] = defaultdict(list)
+    for objective in objectives:
+        if objective.level == Objective.Level.COMPANY:
+            company.append(objective)
+        elif objective.level == Objective.Level.INDIVIDUAL and objective.owner_id == viewer.user.pk:
+            mine.append(objective)
+        else:
+            by_team[objective.team_id].append(objective)
+    for listed in by_team.values():
+        listed.sort(key=lambda objective: (LEVEL_ORDER[objective.level], objective.pk))
+    shown_team_ids = set()
+    teams_by_id = {team.pk: team for team in teams}
+    for team_id in by_team:
+        if team_id in teams_by_id:
+            shown_team_ids.update(teams_by_id[team_id].lineage_ids)
+    groups = [
+        TeamGroup(team=team, depth=max(team.depth - 1, 0), objectives=by_team.get(team.pk, []))
+        for team in teams
+        if team.pk in shown_team_ids and not team.is_company
+    ]
+    return Board(company=company, teams=groups, mine=mine)
+
+
+def alignment_chain(viewer: Viewer, objective: Objective) -> list[Objective | None]:
+    """The objectives this one aligns to, from the top (company) down to its parent.
+    Two queries whatever the depth: the cycle's links, then the chain's objectives."""
+    if objective.parent_id is None:
+        return []
+    parents = dict(
+        Objective.objects.filter(cycle_id=objective.cycle_id).values_list("id", "parent_id")
+    )
+    chain_ids: list[int] = []
+    current = objective.parent_id
+    while current is not None and current not in chain_ids and current != objective.pk:
+        chain_ids.append(current)
+        current = parents.get(current)
+    visible = {
+        linked.pk: linked
+        for linked in Objective.objects.filter(pk__in=chain_ids)
+        .filter(visible_objectives_q(viewer))
+        .select_related("owner", "team")
+    }
+    return [visible.get(pk) for pk in reversed(chain_ids)]
+
+
+def objective_page(viewer: Viewer, objective: Objective) -> dict:
+    """Everything the objective page shows, in a fixed number of queries."""
+    key_results = list(
+        KeyResult.objects.filter(objective=objective)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
+        )
+        .order_by("position", "id")
+    )
+    children = list(
+        Objective.objects.filter(parent=objective)
+        .filter(visible_objectives_q(viewer))
+        .select_related("owner", "team")
+        .order_by("level", "team__path", "id")
+    )
+    return {
+        "key_results": key_results,
+        "chain": alignment_chain(viewer, objective),
+        "children": children,
+    }
+
+
+@dataclass
+class Node:
+    objective: Objective
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(child.size for child in self.children)
+
+
+def alignment_tree(viewer: Viewer, cycle: Cycle) -> tuple[list[Node], list[Node]]:
+    """The cycle as a tree from company objectives down: (aligned roots, unaligned ones).
+    An objective whose parent is hidden from the viewer counts as unaligned for them."""
+    objectives = list(visible_objectives(viewer, cycle).order_by("team__path", "id"))
+    nodes = {objective.pk: Node(objective) for objective in objectives}
+    roots, unaligned = [], []
+    for objective in sorted(objectives, key=lambda o: (LEVEL_ORDER[o.level], o.team.path, o.pk)):
+        node = nodes[objective.pk]
+        parent = nodes.get(objective.parent_id)
+        if parent is not None:
+            parent.children.append(node)
+        elif objective.level == Objective.Level.COMPANY:
+            roots.append(node)
+        else:
+            unaligned.append(node)
+    return roots, unaligned
+
+
+def parent_choices(viewer: Viewer, cycle: Cycle, *, exclude_pk: int | None = None):
+    """Objectives one may align to in a cycle: company and team objectives one can see."""
+    queryset = (
+        visible_objectives(viewer, cycle)
+        .exclude(level=Objective.Level.INDIVIDUAL)
+        .order_by("level", "team__path", "title")
+    )
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset
+
+
+def objectives_count(*, cycle: Cycle, owner_id: int | None, level: str, exclude_pk=None) -> int:
+    """How many objectives an owner has at a level in a cycle (for the coach)."""
+    if owner_id is None or not level:
+        return 0
+    queryset = Objective.objects.filter(cycle=cycle, owner_id=owner_id, level=level)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.count()

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from checkins.services import checkin_create
+from tests.factories import CheckInFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(key_result):
+    return reverse("checkins:key_result", args=[key_result.pk])
+
+
+def test_key_result_page_lists_check_ins_newest_first_with_comments(client, member, outsider, key_result):
+    now = timezone.now()
+    CheckInFactory(key_result=key_result, value=10, comment="Premier pas", created_at=now - datetime.timedelta(days=14))
+    CheckInFactory(key_result=key_result, value=30, comment="Ça décolle", blockers="Budget", created_at=now - datetime.timedelta(days=7))
+    client.force_login(outsider)
+    response = client.get(page_url(key_result))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Ça décolle") < page.index("Premier pas")
+    assert "Budget" in page
+    assert [c.value for c in response.context["checkins"]] == [Decimal(30), Decimal(10)]
+
+
+def test_key_result_page_draws_the_value_against_the_ideal_line(client, member, key_result):
+    checkin_create(key_result=key_result, author=member, value=Decimal(40), confidence="on_track")
+    client.force_login(member)
+    response = client.get(page_url(key_result))
+    chart = response.context["chart"]
+    labels = [dataset["label"] for dataset in chart["datasets"]]
+    assert labels[:2] == ["Value", "Ideal line"]
+    ideal = chart["datasets"][1]["data"]
+    assert ideal[0] == 0 and ideal[-1] == 100
+    assert 'data-chart="kr-chart"' in response.content.decode()
+    assert 'id="kr-chart"' in response.content.decode()
+
+
+def test_key_result_page_projects_the_value_at_cycle_end_and_its_score(client, member, key_result, cycle):
+    # The fixture cycle started 45 days ago and lasts 91 days: 40 after 45 days projects ~81.
+    checkin_create(key_result=key_result, author=member, value=Decimal(40), confidence="on_track")
+    client.force_login(member)
+    projection = client.get(page_url(key_result)).context["projection"]
+    assert Decimal(78) < projection["value"] < Decimal(84)
+    assert projection["score"] == projection["value"]
+
+
+def test_the_owner_gets_a_check_in_form_and_an_outsider_does_not(client, member, outsider, key_result):
+    client.force_login(member)
+    assert client.get(page_url(key_result)).context["form"] is not None
+    client.force_login(outsider)
+    response = client.get(page_url(key_result))
+    assert response.context["form"] is None
+    assert reverse("checkins:checkin_create", args=[key_result.pk]) not in response.content.decode()
+
+
+def test_a_private_key_result_is_not_found_for_outsiders(client, member, private_key_result):
+    client.force_login(member)
+    assert client.get(page_url(private_key_result)).status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, key_result):
+    assert client.get(page_url(key_result)).status_code == 302
+
+
+def test_the_chart_spec_is_valid_json_for_the_chart_loader(client, member, key_result):
+    client.force_login(member)
+    page = client.get(page_url(key_result)).content.decode()
+    start = page.index('<script id="kr-chart" type="application/json">') + len(
+        '<script id="kr-chart" type="application/json">'
+    )
+    spec = json.loads(page[start : page.index("</script>", start)])
+    assert len(spec["labels"]) == len(spec["datasets"][0]["data"])
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_key_result_page_runs_a_bounded_number_of_queries(
+    client, member, key_result, django_assert_max_num_queries, size
+):
+    for index in range(size):
+        CheckInFactory(key_result=key_result, value=index, created_at=timezone.now() - datetime.timedelta(days=index))
+    client.force_login(member)
+    with django_assert_max_num_queries(9):
+        response = client.get(page_url(key_result))
+    assert len(response.context["checkins"]) == size

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from objectives.models import Objective
+from okrapp.models import Membership
+from tests.factories import CheckInFactory, KeyResultFactory, MembershipFactory, ObjectiveFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+TEAM_WEEK = reverse("checkins:team_week")
+
+
+def test_a_lead_sees_who_has_and_has_not_checked_in_this_week(client, lead, member, team, key_result):
+    other = KeyResultFactory(objective=key_result.objective, owner=member, title="Grow LinkedIn followers")
+    CheckInFactory(key_result=key_result)
+    client.force_login(lead)
+    response = client.get(TEAM_WEEK)
+    assert response.status_code == 200
+    (team_entry,) = response.context["teams"]
+    person = next(p for p in team_entry.people if p.person == member)
+    states = {kr.title: kr.checked_this_week for kr in person.key_results}
+    assert states == {key_result.title: True, other.title: False}
+    assert person.done == 1
+    assert "1/2 checked in" in response.content.decode()
+
+
+def test_a_lead_follows_the_sub_teams_too(client, lead, team, cycle):
+    sub_team = TeamFactory(name="Acquisition", parent=team)
+    newcomer = MembershipFactory(team=sub_team, user__display_name="Nina Newcomer").user
+    KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, team=sub_team, owner=newcomer), owner=newcomer)
+    client.force_login(lead)
+    page = client.get(TEAM_WEEK).content.decode()
+    assert "Acquisition" in page
+    assert "Nina Newcomer" in page
+
+
+def test_a_lead_does_not_see_teams_they_do_not_lead(client, lead, outsider):
+    client.force_login(lead)
+    assert "Olga Outsider" not in client.get(TEAM_WEEK).content.decode()
+
+
+def test_a_parent_lead_does_not_see_private_key_results_of_a_sub_team(client, lead, team, cycle):
+    sub_team = TeamFactory(name="Secret squad", parent=team)
+    agent = MembershipFactory(team=sub_team).user
+    objective = ObjectiveFactory(
+        cycle=cycle, team=sub_team, owner=agent, visibility=Objective.Visibility.PRIVATE
+    )
+    KeyResultFactory(objective=objective, owner=agent, title="Hidden key result")
+    client.force_login(lead)
+    assert "Hidden key result" not in client.get(TEAM_WEEK).content.decode()
+
+
+def test_a_member_who_leads_nothing_is_refused(client, member):
+    client.force_login(member)
+    assert client.get(TEAM_WEEK).status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    assert client.get(TEAM_WEEK).status_code == 302
+
+
+def test_my_week_links_to_the_team_view_for_leads_only(client, lead, member):
+    client.force_login(lead)
+    assert TEAM_WEEK in client.get(reverse("checkins:my_week")).content.decode()
+    client.force_login(member)
+    assert TEAM_WEEK not in client.get(reverse("checkins:my_week")).content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_team_view_runs_a_bounded_number_of_queries(
+    client, lead, team, cycle, django_assert_max_num_queries, size
+):
+    objective = ObjectiveFactory(cycle=cycle, team=team, owner=lead)
+    for _ in range(size):
+        person = MembershipFactory(team=team, role=Membership.Role.MEMBER).user
+        CheckInFactory(key_result=KeyResultFactory(objective=objective, owner=person))
+    client.force_login(lead)
+    with django_assert_max_num_queries(11):
+        response = client.get(TEAM_WEEK)
+    assert sum(len(p.key_results) for p in response.context["teams"][0].people) == size

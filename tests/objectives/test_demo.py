@@ -1,0 +1,45 @@
+"""The demo OKRs: the seeds' examples, aligned, in both cycles, loaded once whatever happens."""
+
+from __future__ import annotations
+
+import pytest
+
+from objectives import demo
+from objectives.models import KeyResult, Objective
+from okrapp import demo as organisation_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded():
+    organisation = organisation_demo.load()
+    return organisation, demo.load(organisation)
+
+
+def test_demo_holds_the_seed_examples_aligned_under_the_company(loaded):
+    _, okrs = loaded
+    assert okrs["marketing_community"].parent == okrs["community"]
+    assert okrs["marketing_web"].parent == okrs["digital"]
+    assert okrs["marketing_community"].key_results.count() == 4
+    assert okrs["marketing_web"].key_results.count() == 4
+
+
+def test_demo_covers_both_cycles_kinds_and_a_private_objective(loaded):
+    organisation, _ = loaded
+    assert Objective.objects.filter(cycle=organisation.closed_cycle).exists()
+    assert Objective.objects.filter(kind=Objective.Kind.ASPIRATIONAL).exists()
+    assert Objective.objects.filter(visibility=Objective.Visibility.PRIVATE).count() == 1
+    assert Objective.objects.filter(level=Objective.Level.INDIVIDUAL).count() >= 3
+
+
+def test_demo_scores_are_stored(loaded):
+    assert not Objective.objects.filter(score__isnull=True).exists()
+    assert not KeyResult.objects.filter(score__isnull=True).exists()
+
+
+def test_loading_twice_adds_nothing(loaded):
+    organisation, _ = loaded
+    counts = (Objective.objects.count(), KeyResult.objects.count())
+    demo.load(organisation)
+    assert (Objective.objects.count(), KeyResult.objects.count()) == counts

@@ -1,0 +1,470 @@
+"""OKR pages: board, objective page, alignment, editor (with htmx rows and the coach)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from objectives.models import Initiative, KeyResult, Objective
+from objectives.services import objective_refresh_score
+from okrapp.models import Cycle
+from tests.factories import (
+    InitiativeFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def company_objective(cycle, company, admin):
+    objective = ObjectiveFactory(
+        cycle=cycle,
+        level=Objective.Level.COMPANY,
+        team=company,
+        owner=admin,
+        title="Our customers form a loyal community",
+    )
+    KeyResultFactory(objective=objective, current_value=Decimal(80), title="Raise NPS to 50")
+    objective_refresh_score(objective_id=objective.pk)
+    return objective
+
+
+@pytest.fixture
+def team_objective(cycle, team, lead, company_objective):
+    objective = ObjectiveFactory(
+        cycle=cycle, team=team, owner=lead, parent=company_objective, title="Marketing animates"
+    )
+    KeyResultFactory(
+        objective=objective,
+        title="50 % active newsletter subscribers",
+        start_value=Decimal(30),
+        target_value=Decimal(50),
+        current_value=Decimal(45),
+        unit="%",
+        confidence="at_risk",
+    )
+    objective_refresh_score(objective_id=objective.pk)
+    return objective
+
+
+def editor_data(**overrides):
+    data = {
+        "title": "Our community loves our newsletter",
+        "description": "",
+        "level": "team",
+        "team": "",
+        "owner": "",
+        "parent": "",
+        "kind": "committed",
+        "visibility": "public",
+        "kr-TOTAL_FORMS": "2",
+        "kr-INITIAL_FORMS": "0",
+        "kr-MIN_NUM_FORMS": "0",
+        "kr-MAX_NUM_FORMS": "1000",
+        "kr-0-title": "Reach 500 subscribers",
+        "kr-0-kind": "numeric",
+        "kr-0-start_value": "100",
+        "kr-0-target_value": "500",
+        "kr-0-current_value": "",
+        "kr-0-unit": "subscribers",
+        "kr-0-weight": "1",
+        "kr-0-position": "0",
+        "kr-1-title": "Raise the open rate to 50 %",
+        "kr-1-kind": "percentage",
+        "kr-1-start_value": "30",
+        "kr-1-target_value": "50",
+        "kr-1-current_value": "40",
+        "kr-1-unit": "%",
+        "kr-1-weight": "1",
+        "kr-1-position": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Board ----------------------------------------------------------------------------------
+
+
+def test_board_shows_company_objectives_then_teams_with_key_results(
+    client, member, team_objective, company_objective
+):
+    client.force_login(member)
+    page = client.get(reverse("objectives:board")).content.decode()
+    assert page.index(company_objective.title) < page.index(team_objective.title)
+    assert "50 % active newsletter subscribers" in page
+    assert "45 / 50 %" in page
+    assert "pill-at_risk" in page
+    assert 'class="score band-green"' in page  # company objective at 80
+
+
+def test_board_lists_my_individual_objectives_in_their_own_section(client, member, cycle, team):
+    mine = ObjectiveFactory(
+        cycle=cycle, team=team, owner=member, level=Objective.Level.INDIVIDUAL, title="I grow"
+    )
+    client.force_login(member)
+    page = client.get(reverse("objectives:board")).content.decode()
+    assert page.index("My objectives") < page.index(mine.title)
+
+
+def test_board_filters_live_in_the_url(client, member, team_objective, company_objective):
+    client.force_login(member)
+    page = client.get(reverse("objectives:board"), {"level": "company"}).content.decode()
+    assert company_objective.title in page
+    assert team_objective.title not in page
+
+
+def test_board_text_filter_searches_key_results(client, member, team_objective, company_objective):
+    client.force_login(member)
+    page = client.get(reverse("objectives:board"), {"q": "NEWSLETTER"}).content.decode()
+    assert team_objective.title in page
+    assert company_objective.title not in page
+
+
+def test_board_team_filter_includes_sub_teams(client, member, cycle, team, other_team):
+    sub_team = TeamFactory(parent=team, name="Content")
+    inside = ObjectiveFactory(cycle=cycle, team=sub_team, title="Inside marketing")
+    outside = ObjectiveFactory(cycle=cycle, team=other_team, title="Sales stuff")
+    client.force_login(member)
+    page = client.get(reverse("objectives:board"), {"team": team.pk}).content.decode()
+    assert inside.title in page
+    assert outside.title not in page
+
+
+def test_board_htmx_filter_returns_only_the_results(client, member, team_objective):
+    client.force_login(member)
+    response = client.get(reverse("objectives:board"), {"q": "x"}, HTTP_HX_TARGET="results", **HX)
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="results"')
+    assert "<html" not in page
+
+
+def test_board_hides_private_objectives_from_outsiders(client, outsider, member, cycle, team):
+    ObjectiveFactory(
+        cycle=cycle, team=team, title="Secret plan", visibility=Objective.Visibility.PRIVATE
+    )
+    client.force_login(outsider)
+    assert "Secret plan" not in client.get(reverse("objectives:board")).content.decode()
+    client.force_login(member)
+    assert "Secret plan" in client.get(reverse("objectives:board")).content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, cycle):
+    for url in [
+        reverse("objectives:board"),
+        reverse("objectives:alignment"),
+        reverse("objectives:create"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def _many_objectives(cycle, team, lead, count):
+    for n in range(count):
+        sub_team = TeamFactory(parent=team) if n % 5 == 0 else team
+        objective = ObjectiveFactory(cycle=cycle, team=sub_team, owner=lead)
+        KeyResultFactory.create_batch(3, objective=objective, current_value=Decimal(n))
+        objective_refresh_score(objective_id=objective.pk)
+
+
+@pytest.mark.parametrize("view", ["objectives:board", "objectives:alignment"])
+def test_list_pages_issue_the_same_queries_for_5_and_50_objectives(
+    client, django_assert_max_num_queries, member, lead, cycle, team, view
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member)
+    _many_objectives(cycle, team, lead, 5)
+    client.get(reverse(view))  # the session settles
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(view)).status_code == 200
+    _many_objectives(cycle, team, lead, 45)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(reverse(view)).status_code == 200
+
+
+def test_objective_page_issues_the_same_queries_for_5_and_50_aligned_objectives(
+    client, django_assert_max_num_queries, member, lead, cycle, team, team_objective
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count):
+        for _ in range(count):
+            child = ObjectiveFactory(
+                cycle=cycle, team=team, parent=team_objective, level=Objective.Level.INDIVIDUAL
+            )
+            key_result = KeyResultFactory(objective=team_objective)
+            InitiativeFactory(key_result=key_result)
+            KeyResultFactory(objective=child)
+
+    client.force_login(member)
+    url = reverse("objectives:detail", args=[team_objective.pk])
+    add(5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add(45)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(url).status_code == 200
+
+
+# --- Objective page and alignment -----------------------------------------------------------
+
+
+def test_objective_page_shows_chain_key_results_initiatives_and_aligned(
+    client, member, cycle, team, team_objective, company_objective
+):
+    InitiativeFactory(key_result=team_objective.key_results.get(), title="Launch the campaign")
+    child = ObjectiveFactory(
+        cycle=cycle, team=team, parent=team_objective, level=Objective.Level.INDIVIDUAL
+    )
+    client.force_login(member)
+    page = client.get(reverse("objectives:detail", args=[team_objective.pk])).content.decode()
+    assert company_objective.title in page  # the chain up to the company
+    assert "50 % active newsletter subscribers" in page
+    assert "Launch the campaign" in page
+    assert child.title in page
+
+
+def test_objective_page_shows_edit_buttons_only_to_editors(client, lead, member, team_objective):
+    url = reverse("objectives:detail", args=[team_objective.pk])
+    edit_url = reverse("objectives:edit", args=[team_objective.pk])
+    client.force_login(member)
+    assert edit_url not in client.get(url).content.decode()
+    client.force_login(lead)
+    assert edit_url in client.get(url).content.decode()
+
+
+def test_private_objective_does_not_exist_for_outsiders(client, outsider, cycle, team):
+    private = ObjectiveFactory(cycle=cycle, team=team, visibility=Objective.Visibility.PRIVATE)
+    client.force_login(outsider)
+    assert client.get(reverse("objectives:detail", args=[private.pk])).status_code == 404
+
+
+def test_alignment_view_nests_objectives_under_the_company(
+    client, member, cycle, team, team_objective, company_objective
+):
+    child = ObjectiveFactory(
+        cycle=cycle, team=team, parent=team_objective, level=Objective.Level.INDIVIDUAL
+    )
+    client.force_login(member)
+    page = client.get(reverse("objectives:alignment")).content.decode()
+    assert "<details open>" in page
+    assert page.index(company_objective.title) < page.index(team_objective.title)
+    assert page.index(team_objective.title) < page.index(child.title)
+
+
+# --- Editor ---------------------------------------------------------------------------------
+
+
+def test_lead_creates_an_objective_with_key_results(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=str(lead.pk))
+    response = client.post(reverse("objectives:create"), data)
+    objective = Objective.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("objectives:detail", args=[objective.pk])
+    assert list(objective.key_results.values_list("title", flat=True)) == [
+        "Reach 500 subscribers",
+        "Raise the open rate to 50 %",
+    ]
+    first = objective.key_results.first()
+    assert first.current_value == Decimal(100)  # starts at its start value
+    assert objective.score == Decimal(25)
+
+
+def test_editor_shows_errors_beside_the_field_and_keeps_what_was_typed(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=str(lead.pk), **{"kr-1-target_value": "30"})
+    page = client.post(reverse("objectives:create"), data).content.decode()
+    assert 'id="id_kr-1-target_value_error"' in page
+    assert "differ from the start value" in page
+    assert 'value="Raise the open rate to 50 %"' in page
+    assert not Objective.objects.exists()
+
+
+def test_editor_errors_are_in_the_users_language(client, lead, team, cycle):
+    lead.language = "fr"
+    lead.save()
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=str(lead.pk), **{"kr-1-target_value": "30"})
+    page = client.post(reverse("objectives:create"), data).content.decode()
+    assert "La cible doit différer de la valeur de départ" in page
+
+
+def test_editor_alignment_error_is_shown_beside_the_parent(client, lead, team, other_team, cycle):
+    sibling = ObjectiveFactory(cycle=cycle, team=other_team)
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=str(lead.pk), parent=str(sibling.pk))
+    page = client.post(reverse("objectives:create"), data).content.decode()
+    assert 'id="id_parent_error"' in page
+
+
+def test_editor_reorders_and_removes_rows(client, lead, team_objective):
+    existing = team_objective.key_results.get()
+    client.force_login(lead)
+    data = editor_data(
+        title=team_objective.title,
+        team=str(team_objective.team_id),
+        owner=str(lead.pk),
+        parent=str(team_objective.parent_id),
+        **{
+            "kr-TOTAL_FORMS": "3",
+            "kr-INITIAL_FORMS": "1",
+            "kr-0-id": str(existing.pk),
+            "kr-0-title": existing.title,
+            "kr-0-kind": "percentage",
+            "kr-0-start_value": "30",
+            "kr-0-target_value": "50",
+            "kr-0-current_value": "45",
+            "kr-0-weight": "1",
+            "kr-0-position": "0",
+            "kr-0-DELETE": "on",
+            "kr-1-title": "Reach 500 subscribers",
+            "kr-1-kind": "numeric",
+            "kr-1-start_value": "0",
+            "kr-1-target_value": "500",
+            "kr-1-weight": "1",
+            "kr-1-position": "2",
+            "kr-2-title": "Raise the open rate to 50 %",
+            "kr-2-kind": "percentage",
+            "kr-2-start_value": "30",
+            "kr-2-target_value": "50",
+            "kr-2-weight": "1",
+            "kr-2-position": "1",
+        },
+    )
+    response = client.post(reverse("objectives:edit", args=[team_objective.pk]), data)
+    assert response.status_code == 302
+    assert list(team_objective.key_results.values_list("title", flat=True)) == [
+        "Raise the open rate to 50 %",
+        "Reach 500 subscribers",
+    ]
+    assert not KeyResult.objects.filter(pk=existing.pk).exists()
+
+
+def test_add_row_without_javascript_keeps_the_typed_rows(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=str(lead.pk), add_row="1")
+    page = client.post(reverse("objectives:create"), data).content.decode()
+    assert 'name="kr-2-title"' in page
+    assert 'value="Reach 500 subscribers"' in page
+    assert not Objective.objects.exists()
+
+
+def test_key_result_row_is_numbered_from_total_forms(client, lead, cycle):
+    client.force_login(lead)
+    response = client.get(reverse("objectives:key_result_row"), {"kr-TOTAL_FORMS": "4"}, **HX)
+    page = response.content.decode()
+    assert 'name="kr-4-title"' in page
+    assert 'name="kr-4-DELETE"' in page
+    assert 'id="id_kr-TOTAL_FORMS"' in page and 'value="5"' in page
+    assert 'hx-swap-oob="true"' in page
+
+
+def test_coach_warns_live_about_a_figure_in_the_title(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(title="Reach 500 fans", **{"kr-1-title": "Launch the campaign"})
+    page = client.post(reverse("objectives:coach"), data, **HX).content.decode()
+    assert 'id="coach"' in page
+    assert 'id="coach-title"' in page and "figure" in page
+    assert 'id="coach-kr-1"' in page and "sounds like a task" in page
+
+
+def test_coach_counts_the_owners_objectives_in_the_cycle(client, lead, team, cycle):
+    ObjectiveFactory.create_batch(3, cycle=cycle, team=team, owner=lead)
+    client.force_login(lead)
+    data = editor_data(owner=str(lead.pk))
+    page = client.post(reverse("objectives:coach"), data, **HX).content.decode()
+    assert "4 objectives at this level" in page
+
+
+def test_coach_warnings_never_block_saving(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(
+        title="Top 3 in 2026",
+        team=str(team.pk),
+        owner=str(lead.pk),
+        **{"kr-TOTAL_FORMS": "1", "kr-0-title": "Launch the campaign"},
+    )
+    assert client.post(reverse("objectives:create"), data).status_code == 302
+    assert Objective.objects.get().title == "Top 3 in 2026"
+
+
+def test_edit_page_loads_with_existing_key_results(client, lead, team_objective):
+    client.force_login(lead)
+    page = client.get(reverse("objectives:edit", args=[team_objective.pk])).content.decode()
+    assert 'value="50 % active newsletter subscribers"' in page
+    assert 'value="50"' in page  # 50.0000 shown as 50
+
+
+def test_delete_asks_for_confirmation_then_deletes(client, lead, team_objective):
+    client.force_login(lead)
+    url = reverse("objectives:delete", args=[team_objective.pk])
+    assert "Delete the objective?" in client.get(url).content.decode()
+    assert Objective.objects.filter(pk=team_objective.pk).exists()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not Objective.objects.filter(pk=team_objective.pk).exists()
+
+
+# --- Initiatives ----------------------------------------------------------------------------
+
+
+def test_editor_adds_an_initiative_with_htmx(client, lead, team_objective):
+    key_result = team_objective.key_results.get()
+    client.force_login(lead)
+    response = client.post(
+        reverse("objectives:initiative_create", args=[key_result.pk]),
+        {"title": "Launch the campaign"},
+        **HX,
+    )
+    page = response.content.decode()
+    assert page.lstrip().startswith(f'<div id="initiatives-{key_result.pk}"')
+    assert "Launch the campaign" in page
+    assert Initiative.objects.get().key_result == key_result
+
+
+def test_initiative_status_change_without_htmx_redirects(client, lead, team_objective):
+    initiative = InitiativeFactory(key_result=team_objective.key_results.get())
+    client.force_login(lead)
+    response = client.post(
+        reverse("objectives:initiative_status", args=[initiative.pk]), {"status": "doing"}
+    )
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.status == Initiative.Status.DOING
+
+
+def test_initiative_delete(client, lead, team_objective):
+    initiative = InitiativeFactory(key_result=team_objective.key_results.get())
+    client.force_login(lead)
+    client.post(reverse("objectives:initiative_delete", args=[initiative.pk]), **HX)
+    assert not Initiative.objects.exists()
+
+
+def test_sub_team_objectives_appear_under_their_team(client, member, cycle, team):
+    sub_team = TeamFactory(parent=team, name="Content & community")
+    MembershipFactory(team=sub_team)
+    ObjectiveFactory(cycle=cycle, team=sub_team, title="Our newsletter is awaited")
+    client.force_login(member)
+    page = client.get(reverse("objectives:board")).content.decode()
+    assert page.index("Marketing") < page.index("Content &amp; community")
+    assert "depth-1" in page
+
+
+def test_closed_cycle_board_says_read_only(client, member, cycle):
+    cycle.status = Cycle.Status.CLOSED
+    cycle.save()
+    client.force_login(member)
+    page = client.get(reverse("objectives:board")).content.decode()
+    assert reverse("objectives:create") not in page
