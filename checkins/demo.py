@@ -116,8 +116,10 @@ def _confidence(progress: float, elapsed: float) -> str:
 
 
 def _rounded(key_result: KeyResult, value: float) -> Decimal:
-    span = abs(float(key_result.target_value - key_result.start_value))
-    step = Decimal(1) if span >= 20 else Decimal("0.1")
+    start, target = key_result.start_value, key_result.target_value
+    whole = start == start.to_integral() and target == target.to_integral()
+    counted = key_result.kind == KeyResult.Kind.NUMERIC and whole and abs(target - start) >= 3
+    step = Decimal(1) if counted or abs(target - start) >= 20 else Decimal("0.1")
     return Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
 
 

@@ -40,7 +40,7 @@ class CheckInForm(forms.Form):
         source = checkin or key_result
         value = checkin.value if checkin else key_result.current_value
         return {
-            "value": value,
+            "value": _plain(value),
             "done": value == key_result.target_value,
             "confidence": source.confidence or Confidence.ON_TRACK,
             "comment": getattr(checkin, "comment", ""),
@@ -52,3 +52,9 @@ class CheckInForm(forms.Form):
             done = self.cleaned_data["done"]
             return self.key_result.target_value if done else self.key_result.start_value
         return self.cleaned_data["value"]
+
+
+def _plain(value: Decimal) -> Decimal:
+    """12.5000 → 12.5 and 100.0000 → 100, so the field shows what a person would type."""
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()

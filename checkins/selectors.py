@@ -205,24 +205,23 @@ def key_results_due(week: Week) -> QuerySet[KeyResult]:
     )
 
 
-def _stale_kpis_by_owner() -> dict[int, list]:
-    # The KPI app owns the staleness rule; imported lazily so check-ins do not depend on it
-    # at import time.
-    try:
-        from kpis.selectors import stale_kpis_by_owner
-    except ImportError:  # TODO(checkins): remove once kpis.selectors lands (KPI engineer).
-        return {}
-    return stale_kpis_by_owner()
+def _stale_kpis_by_owner(today: datetime.date) -> dict[int, list]:
+    # The KPI app owns the staleness rule (kpis.health); imported here, not at module level,
+    # so the two apps do not import each other at start-up.
+    from kpis.selectors import stale_kpis_by_owner
+
+    return stale_kpis_by_owner(today)
 
 
-def reminders_due(week: Week) -> list[ReminderDue]:
+def reminders_due(week: Week, now: datetime.datetime | None = None) -> list[ReminderDue]:
     """Everyone to remind this week: owners of key results not checked in, and owners of
     stale KPIs. Two or three queries whatever the number of people."""
     due: dict[int, ReminderDue] = {}
     for key_result in key_results_due(week):
         entry = due.setdefault(key_result.owner_id, ReminderDue(person=key_result.owner))
         entry.key_results.append(key_result)
-    stale = _stale_kpis_by_owner()
+    today = (now or timezone.now()).astimezone(organisation_zone()).date()
+    stale = _stale_kpis_by_owner(today)
     missing = [user_id for user_id in stale if user_id not in due]
     if missing:
         for person in remindable_people().filter(pk__in=missing):

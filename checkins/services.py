@@ -196,14 +196,16 @@ def reminders_send(*, now: datetime.datetime | None = None) -> ReminderReport:
     """
     week = selectors.week_of(now)
     report = ReminderReport(week=week)
-    for due in selectors.reminders_due(week):
+    for due in selectors.reminders_due(week, now):
         reminder, _ = Reminder.objects.get_or_create(
             user=due.person, iso_year=week.iso_year, iso_week=week.iso_week
         )
         try:
             sent = _send_one(reminder_id=reminder.pk, due=due)
         except Exception:
-            logger.exception("Check-in reminder to user %s failed; it stays pending.", due.person.pk)
+            logger.exception(
+                "Check-in reminder to user %s failed; it stays pending.", due.person.pk
+            )
             Reminder.objects.filter(pk=reminder.pk).update(attempts=F("attempts") + 1)
             report.failed.append(due.person.pk)
             continue

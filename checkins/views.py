@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,7 +57,9 @@ def _row(
 ) -> Row:
     allowed = can_check_in(viewer, key_result)
     if form is None and allowed:
-        form = CheckInForm(initial=CheckInForm.initial_for(key_result, editing), key_result=key_result)
+        form = CheckInForm(
+            initial=CheckInForm.initial_for(key_result, editing), key_result=key_result
+        )
     return Row(
         key_result=key_result,
         form=form if allowed else None,
@@ -204,7 +206,9 @@ def team_week(request: HttpRequest) -> HttpResponse:
     cycle = active_cycle()
     week = selectors.week_of()
     teams = selectors.team_week(viewer, cycle, week)
-    return render(request, "checkins/team_week.html", {"cycle": cycle, "week": week, "teams": teams})
+    return render(
+        request, "checkins/team_week.html", {"cycle": cycle, "week": week, "teams": teams}
+    )
 
 
 @require_GET
@@ -272,6 +276,7 @@ def _projection(key_result: KeyResult, checkins: list[CheckIn]) -> dict | None:
     )
     if value is None:
         return None
+    value = value.quantize(Decimal("0.1"))
     score = scoring.key_result_score(
         start=key_result.start_value, target=key_result.target_value, current=value
     )
@@ -279,47 +284,47 @@ def _projection(key_result: KeyResult, checkins: list[CheckIn]) -> dict | None:
 
 
 def _chart_spec(key_result: KeyResult, checkins: list[CheckIn]) -> dict:
-    """Weekly points over the cycle: the actual value, the ideal line, the projection."""
+    """One label per day of the cycle (the axis stays proportional to time): the ideal line,
+    the value at each check-in day (gaps spanned), and the projection to the cycle end."""
     cycle = key_result.objective.cycle
-    start = _cycle_start(cycle)
     duration = (cycle.end_date - cycle.start_date).days + 1
-    points = _checkin_points(key_result, checkins)
+    dates = [cycle.start_date + datetime.timedelta(days=day) for day in range(duration)]
     start_value, target = float(key_result.start_value), float(key_result.target_value)
-    now_days = _days(timezone.now(), start)
+    zone = selectors.organisation_zone()
 
-    dates = [cycle.start_date + datetime.timedelta(days=d) for d in range(0, duration, 7)]
-    today = timezone.localdate(timezone=selectors.organisation_zone())
-    if cycle.start_date < today < cycle.end_date and today not in dates:
-        dates.append(today)
-    if cycle.end_date not in dates:
-        dates.append(cycle.end_date)
-    dates.sort()
-    # A date stands for the end of that day; the cycle end is the end of its last day.
-    offsets = [(d - cycle.start_date).days + (1 if d != cycle.start_date else 0) for d in dates]
-
-    actual = [
-        forecast.value_at(points, at=x, start=start_value) if x <= max(now_days, 0) + 1 else None
-        for x in offsets
-    ]
+    actual: list[float | None] = [None] * duration
+    actual[0] = start_value
+    for checkin in reversed(checkins):  # oldest first: the day's latest check-in wins
+        day = (checkin.created_at.astimezone(zone).date() - cycle.start_date).days
+        if 0 <= day < duration:
+            actual[day] = float(checkin.value)
     ideal = [
-        forecast.ideal_value(start=start_value, target=target, duration=duration, at=x)
-        for x in offsets
+        round(
+            forecast.ideal_value(start=start_value, target=target, duration=duration - 1, at=day), 4
+        )
+        for day in range(duration)
     ]
     datasets = [
         {"label": _("Value"), "data": actual, "color": "#2854c5"},
-        {"label": _("Ideal line"), "data": ideal, "color": "#7a8294", "dashed": True, "points": False},
+        {
+            "label": _("Ideal line"),
+            "data": ideal,
+            "color": "#7a8294",
+            "dashed": True,
+            "points": False,
+        },
     ]
     projection = _projection(key_result, checkins)
-    last_actual = max((i for i, value in enumerate(actual) if value is not None), default=None)
-    if projection is not None and last_actual is not None and last_actual < len(dates) - 1:
-        projected = [None] * len(dates)
-        projected[last_actual] = actual[last_actual]
+    last = max((day for day, value in enumerate(actual) if value is not None), default=0)
+    if projection is not None and last < duration - 1:
+        projected: list[float | None] = [None] * duration
+        projected[last] = actual[last]
         projected[-1] = float(projection["value"])
         datasets.append(
             {"label": _("Projection"), "data": projected, "color": "#d98c00", "dashed": True}
         )
     return {
-        "labels": [formats.date_format(d, "j M") for d in dates],
+        "labels": [formats.date_format(day, "j M") for day in dates],
         "datasets": datasets,
         "yTitle": key_result.unit,
     }

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from kpis import services
 from kpis.models import KPI, Measurement
 from objectives.models import KeyResult
 from okrapp.models import Cycle
@@ -152,7 +151,8 @@ def _measurements(kpi: KPI, series, today: datetime.date, *, recorded_by) -> Non
 
 def _bridge(kpi: KPI, organisation) -> None:
     """Link the newsletter KPI to the newsletter key result of the active cycle (the one the
-    objectives demo creates), then let the bridge record the latest period on it."""
+    objectives demo creates). The link alone: the key result keeps the check-in history of the
+    check-ins demo, and the next measurement recorded flows into it through the bridge."""
     key_results = KeyResult.objects.filter(objective__cycle=organisation.active_cycle).exclude(
         objective__cycle__status=Cycle.Status.CLOSED
     )
@@ -164,6 +164,3 @@ def _bridge(kpi: KPI, organisation) -> None:
         return
     if key_result.kpi_id != kpi.pk:
         KeyResult.objects.filter(pk=key_result.pk).update(kpi=kpi)
-    latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
-    if latest is not None:
-        services.bridge_measurement(measurement=latest, author=kpi.owner)

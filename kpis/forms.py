@@ -54,7 +54,9 @@ def creatable_teams(viewer: Viewer):
     teams = Team.objects.order_by("path")
     if viewer.is_admin:
         return teams
-    led_paths = list(Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True))
+    led_paths = list(
+        Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True)
+    )
     query = Q(pk__in=viewer.member_team_ids)
     for path in led_paths:
         query |= Q(path__startswith=path)
@@ -62,9 +64,9 @@ def creatable_teams(viewer: Viewer):
 
 
 class KPIForm(forms.ModelForm):
-    target_value = NumberField(label=_("target value"))
+    target_value = NumberField(label=_("Target value"))
     alert_threshold = NumberField(
-        label=_("alert threshold"),
+        label=_("Alert threshold"),
         required=False,
         help_text=_(
             "Optional. Missing the target but not beyond this value is amber; beyond it, red. "
@@ -97,27 +99,32 @@ class KPIForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.fields["team"].queryset = creatable_teams(viewer)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
-            "display_name"
-        )
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("display_name")
         if not self.instance.pk and not self.initial.get("owner"):
             self.initial["owner"] = viewer.user.pk
+        if not self.instance.pk and not self.initial.get("team"):
+            own = [team for team in self.fields["team"].queryset if viewer.is_member_of(team.pk)]
+            self.initial["team"] = own[-1].pk if own else None
 
     def clean(self):
         cleaned = super().clean()
         team, owner = cleaned.get("team"), cleaned.get("owner")
         changed = not self.instance.pk or {"team", "owner"} & set(self.changed_data)
-        if team and owner and changed:
-            if not can_create_kpi(self.viewer, team=team, owner_id=owner.pk):
-                self.add_error(
-                    "owner",
-                    _("You may only own the KPIs of your team; its leads assign them to others."),
-                )
+        if (
+            team
+            and owner
+            and changed
+            and not can_create_kpi(self.viewer, team=team, owner_id=owner.pk)
+        ):
+            self.add_error(
+                "owner",
+                _("You may only own the KPIs of your team; its leads assign them to others."),
+            )
         return cleaned
 
 
 class MeasurementForm(forms.ModelForm):
-    value = NumberField(label=_("value"))
+    value = NumberField(label=_("Value"))
 
     class Meta:
         model = Measurement
@@ -129,9 +136,11 @@ class MeasurementForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), required=False)
     text = forms.CharField(
-        label=_("or paste the rows"),
+        label=_("Or paste the rows"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "2026-01-31;52,4;\n2026-02-28;49,8"}),
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": "31/01/2026;52,4;\n28/02/2026;49,8;"}
+        ),
         help_text=_(
             "One row per period: date, value, optional note. Comma or semicolon; "
             "31/01/2026 or 2026-01-31; 1 234,5 or 1234.5."
@@ -170,8 +179,8 @@ class KeyResultFromKPIForm(forms.Form):
         help_text=_("Qualitative and inspiring, without figures."),
     )
     title = forms.CharField(label=_("Key result"), max_length=200)
-    start_value = NumberField(label=_("start value"), help_text=_("The KPI's latest value."))
-    target_value = NumberField(label=_("target value"))
+    start_value = NumberField(label=_("Start value"), help_text=_("The KPI's latest value."))
+    target_value = NumberField(label=_("Target value"))
 
     def __init__(self, *args, objectives: list[Objective], viewer: Viewer, kpi: KPI, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,7 +206,5 @@ class KeyResultFromKPIForm(forms.Form):
             )
         start, target = cleaned.get("start_value"), cleaned.get("target_value")
         if start is not None and target is not None and start == target:
-            self.add_error(
-                "target_value", _("The target must differ from the start value.")
-            )
+            self.add_error("target_value", _("The target must differ from the start value."))
         return cleaned

@@ -53,9 +53,7 @@ def recent_measurements(
     rows = (
         Measurement.objects.filter(kpi_id__in=kpi_ids)
         .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("kpi_id")], order_by=F("period_date").desc()
-            )
+            rank=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period_date").desc())
         )
         .filter(rank__lte=per_kpi)
         .order_by("kpi_id", "period_date")

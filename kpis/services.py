@@ -292,7 +292,7 @@ def import_apply(*, kpi: KPI, text: str, recorded_by: User) -> dict[str, int]:
     counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
     touched = False
     for row in sorted(preview.rows, key=lambda row: row.period_date):
-        measurement, outcome = measurement_upsert(
+        _measurement, outcome = measurement_upsert(
             kpi=kpi,
             period_date=row.period_date,
             value=row.value,

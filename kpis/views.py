@@ -288,7 +288,7 @@ def kpi_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, template, context)
     messages.success(
         request,
-        _("Import done: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+        _("Import done. New: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s.")
         % counts,
     )
     url = reverse("kpis:detail", args=[kpi.pk])

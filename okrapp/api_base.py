@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -180,11 +180,9 @@ def api_language(request, user) -> str | None:
     return None
 
 
-class JsonOnlyNegotiation(BaseContentNegotiation):
-    """The API speaks JSON whatever the Accept header says (never a 406)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
+class JsonOnlyNegotiation(DefaultContentNegotiation):
+    """The API answers JSON whatever the Accept header says (never a 406); a body that is not
+    JSON is still a 415."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
@@ -286,6 +284,10 @@ class ApiSchema(AutoSchema):
 # ---------------------------------------------------------------------------------------------
 
 
+# The GET actions that answer a (paginated, maybe filtered) list.
+LIST_ACTIONS = {"list", "measurements"}
+
+
 class ApiViewMixin:
     # Any path segment reaches the view, which answers a JSON 404 for what is not an id.
     lookup_value_regex = r"[^/]+"
@@ -311,6 +313,22 @@ class ApiViewMixin:
         if auth_error is not None:
             raise auth_error
         super().initial(request, *args, **kwargs)
+        self.check_blank_query_parameters(request)
+
+    def check_blank_query_parameters(self, request) -> None:
+        """`?status=` is a mistake, not "no filter": say so (400) rather than ignore it.
+        `ordering` is free text where blank means the default order."""
+        if request.method != "GET" or getattr(self, "action", None) not in LIST_ACTIONS:
+            return
+        blank = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if name != "ordering" and any(value.strip() == "" for value in values)
+        )
+        if blank:
+            raise exceptions.ValidationError(
+                {name: [_("This field may not be blank.")] for name in blank}
+            )
 
     def filter_queryset(self, queryset):
         # Filters and ordering are for lists; a detail URL ignores the query string.

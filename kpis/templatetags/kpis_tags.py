@@ -39,9 +39,7 @@ def sparkline(measurements, kpi, status: str = "none") -> dict:
         return f"{HEIGHT - PAD - (value - low) / span * (HEIGHT - 2 * PAD):.1f}"
 
     step = Decimal(WIDTH - 2 * PAD) / max(len(values) - 1, 1)
-    points = " ".join(
-        f"{PAD + index * step:.1f},{y(value)}" for index, value in enumerate(values)
-    )
+    points = " ".join(f"{PAD + index * step:.1f},{y(value)}" for index, value in enumerate(values))
     last_x = PAD + (len(values) - 1) * step
     return {
         "points": points,

@@ -15,6 +15,12 @@ def client_for(user, **headers) -> APIClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Factories set a password on every person; the API tests never use it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api_as():
     """api_as(user) → an API client acting with that person's token."""

@@ -22,7 +22,7 @@ def sign_in(page, live_server, user, password):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.press("input[name=password]", "Enter")
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -33,9 +33,7 @@ def shot(page, name):
 
 @pytest.fixture
 def red_kpi(team, member):
-    kpi = KPIFactory(
-        team=team, owner=member, name="Newsletter open rate", target_value=Decimal(50)
-    )
+    kpi = KPIFactory(team=team, owner=member, name="Newsletter open rate", target_value=Decimal(50))
     for months_ago, value in enumerate(["31", "34", "38"]):
         MeasurementFactory(
             kpi=kpi, period_date=TODAY - datetime.timedelta(days=30 * (3 - months_ago)), value=value
@@ -51,7 +49,7 @@ def test_importing_a_csv_turns_a_red_kpi_green(page, live_server, member, passwo
     page.fill("textarea[name=text]", f"Date;Valeur;Note\n{TODAY:%d/%m/%Y};52,5;campagne\n")
     page.click("button:has-text('Preview')")
     page.wait_for_selector(".import-preview")
-    assert "1 new, 0 updated, 0 unchanged" in page.inner_text(".import-summary")
+    assert "New: 1 · updated: 0 · unchanged: 0" in page.inner_text(".import-summary")
     shot(page, "import-preview-en-1280")
     page.click("button:has-text('Import 1 row')")
     page.wait_for_url(f"{live_server.url}/kpis/{red_kpi.pk}/")
@@ -59,7 +57,9 @@ def test_importing_a_csv_turns_a_red_kpi_green(page, live_server, member, passwo
     assert "52.5" in page.inner_text(".measurements")
 
 
-def test_recording_and_deleting_a_measurement_in_place(page, live_server, member, password, red_kpi):
+def test_recording_and_deleting_a_measurement_in_place(
+    page, live_server, member, password, red_kpi
+):
     sign_in(page, live_server, member, password)
     page.goto(f"{live_server.url}/kpis/{red_kpi.pk}/")
     page.fill("#id_period_date", TODAY.isoformat())
@@ -92,8 +92,14 @@ def test_kpi_pages_screenshots(page, live_server, member, password, red_kpi, lan
             period_date=TODAY - datetime.timedelta(days=30 * n),
             value=Decimal(30 + n % 5 * 3),
         )
-    KPIFactory(team=red_kpi.team, owner=member, name="Bounce rate", unit="%",
-               direction=KPI.Direction.LOWER_IS_BETTER, target_value=Decimal(40))
+    KPIFactory(
+        team=red_kpi.team,
+        owner=member,
+        name="Bounce rate",
+        unit="%",
+        direction=KPI.Direction.LOWER_IS_BETTER,
+        target_value=Decimal(40),
+    )
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, live_server, member, password)
     suffix = f"{language}-{width}"

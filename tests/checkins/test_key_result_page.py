@@ -18,10 +18,23 @@ def page_url(key_result):
     return reverse("checkins:key_result", args=[key_result.pk])
 
 
-def test_key_result_page_lists_check_ins_newest_first_with_comments(client, member, outsider, key_result):
+def test_key_result_page_lists_check_ins_newest_first_with_comments(
+    client, member, outsider, key_result
+):
     now = timezone.now()
-    CheckInFactory(key_result=key_result, value=10, comment="Premier pas", created_at=now - datetime.timedelta(days=14))
-    CheckInFactory(key_result=key_result, value=30, comment="Ça décolle", blockers="Budget", created_at=now - datetime.timedelta(days=7))
+    CheckInFactory(
+        key_result=key_result,
+        value=10,
+        comment="Premier pas",
+        created_at=now - datetime.timedelta(days=14),
+    )
+    CheckInFactory(
+        key_result=key_result,
+        value=30,
+        comment="Ça décolle",
+        blockers="Budget",
+        created_at=now - datetime.timedelta(days=7),
+    )
     client.force_login(outsider)
     response = client.get(page_url(key_result))
     assert response.status_code == 200
@@ -44,7 +57,9 @@ def test_key_result_page_draws_the_value_against_the_ideal_line(client, member, 
     assert 'id="kr-chart"' in response.content.decode()
 
 
-def test_key_result_page_projects_the_value_at_cycle_end_and_its_score(client, member, key_result, cycle):
+def test_key_result_page_projects_the_value_at_cycle_end_and_its_score(
+    client, member, key_result, cycle
+):
     # The fixture cycle started 45 days ago and lasts 91 days: 40 after 45 days projects ~81.
     checkin_create(key_result=key_result, author=member, value=Decimal(40), confidence="on_track")
     client.force_login(member)
@@ -53,7 +68,9 @@ def test_key_result_page_projects_the_value_at_cycle_end_and_its_score(client, m
     assert projection["score"] == projection["value"]
 
 
-def test_the_owner_gets_a_check_in_form_and_an_outsider_does_not(client, member, outsider, key_result):
+def test_the_owner_gets_a_check_in_form_and_an_outsider_does_not(
+    client, member, outsider, key_result
+):
     client.force_login(member)
     assert client.get(page_url(key_result)).context["form"] is not None
     client.force_login(outsider)
@@ -86,7 +103,11 @@ def test_the_key_result_page_runs_a_bounded_number_of_queries(
     client, member, key_result, django_assert_max_num_queries, size
 ):
     for index in range(size):
-        CheckInFactory(key_result=key_result, value=index, created_at=timezone.now() - datetime.timedelta(days=index))
+        CheckInFactory(
+            key_result=key_result,
+            value=index,
+            created_at=timezone.now() - datetime.timedelta(days=index),
+        )
     client.force_login(member)
     with django_assert_max_num_queries(9):
         response = client.get(page_url(key_result))

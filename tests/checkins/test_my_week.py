@@ -48,7 +48,9 @@ def test_my_week_lists_the_key_results_i_own_in_the_active_cycle(client, member,
 
 def test_my_week_shows_last_weeks_value_and_the_change_since(client, member, key_result):
     week = week_of()
-    CheckInFactory(key_result=key_result, value=20, created_at=week.start - datetime.timedelta(days=3))
+    CheckInFactory(
+        key_result=key_result, value=20, created_at=week.start - datetime.timedelta(days=3)
+    )
     checkin_create(key_result=key_result, author=member, value=Decimal(35), confidence="on_track")
     client.force_login(member)
     response = client.get(MY_WEEK)
@@ -59,8 +61,12 @@ def test_my_week_shows_last_weeks_value_and_the_change_since(client, member, key
     assert "+15" in response.content.decode()
 
 
-def test_a_key_result_checked_in_last_week_only_is_not_checked_in_this_week(client, member, key_result):
-    CheckInFactory(key_result=key_result, created_at=week_of().start - datetime.timedelta(minutes=1))
+def test_a_key_result_checked_in_last_week_only_is_not_checked_in_this_week(
+    client, member, key_result
+):
+    CheckInFactory(
+        key_result=key_result, created_at=week_of().start - datetime.timedelta(minutes=1)
+    )
     client.force_login(member)
     row = client.get(MY_WEEK).context["rows"][0]
     assert not row.key_result.checked_this_week
@@ -71,7 +77,9 @@ def test_checking_in_with_htmx_answers_with_the_row_alone(client, member, key_re
     client.force_login(member)
     response = client.post(
         create_url(key_result),
-        form_data(key_result, value="42", confidence="at_risk", comment="Better", blockers="Budget"),
+        form_data(
+            key_result, value="42", confidence="at_risk", comment="Better", blockers="Budget"
+        ),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -81,7 +89,10 @@ def test_checking_in_with_htmx_answers_with_the_row_alone(client, member, key_re
     assert "Checked in this week" in page
     checkin = CheckIn.objects.get()
     assert (checkin.value, checkin.confidence, checkin.comment, checkin.blockers) == (
-        Decimal(42), "at_risk", "Better", "Budget"
+        Decimal(42),
+        "at_risk",
+        "Better",
+        "Budget",
     )
     assert checkin.author == member
 
@@ -127,7 +138,8 @@ def test_an_invalid_check_in_without_javascript_shows_the_key_result_page_with_e
 ):
     client.force_login(member)
     response = client.post(
-        create_url(key_result), form_data(key_result, value="", confidence="on_track", comment="Mine")
+        create_url(key_result),
+        form_data(key_result, value="", confidence="on_track", comment="Mine"),
     )
     assert response.status_code == 400
     assert "Mine" in response.content.decode()
@@ -145,7 +157,9 @@ def test_a_milestone_row_is_a_done_checkbox(client, member, milestone):
 
 def test_the_objective_lead_may_check_in_for_the_owner(client, lead, key_result):
     client.force_login(lead)
-    response = client.post(create_url(key_result), form_data(key_result, value="5", confidence="on_track"))
+    response = client.post(
+        create_url(key_result), form_data(key_result, value="5", confidence="on_track")
+    )
     assert response.status_code == 302
     assert CheckIn.objects.get().author == lead
 
@@ -155,25 +169,36 @@ def test_a_teammate_who_does_not_own_the_key_result_may_not_check_in(client, key
 
     teammate = MembershipFactory(team=team).user
     client.force_login(teammate)
-    response = client.post(create_url(key_result), form_data(key_result, value="5", confidence="on_track"))
+    response = client.post(
+        create_url(key_result), form_data(key_result, value="5", confidence="on_track")
+    )
     assert response.status_code == 403
     assert not CheckIn.objects.exists()
 
 
 def test_an_outsider_may_not_check_in_on_a_public_key_result(client, outsider, key_result):
     client.force_login(outsider)
-    response = client.post(create_url(key_result), form_data(key_result, value="5", confidence="on_track"))
+    response = client.post(
+        create_url(key_result), form_data(key_result, value="5", confidence="on_track")
+    )
     assert response.status_code == 403
 
 
 def test_an_outsider_does_not_see_a_private_key_result(client, member, private_key_result):
     client.force_login(member)
     url = create_url(private_key_result)
-    assert client.post(url, form_data(private_key_result, value="5", confidence="on_track")).status_code == 404
+    assert (
+        client.post(
+            url, form_data(private_key_result, value="5", confidence="on_track")
+        ).status_code
+        == 404
+    )
 
 
 def test_anonymous_check_in_is_refused(client, key_result):
-    response = client.post(create_url(key_result), form_data(key_result, value="5", confidence="on_track"))
+    response = client.post(
+        create_url(key_result), form_data(key_result, value="5", confidence="on_track")
+    )
     assert response.status_code == 302
     assert not CheckIn.objects.exists()
 
@@ -187,17 +212,23 @@ def test_no_check_in_in_a_closed_cycle(client, member, key_result, cycle):
     cycle.status = Cycle.Status.CLOSED
     cycle.save()
     client.force_login(member)
-    response = client.post(create_url(key_result), form_data(key_result, value="5", confidence="on_track"))
+    response = client.post(
+        create_url(key_result), form_data(key_result, value="5", confidence="on_track")
+    )
     assert response.status_code == 403
 
 
 def test_the_author_corrects_the_latest_check_in_in_place(client, member, key_result):
-    checkin = checkin_create(key_result=key_result, author=member, value=Decimal(10), confidence="on_track")
+    checkin = checkin_create(
+        key_result=key_result, author=member, value=Decimal(10), confidence="on_track"
+    )
     client.force_login(member)
     url = reverse("checkins:checkin_edit", args=[checkin.pk])
     form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "Save correction" in form
-    response = client.post(url, form_data(key_result, value="12", confidence="at_risk"), HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, form_data(key_result, value="12", confidence="at_risk"), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     key_result.refresh_from_db()
     assert key_result.current_value == Decimal(12)
@@ -205,7 +236,9 @@ def test_the_author_corrects_the_latest_check_in_in_place(client, member, key_re
 
 
 def test_correcting_without_javascript_has_its_own_page(client, member, key_result):
-    checkin = checkin_create(key_result=key_result, author=member, value=Decimal(10), confidence="on_track")
+    checkin = checkin_create(
+        key_result=key_result, author=member, value=Decimal(10), confidence="on_track"
+    )
     client.force_login(member)
     url = reverse("checkins:checkin_edit", args=[checkin.pk])
     assert client.get(url).status_code == 200
@@ -215,26 +248,37 @@ def test_correcting_without_javascript_has_its_own_page(client, member, key_resu
 
 def test_the_author_deletes_the_latest_check_in(client, member, key_result):
     checkin_create(key_result=key_result, author=member, value=Decimal(10), confidence="on_track")
-    latest = checkin_create(key_result=key_result, author=member, value=Decimal(30), confidence="on_track")
+    latest = checkin_create(
+        key_result=key_result, author=member, value=Decimal(30), confidence="on_track"
+    )
     client.force_login(member)
-    response = client.post(reverse("checkins:checkin_delete", args=[latest.pk]), HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("checkins:checkin_delete", args=[latest.pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     key_result.refresh_from_db()
     assert key_result.current_value == Decimal(10)
 
 
 def test_someone_else_may_not_correct_or_delete_a_check_in(client, member, lead, key_result):
-    checkin = checkin_create(key_result=key_result, author=member, value=Decimal(10), confidence="on_track")
+    checkin = checkin_create(
+        key_result=key_result, author=member, value=Decimal(10), confidence="on_track"
+    )
     client.force_login(lead)
     edit = reverse("checkins:checkin_edit", args=[checkin.pk])
     assert client.get(edit).status_code == 403
-    assert client.post(edit, form_data(key_result, value="1", confidence="on_track")).status_code == 403
+    assert (
+        client.post(edit, form_data(key_result, value="1", confidence="on_track")).status_code
+        == 403
+    )
     assert client.post(reverse("checkins:checkin_delete", args=[checkin.pk])).status_code == 403
     assert CheckIn.objects.get().value == Decimal(10)
 
 
 def test_an_older_check_in_may_not_be_deleted(client, member, key_result):
-    older = checkin_create(key_result=key_result, author=member, value=Decimal(10), confidence="on_track")
+    older = checkin_create(
+        key_result=key_result, author=member, value=Decimal(10), confidence="on_track"
+    )
     checkin_create(key_result=key_result, author=member, value=Decimal(20), confidence="on_track")
     client.force_login(member)
     assert client.post(reverse("checkins:checkin_delete", args=[older.pk])).status_code == 403
@@ -252,7 +296,9 @@ def test_a_private_check_in_is_hidden_from_outsiders(client, member, outsider, p
 def test_my_week_runs_a_bounded_number_of_queries(
     client, member, cycle, team, django_assert_max_num_queries, size
 ):
-    objective = ObjectiveFactory(cycle=cycle, team=team, owner=member, visibility=Objective.Visibility.PUBLIC)
+    objective = ObjectiveFactory(
+        cycle=cycle, team=team, owner=member, visibility=Objective.Visibility.PUBLIC
+    )
     for index in range(size):
         key_result = KeyResultFactory(objective=objective, owner=member)
         CheckInFactory(key_result=key_result, value=index)
@@ -265,3 +311,12 @@ def test_my_week_runs_a_bounded_number_of_queries(
 def test_timestamps_use_the_week_of_the_organisation(member, key_result):
     checkin = CheckInFactory(key_result=key_result, created_at=timezone.now())
     assert checkin.created_at >= week_of().start
+
+
+def test_my_week_speaks_french_to_a_french_person(client, member, key_result):
+    member.language = "fr"
+    member.save()
+    client.force_login(member)
+    page = client.get(MY_WEEK).content.decode()
+    assert "Ma semaine" in page
+    assert "Pas encore cette semaine" in page

@@ -38,7 +38,9 @@ def test_marking_a_notification_read_with_htmx_returns_it_alone(client, member):
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client, member):
     notification = notify(member)
     client.force_login(member)
-    response = client.post(reverse("checkins:notification_read", args=[notification.pk]), {"open": "1"})
+    response = client.post(
+        reverse("checkins:notification_read", args=[notification.pk]), {"open": "1"}
+    )
     assert response["Location"] == reverse("checkins:my_week")
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -55,7 +57,10 @@ def test_mark_all_read(client, member):
 def test_someone_elses_notification_is_not_found(client, member, outsider):
     notification = notify(outsider)
     client.force_login(member)
-    assert client.post(reverse("checkins:notification_read", args=[notification.pk])).status_code == 404
+    assert (
+        client.post(reverse("checkins:notification_read", args=[notification.pk])).status_code
+        == 404
+    )
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):

@@ -33,7 +33,7 @@ MONDAY_MORNING = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
 
 @pytest.fixture(autouse=True)
 def _no_stale_kpis(monkeypatch):
-    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", dict)
+    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda today: {})
 
 
 @pytest.fixture
@@ -48,7 +48,9 @@ def active_cycle():
 
 def owner_of_key_result(cycle, **user):
     person = UserFactory(**user)
-    key_result = KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, owner=person), owner=person)
+    key_result = KeyResultFactory(
+        objective=ObjectiveFactory(cycle=cycle, owner=person), owner=person
+    )
     return person, key_result
 
 
@@ -83,7 +85,9 @@ def test_a_person_with_one_key_result_checked_in_and_one_not_is_reminded_of_the_
     active_cycle,
 ):
     person, done = owner_of_key_result(active_cycle)
-    missing = KeyResultFactory(objective=done.objective, owner=person, title="Grow the webinar list")
+    missing = KeyResultFactory(
+        objective=done.objective, owner=person, title="Grow the webinar list"
+    )
     CheckInFactory(key_result=done, created_at=MONDAY_MORNING - datetime.timedelta(hours=1))
     reminders_send(now=MONDAY_MORNING)
     (message,) = mail.outbox
@@ -222,7 +226,7 @@ def test_owners_of_stale_kpis_are_reminded_in_the_same_email(active_cycle, monke
         kpi_only.pk: [KPIFactory(owner=kpi_only, name="Bounce rate")],
         opted_out.pk: [KPIFactory(owner=opted_out, name="Organic visitors")],
     }
-    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda: stale)
+    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda today: stale)
     reminders_send(now=MONDAY_MORNING)
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_recipient) == ["both@example.org", "kpi-only@example.org"]
@@ -301,8 +305,22 @@ def test_the_beat_schedule_runs_the_task_weekly_at_the_configured_time():
 
 
 def test_decimal_values_appear_in_the_email(active_cycle):
-    person, key_result = owner_of_key_result(active_cycle, language="fr")
+    _, key_result = owner_of_key_result(active_cycle, language="fr")
     key_result.current_value = Decimal("12.5")
     key_result.save()
     reminders_send(now=MONDAY_MORNING)
     assert "12,5" in mail.outbox[0].body
+
+
+def test_a_really_stale_kpi_brings_its_owner_a_reminder(active_cycle, monkeypatch):
+    from kpis.selectors import stale_kpis_by_owner
+    from tests.factories import KPIFactory, MeasurementFactory
+
+    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", stale_kpis_by_owner)
+    owner = UserFactory(email="kpi-owner@example.org")
+    kpi = KPIFactory(owner=owner, name="Taux d'ouverture newsletter")
+    MeasurementFactory(kpi=kpi, period_date=datetime.date(2026, 6, 1))
+    reminders_send(now=MONDAY_MORNING)
+    (message,) = mail.outbox
+    assert message.to == ["kpi-owner@example.org"]
+    assert "Taux d'ouverture newsletter" in message.body

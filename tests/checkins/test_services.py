@@ -13,7 +13,13 @@ from checkins.models import CheckIn
 from checkins.services import checkin_create, checkin_delete, checkin_update
 from objectives.models import KeyResult, Objective
 from okrapp.models import Cycle
-from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory, UserFactory
+from tests.factories import (
+    CheckInFactory,
+    CycleFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

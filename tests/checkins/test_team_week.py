@@ -5,15 +5,25 @@ from django.urls import reverse
 
 from objectives.models import Objective
 from okrapp.models import Membership
-from tests.factories import CheckInFactory, KeyResultFactory, MembershipFactory, ObjectiveFactory, TeamFactory
+from tests.factories import (
+    CheckInFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 TEAM_WEEK = reverse("checkins:team_week")
 
 
-def test_a_lead_sees_who_has_and_has_not_checked_in_this_week(client, lead, member, team, key_result):
-    other = KeyResultFactory(objective=key_result.objective, owner=member, title="Grow LinkedIn followers")
+def test_a_lead_sees_who_has_and_has_not_checked_in_this_week(
+    client, lead, member, team, key_result
+):
+    other = KeyResultFactory(
+        objective=key_result.objective, owner=member, title="Grow LinkedIn followers"
+    )
     CheckInFactory(key_result=key_result)
     client.force_login(lead)
     response = client.get(TEAM_WEEK)
@@ -29,7 +39,9 @@ def test_a_lead_sees_who_has_and_has_not_checked_in_this_week(client, lead, memb
 def test_a_lead_follows_the_sub_teams_too(client, lead, team, cycle):
     sub_team = TeamFactory(name="Acquisition", parent=team)
     newcomer = MembershipFactory(team=sub_team, user__display_name="Nina Newcomer").user
-    KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, team=sub_team, owner=newcomer), owner=newcomer)
+    KeyResultFactory(
+        objective=ObjectiveFactory(cycle=cycle, team=sub_team, owner=newcomer), owner=newcomer
+    )
     client.force_login(lead)
     page = client.get(TEAM_WEEK).content.decode()
     assert "Acquisition" in page

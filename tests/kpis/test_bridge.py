@@ -32,9 +32,7 @@ LAST_MONTH = TODAY.replace(day=1) - datetime.timedelta(days=1)
 
 @pytest.fixture
 def kpi(team, lead):
-    return KPIFactory(
-        team=team, owner=lead, target_value=Decimal(50), alert_threshold=Decimal(40)
-    )
+    return KPIFactory(team=team, owner=lead, target_value=Decimal(50), alert_threshold=Decimal(40))
 
 
 @pytest.fixture
@@ -242,9 +240,7 @@ def test_a_key_result_becomes_a_kpi_with_its_check_in_history(cycle, team, lead)
     CheckInFactory(
         key_result=key_result, value=Decimal(260), created_at=monday + datetime.timedelta(days=7)
     )
-    kpi = services.key_result_to_kpi(
-        key_result=key_result, **_kpi_fields(key_result, team, lead)
-    )
+    kpi = services.key_result_to_kpi(key_result=key_result, **_kpi_fields(key_result, team, lead))
     assert (kpi.name, kpi.unit, kpi.target_value, kpi.direction) == (
         "Reach 500 webinar sign-ups",
         "sign-ups",

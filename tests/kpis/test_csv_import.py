@@ -1,4 +1,4 @@
-"""CSV import of measurements: reading spreadsheets' formats, preview, all-or-nothing, idempotence."""
+"""CSV import of measurements: spreadsheets' formats, preview, all-or-nothing, idempotence."""
 
 from __future__ import annotations
 
@@ -7,12 +7,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kpis import csvformat, services
 from kpis.models import Measurement
 from tests.factories import KPIFactory, MeasurementFactory
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -133,9 +140,7 @@ def test_import_reads_french_number_formats(kpi, lead):
 def test_import_is_all_or_nothing(kpi, lead):
     MeasurementFactory(kpi=kpi, period_date=D(2026, 1, 31), value=Decimal(1))
     with pytest.raises(ValidationError):
-        services.import_apply(
-            kpi=kpi, text=FRENCH_FILE + "31/02/2026;12\n", recorded_by=lead
-        )
+        services.import_apply(kpi=kpi, text=FRENCH_FILE + "31/02/2026;12\n", recorded_by=lead)
     assert list(Measurement.objects.values_list("period_date", "value")) == [
         (D(2026, 1, 31), Decimal(1))
     ]

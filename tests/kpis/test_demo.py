@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -14,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_kpis_cover_every_status_and_one_bridge_and_load_twice_the_same():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     counts = (KPI.objects.count(), Measurement.objects.count(), CheckIn.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert (KPI.objects.count(), Measurement.objects.count(), CheckIn.objects.count()) == counts
     assert counts[0] == 5
     admin = User.objects.get(email="claire.dubois@lumiere.example")

@@ -295,7 +295,7 @@ def test_import_preview_then_confirm(client, member, team):
     preview = client.post(reverse("kpis:import", args=[kpi.pk]), {"text": text}, **HTMX)
     html = preview.content.decode()
     assert html.lstrip().startswith('<div id="kpi-import">')
-    assert "2 new, 0 updated, 0 unchanged" in html and "Import 2 rows" in html
+    assert "New: 2 · updated: 0 · unchanged: 0" in html and "Import 2 rows" in html
     assert not Measurement.objects.exists()
     response = client.post(reverse("kpis:import_confirm", args=[kpi.pk]), {"csv": text}, **HTMX)
     assert response["HX-Redirect"] == reverse("kpis:detail", args=[kpi.pk])
@@ -309,7 +309,7 @@ def test_import_accepts_an_uploaded_windows_file(client, member, team):
     client.force_login(member)
     upload = SimpleUploadedFile("export.csv", "31/01/2026;12,5;été\r\n".encode("cp1252"))
     html = client.post(reverse("kpis:import", args=[kpi.pk]), {"file": upload}).content.decode()
-    assert "1 new" in html and "été" in html
+    assert "New: 1" in html and "été" in html
 
 
 def test_import_preview_shows_bad_rows_and_offers_no_confirm(client, member, team):

@@ -73,6 +73,7 @@ def test_stale_kpis_agree_with_the_status_at_the_boundary(frequency, member):
         MeasurementFactory(kpi=kpi, period_date=TODAY - datetime.timedelta(days=age))
     names = [kpi.name for kpi in selectors.stale_kpis_by_owner(today=TODAY)[member.pk]]
     assert names == [f"{frequency}-{days + 1}"]
-    statuses = {card.kpi.name: card.status for card in selectors.board(viewer_for(member), today=TODAY)}
+    cards = selectors.board(viewer_for(member), today=TODAY)
+    statuses = {card.kpi.name: card.status for card in cards}
     assert statuses[f"{frequency}-{days + 1}"] == "stale"
     assert statuses[f"{frequency}-{days}"] != "stale"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from objectives import scoring
 
 D = Decimal
-values = st.decimals(min_value=-10**6, max_value=10**6, places=4, allow_nan=False)
+values = st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False)
 scores = st.decimals(min_value=0, max_value=100, places=6, allow_nan=False)
 weights = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False)
 
@@ -180,9 +180,7 @@ def test_decreasing_metric_mirrors_the_increasing_one(start, target, current):
 @given(start=values, target=values, current=values)
 def test_milestone_is_zero_or_a_hundred(start, target, current):
     assume(start != target)
-    score = scoring.key_result_score(
-        start=start, target=target, current=current, is_milestone=True
-    )
+    score = scoring.key_result_score(start=start, target=target, current=current, is_milestone=True)
     assert score in {D(0), D(100)}
 
 

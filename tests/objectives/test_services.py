@@ -142,9 +142,7 @@ def test_team_objective_aligns_to_a_parent_teams_objective(lead, team, cycle):
     assert objective.parent == parent
 
 
-def test_team_objective_may_not_align_to_a_sibling_teams_objective(
-    lead, team, other_team, cycle
-):
+def test_team_objective_may_not_align_to_a_sibling_teams_objective(lead, team, other_team, cycle):
     sibling = ObjectiveFactory(cycle=cycle, team=other_team)
     with pytest.raises(ValidationError) as error:
         create(lead, cycle, team=team, parent=sibling)
