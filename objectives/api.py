@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from objectives import permissions, services
@@ -92,7 +93,13 @@ class NestedKeyResultSerializer(BaseModelSerializer):
         read_only_fields = ["current_value", "confidence", "kpi"]
 
 
+@extend_schema_field({"type": "string", "enum": list(Objective.Kind.values)})
+class ObjectiveKindField(serializers.ChoiceField):
+    """Documented inline: its name would collide with the key results' `kind` enum."""
+
+
 class ObjectiveSerializer(BaseModelSerializer):
+    kind = ObjectiveKindField(choices=Objective.Kind.choices, required=False)
     cycle = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all())
     team = StrictPrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
     owner = StrictPrimaryKeyRelatedField(queryset=_active_people(), required=False)

@@ -142,12 +142,14 @@ def objective_page(viewer: Viewer, objective: Objective) -> dict:
     """Everything the objective page shows, in a fixed number of queries."""
     key_results = list(
         KeyResult.objects.filter(objective=objective)
-        .select_related("owner")
+        .select_related("owner", "kpi")
         .prefetch_related(
             Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
         )
         .order_by("position", "id")
     )
+    for key_result in key_results:
+        key_result.objective = objective  # already loaded with its cycle and team
     children = list(
         Objective.objects.filter(parent=objective)
         .filter(visible_objectives_q(viewer))

@@ -51,3 +51,17 @@ def sparkline(measurements, kpi, status: str = "none") -> dict:
         "status": status,
         "single": len(values) == 1,
     }
+
+
+@register.inclusion_tag("kpis/_key_result_kpi_link.html", takes_context=True)
+def key_result_kpi_link(context, key_result) -> dict:
+    """The KPI side of the bridge on a key result: its KPI, or the button to turn it into one
+    for those allowed (the objective must be loaded with the key result)."""
+    from kpis.permissions import can_turn_key_result_into_kpi
+    from okrapp.permissions import request_viewer
+
+    request = context["request"]
+    return {
+        "key_result": key_result,
+        "can_turn_into_kpi": can_turn_key_result_into_kpi(request_viewer(request), key_result),
+    }

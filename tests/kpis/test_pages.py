@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.template.loader import render_to_string
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -425,14 +425,25 @@ def test_a_linked_key_result_goes_to_its_kpi(client, lead, team, cycle):
     assert response["Location"] == reverse("kpis:detail", args=[kpi.pk])
 
 
-def test_the_key_result_side_shows_the_link_or_the_way_to_a_kpi(team, lead, cycle):
+def test_the_key_result_side_shows_its_kpi_to_everyone(rf, team, lead, outsider, cycle):
     kpi = KPIFactory(team=team, owner=lead, name="Open rate")
-    linked = KeyResultFactory(kpi=kpi)
-    unlinked = KeyResultFactory()
-    html = render_to_string("kpis/_key_result_kpi_link.html", {"key_result": linked})
+    linked = KeyResultFactory(kpi=kpi, objective=ObjectiveFactory(cycle=cycle, team=team))
+    request = rf.get("/")
+    request.user = outsider
+    html = Template("{% load kpis_tags %}{% key_result_kpi_link kr %}").render(
+        Context({"request": request, "kr": linked})
+    )
     assert reverse("kpis:detail", args=[kpi.pk]) in html and "Open rate" in html
-    html = render_to_string("kpis/_key_result_kpi_link.html", {"key_result": unlinked})
-    assert reverse("kpis:from_key_result", args=[unlinked.pk]) in html
+
+
+def test_the_way_to_a_kpi_shows_only_to_those_who_may_take_it(rf, team, lead, outsider, cycle):
+    unlinked = KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, team=team, owner=lead))
+    template = Template("{% load kpis_tags %}{% key_result_kpi_link kr %}")
+    for person, shown in ((lead, True), (outsider, False)):
+        request = rf.get("/")
+        request.user = person
+        html = template.render(Context({"request": request, "kr": unlinked}))
+        assert (reverse("kpis:from_key_result", args=[unlinked.pk]) in html) is shown, person
 
 
 def test_board_in_french(client, member, team):
