@@ -93,9 +93,15 @@ class NestedKeyResultSerializer(BaseModelSerializer):
         read_only_fields = ["current_value", "confidence", "kpi"]
 
 
-@extend_schema_field({"type": "string", "enum": list(Objective.Kind.values)})
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^(" + "|".join(Objective.Kind.values) + ")$",
+        "description": "committed or aspirational",
+    }
+)
 class ObjectiveKindField(serializers.ChoiceField):
-    """Documented inline: its name would collide with the key results' `kind` enum."""
+    """Documented as a pattern: an enum named `kind` would collide with the key results'."""
 
 
 class ObjectiveSerializer(BaseModelSerializer):

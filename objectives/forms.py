@@ -124,6 +124,11 @@ class KeyResultForm(forms.ModelForm):
         if self.instance.pk is None:
             self.initial.pop("current_value", None)
             self.fields["current_value"].help_text = _("Left empty, it starts at the start value.")
+        else:
+            # Once a key result exists, its value moves by check-ins only, so the history
+            # and the forecast stay true.
+            self.fields["current_value"].disabled = True
+            self.fields["current_value"].help_text = _("Updated by check-ins.")
         for name in ("start_value", "target_value", "current_value", "weight"):
             if isinstance(self.initial.get(name), Decimal):
                 self.initial[name] = plain_number(self.initial[name])
