@@ -31,10 +31,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Rebuild the bench organisation even if one is there (flushes the database).",
         )
+        parser.add_argument(
+            "--pages",
+            default=",".join(bench.PAGE_KEYS),
+            help=f"Pages to time, comma-separated among {', '.join(bench.PAGE_KEYS)}.",
+        )
         parser.add_argument("--output", default="bench-results/bench.json")
 
     def handle(
-        self, *args, scale: float, requests: int, flush: bool, rebuild: bool, output: str, **options
+        self,
+        *args,
+        scale: float,
+        requests: int,
+        flush: bool,
+        rebuild: bool,
+        output: str,
+        pages: str,
+        **options,
     ) -> None:
         if scale <= 0:
             raise CommandError("--scale must be positive.")
@@ -72,7 +85,9 @@ class Command(BaseCommand):
             "counts": bench.counts(),
             "build_seconds": build_seconds,
             "rollup": bench.measure_rollup(org.cycle),
-            "pages": bench.pages_as_dicts(bench.measure_pages(org, requests=requests)),
+            "pages": bench.pages_as_dicts(
+                bench.measure_pages(org, requests=requests, only=pages.split(","))
+            ),
             "targets": bench.TARGETS,
             "viewer": {"id": org.member.pk, "is_admin": org.member.is_staff},
         }
