@@ -26,6 +26,8 @@ def pytest_configure(config):
 
     # Hashing passwords properly is slow by design; tests create many people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 
