@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.permissions import visible_objectives_q
@@ -71,6 +82,8 @@ class Board:
     company: list[Objective]
     teams: list[TeamGroup]
     mine: list[Objective]
+    # The teams' objectives are paged: a large organisation has thousands.
+    page: Page | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -78,31 +91,45 @@ class Board:
 
     @property
     def count(self) -> int:
-        return (
-            len(self.company) + sum(len(group.objectives) for group in self.teams) + len(self.mine)
+        teams_count = (
+            self.page.paginator.count
+            if self.page is not None
+            else sum(len(group.objectives) for group in self.teams)
         )
+        return len(self.company) + teams_count + len(self.mine)
 
 
-def board(viewer: Viewer, cycle: Cycle, teams: list[Team], **filters) -> Board:
+BOARD_PAGE_SIZE = 40
+
+
+def board(
+    viewer: Viewer, cycle: Cycle, teams: list[Team], *, page: int | str = 1, **filters
+) -> Board:
     """The OKR board: company objectives, then each team's (team and individual objectives of
-    others, as a tree in team path order, ancestors kept as headings), then the viewer's own
-    individual objectives. `teams` is every team in path order (the page has it already)."""
-    objectives = list(
-        filter_objectives(visible_objectives(viewer, cycle), **filters)
-        .prefetch_related(key_results_prefetch())
-        .order_by("team__path", "level", "id")
+    others, as a tree in team path order, ancestors kept as headings, one page at a time),
+    then the viewer's own individual objectives. `teams` is every team in path order.
+    The company's and the viewer's own objectives are shown on the first page only."""
+    visible = filter_objectives(visible_objectives(viewer, cycle), **filters)
+    own = Q(level=Objective.Level.INDIVIDUAL, owner=viewer.user)
+    others = (
+        visible.exclude(level=Objective.Level.COMPANY)
+        .exclude(own)
+        .annotate(
+            level_rank=Case(When(level=Objective.Level.TEAM, then=Value(0)), default=Value(1))
+        )
+        .order_by("team__path", "level_rank", "id")
     )
+    page_obj = Paginator(others, BOARD_PAGE_SIZE).get_page(page)
+    on_page = list(page_obj.object_list)
     company, mine = [], []
+    if page_obj.number == 1:
+        company = list(visible.filter(level=Objective.Level.COMPANY).order_by("id"))
+        mine = list(visible.filter(own).order_by("id"))
+    prefetch_related_objects([*company, *on_page, *mine], key_results_prefetch())
+
     by_team: dict[int, list[Objective]] = defaultdict(list)
-    for objective in objectives:
-        if objective.level == Objective.Level.COMPANY:
-            company.append(objective)
-        elif objective.level == Objective.Level.INDIVIDUAL and objective.owner_id == viewer.user.pk:
-            mine.append(objective)
-        else:
-            by_team[objective.team_id].append(objective)
-    for listed in by_team.values():
-        listed.sort(key=lambda objective: (LEVEL_ORDER[objective.level], objective.pk))
+    for objective in on_page:
+        by_team[objective.team_id].append(objective)
     shown_team_ids = set()
     teams_by_id = {team.pk: team for team in teams}
     for team_id in by_team:
@@ -113,7 +140,7 @@ def board(viewer: Viewer, cycle: Cycle, teams: list[Team], **filters) -> Board:
         for team in teams
         if team.pk in shown_team_ids and not team.is_company
     ]
-    return Board(company=company, teams=groups, mine=mine)
+    return Board(company=company, teams=groups, mine=mine, page=page_obj)
 
 
 def alignment_chain(viewer: Viewer, objective: Objective) -> list[Objective | None]:

@@ -37,7 +37,11 @@ def board(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle(request)
     teams = team_tree()
     form = BoardFilterForm(request.GET or None, teams=teams)
-    result = selectors.board(viewer, cycle, teams, **form.filters()) if cycle else None
+    result = (
+        selectors.board(viewer, cycle, teams, page=request.GET.get("page", 1), **form.filters())
+        if cycle
+        else None
+    )
     context = {
         "form": form,
         "cycle": cycle,

@@ -468,3 +468,30 @@ def test_closed_cycle_board_says_read_only(client, member, cycle):
     client.force_login(member)
     page = client.get(reverse("objectives:board")).content.decode()
     assert reverse("objectives:create") not in page
+
+
+def test_board_pages_the_teams_objectives_of_a_large_organisation(
+    client, member, lead, cycle, team, company_objective
+):
+    from objectives.selectors import BOARD_PAGE_SIZE
+
+    ObjectiveFactory.create_batch(
+        BOARD_PAGE_SIZE + 5, cycle=cycle, team=team, owner=lead, title="Team objective"
+    )
+    client.force_login(member)
+    first = client.get(reverse("objectives:board"))
+    assert first.context["board"].count == BOARD_PAGE_SIZE + 6
+    assert first.content.decode().count("Team objective") == BOARD_PAGE_SIZE
+    assert company_objective.title in first.content.decode()
+    second = client.get(reverse("objectives:board"), {"page": 2})
+    assert second.content.decode().count("Team objective") == 5
+    assert company_objective.title not in second.content.decode()
+
+
+def test_board_page_link_keeps_the_filters(client, member, lead, cycle, team):
+    from objectives.selectors import BOARD_PAGE_SIZE
+
+    ObjectiveFactory.create_batch(BOARD_PAGE_SIZE + 1, cycle=cycle, team=team, owner=lead)
+    client.force_login(member)
+    response = client.get(reverse("objectives:board"), {"kind": "committed"})
+    assert "kind=committed&amp;page=2" in response.content.decode()
