@@ -115,10 +115,29 @@ def parse_rows(text: str) -> list[Row]:
     2. Read the rows; a note holding the separator unquoted is joined back together.
     3. The first row is a header when neither its date nor its value parses.
     4. A date given twice in the file is an error on its second row.
+    5. What the csv module cannot read at all (an unclosed quote running past its size limit)
+       ends the reading with an error row, never an exception.
     """
+    # Old Mac spreadsheets end lines with a lone CR, which the csv module refuses outside
+    # a file opened in universal-newline mode; NUL bytes only come from binary files.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[Row] = []
+    try:
+        _read_rows(reader, delimiter, rows)
+    except csv.Error:
+        rows.append(
+            Row(
+                line=reader.line_num,
+                raw="",
+                error=_("This line cannot be read as CSV (is a quote left open?)."),
+            )
+        )
+    return rows
+
+
+def _read_rows(reader, delimiter: str, rows: list[Row]) -> None:
     seen: dict[datetime.date, int] = {}
     for cells in reader:
         if not any(cell.strip() for cell in cells):
@@ -158,7 +177,6 @@ def parse_rows(text: str) -> list[Row]:
                 seen[row.period_date] = line
         row.error = " ".join(errors)
         rows.append(row)
-    return rows
 
 
 def _looks_numeric(cell: str) -> bool:
