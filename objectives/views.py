@@ -132,8 +132,10 @@ def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objec
     extra = NEW_OBJECTIVE_ROWS if is_new and data is None else 0
     if data is not None and "add_row" in data:
         data = data.copy()
-        total = int(data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS") or 0)
-        data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = str(total + 1)
+        raw_total = data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS") or "0"
+        # A tampered count is left as it is: the formset then reports it, no crash.
+        if raw_total.isdigit():
+            data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = str(int(raw_total) + 1)
     form = ObjectiveForm(
         data,
         instance=copy.copy(objective),

@@ -89,6 +89,25 @@ def test_a_date_twice_in_the_file_is_an_error_on_the_second_row():
     assert "line 1" in rows[1].error
 
 
+def test_old_mac_line_endings_are_read_like_any_other():
+    rows = csvformat.parse_rows("2026-01-31;1\r2026-02-28;2\r")
+    assert [(row.period_date, row.value, row.error) for row in rows] == [
+        (D(2026, 1, 31), Decimal(1), ""),
+        (D(2026, 2, 28), Decimal(2), ""),
+    ]
+
+
+def test_a_quote_left_open_is_an_error_row_not_a_crash():
+    rows = csvformat.parse_rows('2026-01-31;"12\n' + "x" * 200_000 + "\n")
+    assert len(rows) == 1 and "quote" in rows[0].error
+
+
+def test_a_binary_file_gives_error_rows_not_a_crash():
+    text = csvformat.decode(bytes(range(256)) * 10)
+    rows = csvformat.parse_rows(text)
+    assert rows and all(row.error for row in rows)
+
+
 def test_export_writes_iso_dates_and_dots():
     text = csvformat.write_rows(
         [(D(2026, 1, 31), Decimal("1234.5000"), "a, b"), (D(2026, 2, 28), Decimal("7.0000"), "")],

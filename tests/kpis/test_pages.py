@@ -312,6 +312,18 @@ def test_import_accepts_an_uploaded_windows_file(client, member, team):
     assert "New: 1" in html and "été" in html
 
 
+def test_import_of_a_binary_file_shows_errors_instead_of_failing(client, member, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    kpi = KPIFactory(team=team, owner=member)
+    client.force_login(member)
+    upload = SimpleUploadedFile("photo.csv", bytes(range(256)) * 10)
+    response = client.post(reverse("kpis:import", args=[kpi.pk]), {"file": upload})
+    assert response.status_code == 200
+    assert "with errors" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
 def test_import_preview_shows_bad_rows_and_offers_no_confirm(client, member, team):
     kpi = KPIFactory(team=team, owner=member)
     client.force_login(member)

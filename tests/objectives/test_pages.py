@@ -361,6 +361,15 @@ def test_add_row_without_javascript_keeps_the_typed_rows(client, lead, team, cyc
     assert not Objective.objects.exists()
 
 
+def test_add_row_with_a_tampered_row_count_is_refused_cleanly(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=str(lead.pk), add_row="1")
+    data["kr-TOTAL_FORMS"] = "abc"
+    response = client.post(reverse("objectives:create"), data)
+    assert response.status_code == 200
+    assert not Objective.objects.exists()
+
+
 def test_key_result_row_is_numbered_from_total_forms(client, lead, cycle):
     client.force_login(lead)
     response = client.get(reverse("objectives:key_result_row"), {"kr-TOTAL_FORMS": "4"}, **HX)
