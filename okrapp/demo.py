@@ -111,3 +111,54 @@ def _cycle(start: datetime.date, end: datetime.date, status: str) -> Cycle:
         defaults={"name": quarter_name(start), "status": status},
     )
     return cycle
+
+
+def load_score_history(organisation: DemoOrganisation) -> None:
+    """Weekly score snapshots replayed from the check-in history, so the dashboard's trend
+    has a past. Runs once per cycle (a cycle with snapshots is left alone).
+
+    1. Each week of the cycle up to yesterday, every key result takes the value of its
+       latest check-in at the end of that day (its start value before any), the objective
+       scores follow, and that day's snapshot is stored.
+    2. Then today's values are put back, and a closed cycle gets its final snapshot.
+    All of it runs inside load_demo's transaction.
+    """
+    from objectives.models import ScoreSnapshot
+    from objectives.rollup_services import snapshots_refresh
+
+    today = timezone.localdate()
+    for cycle in (organisation.closed_cycle, organisation.active_cycle):
+        if ScoreSnapshot.objects.filter(cycle=cycle).exists():
+            continue
+        was_closed = cycle.status == Cycle.Status.CLOSED
+        if was_closed:  # history days are not final; the last one is
+            Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.ACTIVE)
+        day = cycle.start_date + datetime.timedelta(days=6)
+        last_day = min(cycle.end_date, today - datetime.timedelta(days=1))
+        while day <= last_day:
+            end_of_day = datetime.datetime.combine(day, datetime.time.max)
+            _replay_values(cycle, until=timezone.make_aware(end_of_day))
+            snapshots_refresh(cycle_id=cycle.pk, day=day)
+            day += datetime.timedelta(days=7)
+        _replay_values(cycle, until=None)
+        if was_closed:
+            Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.CLOSED)
+            snapshots_refresh(cycle_id=cycle.pk, day=cycle.end_date, final=True)
+
+
+def _replay_values(cycle: Cycle, *, until: datetime.datetime | None) -> None:
+    """Key results take their latest check-in value at `until` (None: now)."""
+    from checkins.models import CheckIn
+    from objectives.models import KeyResult
+    from objectives.services import objective_refresh_score
+
+    checkins = CheckIn.objects.filter(key_result__objective__cycle=cycle)
+    if until is not None:
+        checkins = checkins.filter(created_at__lte=until)
+    latest = dict(checkins.order_by("created_at", "id").values_list("key_result_id", "value"))
+    key_results = list(KeyResult.objects.filter(objective__cycle=cycle))
+    for key_result in key_results:
+        key_result.current_value = latest.get(key_result.pk, key_result.start_value)
+    KeyResult.objects.bulk_update(key_results, ["current_value"])
+    for objective_id in {key_result.objective_id for key_result in key_results}:
+        objective_refresh_score(objective_id=objective_id)

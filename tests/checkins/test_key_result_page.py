@@ -112,3 +112,12 @@ def test_the_key_result_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(page_url(key_result))
     assert len(response.context["checkins"]) == size
+
+
+def test_key_result_page_labels_follow_french_typography(client, member, key_result):
+    member.language = "fr"
+    member.save(update_fields=["language"])
+    client.force_login(member)
+    page = client.get(page_url(key_result)).content.decode()
+    assert "Objectif :" in page and "Responsable :" in page
+    assert "Objectif:" not in page

@@ -14,6 +14,7 @@ class Command(BaseCommand):
         organisation = demo.load()
         for module in demo_modules():
             module.load(organisation)
+        demo.load_score_history(organisation)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(organisation.people)} people, "
