@@ -48,6 +48,21 @@ def _required_services(request):
         _unavailable(f"it needs Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
+@pytest.fixture(autouse=True)
+def _celery_runs_tasks_in_process(request):
+    """Tasks run in-process in tests, as in the embedded default, even where REDIS_URL is
+    set; the tests marked `redis` are the ones that go through a real worker."""
+    from okrapp.celery import app
+
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

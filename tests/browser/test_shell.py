@@ -29,13 +29,13 @@ def test_demo_user_signs_in_sees_french_and_switches_to_english(
     sign_in(page, live_server, demo_email("camille.petit"), DEMO_PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("link", name="Tableau de bord").first.is_visible()
+    assert page.get_by_role("link", name="Tableau de bord", exact=True).first.is_visible()
     page.screenshot(path="/tmp/shots/shell-fr-375.png", full_page=True)
 
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Dashboard").first.is_visible()
+    assert page.get_by_role("link", name="Dashboard", exact=True).first.is_visible()
 
     page.reload()
     assert page.locator("html").get_attribute("lang") == "en"
