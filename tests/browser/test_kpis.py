@@ -118,3 +118,25 @@ def test_kpi_pages_screenshots(page, live_server, member, password, red_kpi, lan
     shot(page, f"import-preview-{suffix}")
     page.goto(f"{live_server.url}/kpis/{amber.pk}/key-result/")
     shot(page, f"to-key-result-{suffix}")
+
+
+def test_kpi_board_fits_a_375_px_screen_with_a_long_figure(
+    page, live_server, member, password, team
+):
+    kpi = KPIFactory(
+        team=team,
+        owner=member,
+        name="Organic visitors (last three months)",
+        unit="visitors",
+        target_value=Decimal(10000),
+    )
+    MeasurementFactory(kpi=kpi, period_date=TODAY, value=Decimal("10850"))
+    MeasurementFactory(kpi=kpi, period_date=TODAY - datetime.timedelta(days=30), value=Decimal(9))
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, member, password)
+    page.goto(f"{live_server.url}/kpis/")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    shot(page, "board-long-figure-375")
+    assert overflow <= 0

@@ -35,6 +35,9 @@ def test_lead_creates_an_objective_with_three_key_results_and_the_coach(
     sign_in(page, live_server, lead.email, password)
     page.goto(f"{live_server.url}/okrs/")
     page.get_by_role("link", name="New objective").click()
+    page.wait_for_url(re.compile(r".*/okrs/new/$"))
+    # htmx is loaded with `defer`: typing before it runs would fire no live check.
+    page.wait_for_function("() => window.htmx !== undefined")
 
     page.fill("#id_title", "Reach 500 newsletter fans")
     expect(page.locator("#coach-title")).to_contain_text("figure", timeout=5000)

@@ -161,3 +161,20 @@ def test_key_result_owner_may_manage_initiatives_but_not_edit_the_objective(
     assert client.post(url, {"title": "Send the mailing"}).status_code == 302
     assert Initiative.objects.filter(title="Send the mailing").exists()
     assert client.get(reverse("objectives:edit", args=[objective.pk])).status_code == 403
+
+
+def test_a_refusal_is_a_page_of_the_site_in_the_viewers_language(client, member, objective):
+    member.language = "fr"
+    member.save(update_fields=["language"])
+    client.force_login(member)
+    response = client.get(reverse("objectives:edit", args=[objective.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Accès refusé" in page and 'class="site-header"' in page
+
+
+def test_a_private_objective_is_a_not_found_page_of_the_site(client, outsider, private_objective):
+    client.force_login(outsider)
+    response = client.get(reverse("objectives:detail", args=[private_objective.pk]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
