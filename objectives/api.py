@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from objectives import permissions, services
@@ -93,19 +92,8 @@ class NestedKeyResultSerializer(BaseModelSerializer):
         read_only_fields = ["current_value", "confidence", "kpi"]
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": "^(" + "|".join(Objective.Kind.values) + ")$",
-        "description": "committed or aspirational",
-    }
-)
-class ObjectiveKindField(serializers.ChoiceField):
-    """Documented as a pattern: an enum named `kind` would collide with the key results'."""
-
-
 class ObjectiveSerializer(BaseModelSerializer):
-    kind = ObjectiveKindField(choices=Objective.Kind.choices, required=False)
+    kind = serializers.ChoiceField(choices=Objective.Kind.choices, required=False)
     cycle = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all())
     team = StrictPrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
     owner = StrictPrimaryKeyRelatedField(queryset=_active_people(), required=False)

@@ -243,6 +243,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two fields are called `kind`; each gets its own enum name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ObjectiveKindEnum": "objectives.models.Objective.Kind",
+        "KeyResultKindEnum": "objectives.models.KeyResult.Kind",
+    },
 }
 
 LOGGING = {
