@@ -14,6 +14,7 @@ from objectives import permissions, quality
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.selectors import parent_choices
 from objectives.services import KEY_RESULT_FIELDS, default_team
+from okrapp.forms import LargeSelect
 from okrapp.models import Cycle, Team, User
 from okrapp.permissions import Viewer
 
@@ -45,6 +46,7 @@ class ObjectiveForm(forms.ModelForm):
         label=_("Team"),
         queryset=Team.objects.order_by("path"),
         required=False,
+        widget=LargeSelect,
         help_text=_(
             "Company objectives belong to the company; individual ones default to the owner's team."
         ),
@@ -54,12 +56,16 @@ class ObjectiveForm(forms.ModelForm):
         queryset=Objective.objects.none(),
         required=False,
         empty_label=_("Not aligned"),
+        widget=LargeSelect,
     )
 
     class Meta:
         model = Objective
         fields = ["title", "description", "level", "team", "owner", "parent", "kind", "visibility"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "owner": LargeSelect,
+        }
 
     def __init__(self, *args, viewer: Viewer, cycle: Cycle, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -110,6 +116,7 @@ class KeyResultForm(forms.ModelForm):
             "current_value": forms.NumberInput(attrs={"step": "any"}),
             "weight": forms.NumberInput(attrs={"step": "any", "min": "0"}),
             "position": forms.NumberInput(attrs={"min": "0", "class": "position-input"}),
+            "owner": LargeSelect,
         }
 
     def __init__(self, *args, owner_choices: list | None = None, **kwargs) -> None:
@@ -274,10 +281,18 @@ class InitiativeForm(forms.ModelForm):
 class BoardFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     team = TeamChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("All teams"),
+        widget=LargeSelect,
     )
     owner = forms.ModelChoiceField(
-        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Everyone"),
+        widget=LargeSelect,
     )
     level = forms.ChoiceField(label=_("Level"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from okrapp.forms import LargeSelect
+
+
+def test_large_select_marks_the_chosen_option_and_escapes_labels():
+    widget = LargeSelect(choices=[("", "Everyone"), (1, "Léa <Lead>"), (2, "Marc")])
+    html = widget.render("owner", "1", attrs={"id": "id_owner"})
+    assert html.startswith('<select name="owner" id="id_owner">') or 'id="id_owner"' in html
+    assert '<option value="1" selected>Léa &lt;Lead&gt;</option>' in html
+    assert '<option value="2">Marc</option>' in html
+    assert '<option value="">Everyone</option>' in html
+
+
+def test_large_select_without_a_value_selects_the_empty_choice():
+    html = LargeSelect(choices=[("", "Everyone"), (1, "Léa")]).render("owner", None)
+    assert '<option value="" selected>Everyone</option>' in html
