@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, Notification
 from objectives.models import KeyResult
-from objectives.permissions import visible_objectives_q
+from objectives.permissions import key_result_owner_sees_objective_q, visible_objectives_q
 from okrapp.models import Cycle, Membership, Team, User
 from okrapp.permissions import Viewer
 
@@ -74,6 +74,7 @@ def my_week_key_results(user: User, cycle: Cycle | None, week: Week) -> list[Key
         return []
     queryset = (
         KeyResult.objects.filter(owner=user, objective__cycle=cycle)
+        .filter(key_result_owner_sees_objective_q())
         .select_related("objective", "objective__cycle", "objective__team", "owner")
         .order_by("objective__level", "objective__id", "position", "id")
     )
@@ -197,6 +198,7 @@ def key_results_due(week: Week) -> QuerySet[KeyResult]:
             owner__is_active=True,
             owner__reminders_opt_out=False,
         )
+        .filter(key_result_owner_sees_objective_q())
         .exclude(
             Exists(CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start))
         )

@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from objectives.models import Initiative, KeyResult, Objective
-from okrapp.models import Cycle, Team
+from okrapp.models import Cycle, Membership, Team
 from okrapp.permissions import Viewer
 
 
@@ -27,6 +27,23 @@ def visible_objectives_q(viewer: Viewer, prefix: str = "") -> Q:
         Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
         | Q(**{f"{prefix}owner": viewer.user})
         | Q(**{f"{prefix}team__in": viewer.member_team_ids})
+    )
+
+
+def key_result_owner_sees_objective_q() -> Q:
+    """A filter on key results: those whose objective their own owner may see (the rule of
+    can_view_objective, for each row's owner). A key result handed to someone outside a
+    private objective's team is not theirs to be shown or reminded of."""
+    return (
+        Q(objective__visibility=Objective.Visibility.PUBLIC)
+        | Q(objective__owner=F("owner"))
+        | Q(owner__is_staff=True)
+        | Q(owner__is_superuser=True)
+        | Q(
+            Exists(
+                Membership.objects.filter(user=OuterRef("owner"), team=OuterRef("objective__team"))
+            )
+        )
     )
 
 

@@ -120,12 +120,17 @@ def alignment_errors(
     return []
 
 
-def _validate_objective(viewer: Viewer, objective: Objective) -> None:
+def _validate_objective(viewer: Viewer, objective: Objective, *, placed: bool = True) -> None:
+    """`placed`: the objective is new, or its level, team or owner change."""
     errors: dict[str, list[str]] = {}
     try:
         objective.full_clean(exclude=["score"])
     except ValidationError as error:
         errors = error.message_dict
+    if placed and _outside_owners_teams(viewer, objective):
+        errors.setdefault("team", []).append(
+            _("An individual objective belongs to one of its owner's teams.")
+        )
     if objective.level == Objective.Level.TEAM and objective.team_id and objective.team.is_company:
         errors.setdefault("team", []).append(
             _("A team objective belongs to a team; for the company, use the company level.")
@@ -166,6 +171,18 @@ def _validate_objective(viewer: Viewer, objective: Objective) -> None:
                 break
     if errors:
         raise ValidationError(errors)
+
+
+def _outside_owners_teams(viewer: Viewer, objective: Objective) -> bool:
+    """An individual objective set in a team its owner is not in: it would show on that
+    team's board, count in its scores and be visible to its members. Admins may."""
+    if viewer.is_admin or objective.level != Objective.Level.INDIVIDUAL:
+        return False
+    if not objective.team_id or not objective.owner_id:
+        return False
+    return not Membership.objects.filter(
+        user_id=objective.owner_id, team_id=objective.team_id
+    ).exists()
 
 
 def _check_rights(viewer: Viewer, objective: Objective) -> None:
@@ -307,6 +324,7 @@ def objective_update(
     ensure_open(objective.cycle)
     if not permissions.can_edit_objective(viewer, objective):
         raise PermissionDenied(_("You may not change this objective."))
+    placement = (objective.level, objective.team_id, objective.owner_id)
     _apply(objective, changes, OBJECTIVE_FIELDS)
     if "description" in changes and objective.description is None:
         objective.description = ""
@@ -316,7 +334,11 @@ def objective_update(
         team=objective.team if objective.team_id else None,
     )
     _check_rights(viewer, objective)
-    _validate_objective(viewer, objective)
+    _validate_objective(
+        viewer,
+        objective,
+        placed=placement != (objective.level, objective.team_id, objective.owner_id),
+    )
     objective.save()
     if key_results is not None:
         _sync_key_results(objective, list(key_results))
