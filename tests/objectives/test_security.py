@@ -28,9 +28,7 @@ def create_individual(viewer_user, cycle, *, owner, team):
     )
 
 
-def test_a_member_cannot_set_their_individual_objective_in_another_team(
-    cycle, member, other_team
-):
+def test_a_member_cannot_set_their_individual_objective_in_another_team(cycle, member, other_team):
     with pytest.raises(ValidationError) as error:
         create_individual(member, cycle, owner=member, team=other_team)
     assert "team" in error.value.message_dict
@@ -51,9 +49,7 @@ def test_a_member_sets_their_individual_objective_in_their_own_team(cycle, membe
     assert objective.team == team
 
 
-def test_a_lead_sets_an_individual_objective_for_a_member_of_their_team(
-    cycle, lead, member, team
-):
+def test_a_lead_sets_an_individual_objective_for_a_member_of_their_team(cycle, lead, member, team):
     objective = create_individual(lead, cycle, owner=member, team=team)
     assert (objective.owner, objective.team) == (member, team)
 

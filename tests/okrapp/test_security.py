@@ -136,23 +136,37 @@ def test_the_api_refuses_writes_on_private_objects_of_others(outsider, secrets):
     api = APIClient()
     api.force_authenticate(outsider)
     key_result, kpi = secrets["key_result"], secrets["kpi"]
-    assert api.patch(
-        f"/api/v1/objectives/{secrets['objective'].pk}/", {"title": "x"}, format="json"
-    ).status_code == 404
+    assert (
+        api.patch(
+            f"/api/v1/objectives/{secrets['objective'].pk}/", {"title": "x"}, format="json"
+        ).status_code
+        == 404
+    )
     assert api.delete(f"/api/v1/key-results/{key_result.pk}/").status_code == 404
-    assert api.post(
-        "/api/v1/check-ins/",
-        {"key_result": key_result.pk, "value": 5, "confidence": "on_track"},
-        format="json",
-    ).status_code == 400  # an unknown key result, as for any id one cannot see
-    assert api.post(
-        f"/api/v1/kpis/{kpi.pk}/measurements/", {"date": "2026-01-31", "value": 1}, format="json"
-    ).status_code == 404
-    assert api.post(
-        "/api/v1/key-results/",
-        {"objective": secrets["objective"].pk, "title": "x", "target_value": 3},
-        format="json",
-    ).status_code == 400
+    assert (
+        api.post(
+            "/api/v1/check-ins/",
+            {"key_result": key_result.pk, "value": 5, "confidence": "on_track"},
+            format="json",
+        ).status_code
+        == 400
+    )  # an unknown key result, as for any id one cannot see
+    assert (
+        api.post(
+            f"/api/v1/kpis/{kpi.pk}/measurements/",
+            {"date": "2026-01-31", "value": 1},
+            format="json",
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            "/api/v1/key-results/",
+            {"objective": secrets["objective"].pk, "title": "x", "target_value": 3},
+            format="json",
+        ).status_code
+        == 400
+    )
 
 
 def test_one_cannot_mark_someone_elses_notification_read(client, member, outsider):
