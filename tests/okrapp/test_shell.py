@@ -97,3 +97,20 @@ def test_password_reset_sends_an_email_in_the_product_words(client, member, mail
     client.post(reverse("password_reset"), {"email": member.email})
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_an_english_browser_gets_the_english_sign_in_page(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert "Forgotten your password?" in response.content.decode()
+
+
+def test_a_french_browser_gets_the_french_sign_in_page(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    assert "Mot de passe oublié ?" in response.content.decode()
+
+
+def test_every_page_answers_with_a_strict_content_security_policy(client, member):
+    client.force_login(member)
+    policy = client.get(reverse("dashboard"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
