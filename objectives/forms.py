@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +38,12 @@ class TeamChoiceField(forms.ModelChoiceField):
 
 
 class ParentChoiceField(forms.ModelChoiceField):
+    # The current parent, kept as a choice even when the editor may not see it.
+    hidden_parent_id: int | None = None
+
     def label_from_instance(self, obj: Objective) -> str:
+        if obj.pk == self.hidden_parent_id:
+            return str(_("Private objective"))
         return f"{obj.title} ({obj.get_level_display()} · {obj.team.name})"
 
 
@@ -77,9 +83,14 @@ class ObjectiveForm(forms.ModelForm):
             (value, label) for value, label in Objective.Level.choices if value in levels
         ]
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
-        self.fields["parent"].queryset = parent_choices(
-            viewer, cycle, exclude_pk=self.instance.pk
-        ).select_related("team")
+        parents = parent_choices(viewer, cycle, exclude_pk=self.instance.pk)
+        parent_id = self.instance.parent_id
+        if parent_id and not permissions.can_view_objective(viewer, self.instance.parent):
+            self.fields["parent"].hidden_parent_id = parent_id
+            parents = Objective.objects.filter(
+                Q(pk__in=parents.values("pk")) | Q(pk=parent_id)
+            ).order_by("level", "team__path", "title")
+        self.fields["parent"].queryset = parents.select_related("team")
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean(self) -> dict[str, Any]:

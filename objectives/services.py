@@ -120,8 +120,12 @@ def alignment_errors(
     return []
 
 
-def _validate_objective(viewer: Viewer, objective: Objective, *, placed: bool = True) -> None:
-    """`placed`: the objective is new, or its level, team or owner change."""
+def _validate_objective(
+    viewer: Viewer, objective: Objective, *, placed: bool = True, kept_parent_id: int | None = None
+) -> None:
+    """`placed`: the objective is new, or its level, team or owner change.
+    `kept_parent_id`: the parent it already had, which may stay even if the editor cannot
+    see it (a private parent must not be lost by editing the title)."""
     errors: dict[str, list[str]] = {}
     try:
         objective.full_clean(exclude=["score"])
@@ -140,7 +144,11 @@ def _validate_objective(viewer: Viewer, objective: Objective, *, placed: bool = 
             _("This person belongs to no team yet: choose the team this objective belongs to.")
         )
     parent = objective.parent
-    if parent is not None and not permissions.can_view_objective(viewer, parent):
+    if (
+        parent is not None
+        and parent.pk != kept_parent_id
+        and not permissions.can_view_objective(viewer, parent)
+    ):
         errors.setdefault("parent", []).append(_("Choose an objective you can see."))
     elif "level" not in errors and "team" not in errors:
         problems = alignment_errors(
@@ -325,6 +333,7 @@ def objective_update(
     if not permissions.can_edit_objective(viewer, objective):
         raise PermissionDenied(_("You may not change this objective."))
     placement = (objective.level, objective.team_id, objective.owner_id)
+    kept_parent_id = objective.parent_id
     _apply(objective, changes, OBJECTIVE_FIELDS)
     if "description" in changes and objective.description is None:
         objective.description = ""
@@ -338,6 +347,7 @@ def objective_update(
         viewer,
         objective,
         placed=placement != (objective.level, objective.team_id, objective.owner_id),
+        kept_parent_id=kept_parent_id,
     )
     objective.save()
     if key_results is not None:

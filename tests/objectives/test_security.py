@@ -103,3 +103,54 @@ def test_the_api_refuses_another_team_for_ones_individual_objective(cycle, membe
     assert response.status_code == 400
     assert "team" in response.json()
     assert not Objective.objects.exists()
+
+
+@pytest.fixture
+def aligned_under_a_private_parent(cycle, member, team, other_team, outsider):
+    private_parent = ObjectiveFactory(
+        cycle=cycle, team=other_team, owner=outsider, visibility=Objective.Visibility.PRIVATE
+    )
+    return ObjectiveFactory(
+        cycle=cycle,
+        level=Objective.Level.INDIVIDUAL,
+        team=team,
+        owner=member,
+        parent=private_parent,
+    )
+
+
+def test_editing_keeps_a_parent_the_editor_cannot_see(member, aligned_under_a_private_parent):
+    objective = aligned_under_a_private_parent
+    parent_id = objective.parent_id
+    services.objective_update(
+        viewer=viewer_for(member), objective=objective, title="Grow my skills, again"
+    )
+    objective.refresh_from_db()
+    assert objective.parent_id == parent_id
+
+
+def test_editor_offers_the_hidden_parent_without_its_title(
+    client, member, aligned_under_a_private_parent
+):
+    client.force_login(member)
+    response = client.get(reverse("objectives:edit", args=[aligned_under_a_private_parent.pk]))
+    page = response.content.decode()
+    parent = aligned_under_a_private_parent.parent
+    assert f'<option value="{parent.pk}" selected>Private objective</option>' in page
+    assert parent.title not in page
+
+
+def test_nobody_can_newly_align_to_a_parent_they_cannot_see(
+    cycle, member, team, aligned_under_a_private_parent
+):
+    with pytest.raises(ValidationError) as error:
+        services.objective_create(
+            viewer=viewer_for(member),
+            cycle=cycle,
+            title="Another",
+            level=Objective.Level.INDIVIDUAL,
+            team=team,
+            owner=member,
+            parent=aligned_under_a_private_parent.parent,
+        )
+    assert "parent" in error.value.message_dict
