@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -7,10 +9,33 @@ from okrapp.models import Cycle, Membership, PersonalAccessToken, Team, User
 from okrapp.services import cycle_close
 
 
+class PersonMembershipFormSet(BaseInlineFormSet):
+    """On a person's page: every person has exactly one primary team (their scores roll up
+    there), and may belong to more teams."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        primaries = sum(1 for form in kept if form.cleaned_data.get("is_primary"))
+        if primaries != 1:
+            raise ValidationError(
+                _("Choose exactly one primary team for this person (the scores roll up there).")
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["team", "user"]
+
+
+class PersonMembershipInline(MembershipInline):
+    formset = PersonMembershipFormSet
+    extra = 1
 
 
 @admin.register(User)
@@ -26,7 +51,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["is_active", "is_staff", "language", "reminders_opt_out", "memberships__team"]
     search_fields = ["email", "display_name"]
-    inlines = [MembershipInline]
+    inlines = [PersonMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "language", "reminders_opt_out")}),

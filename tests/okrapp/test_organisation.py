@@ -154,3 +154,33 @@ def test_setting_a_cycle_closed_in_its_admin_form_also_freezes_it(
     cycle.refresh_from_db()
     assert cycle.status == Cycle.Status.CLOSED
     assert ScoreSnapshot.objects.filter(cycle=cycle, is_final=True).exists()
+
+
+def _person_form(user, team, *, is_primary: bool) -> dict:
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "language": "fr",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-team": str(team.pk),
+        "memberships-0-role": "member",
+        **({"memberships-0-is_primary": "on"} if is_primary else {}),
+    }
+
+
+def test_the_admin_requires_exactly_one_primary_team_per_person(client, admin, team):
+    admin.is_superuser = True
+    admin.save()
+    person = UserFactory()
+    client.force_login(admin)
+    url = f"/admin/okrapp/user/{person.pk}/change/"
+    response = client.post(url, _person_form(person, team, is_primary=False))
+    assert response.status_code == 200
+    assert not person.memberships.exists()
+    response = client.post(url, _person_form(person, team, is_primary=True))
+    assert response.status_code == 302
+    assert person.memberships.get().is_primary
