@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from checkins.models import CheckIn, Notification
@@ -79,6 +79,23 @@ def my_week_key_results(user: User, cycle: Cycle | None, week: Week) -> list[Key
         .order_by("objective__level", "objective__id", "position", "id")
     )
     return list(with_week_state(queryset, week))
+
+
+def my_week_progress(user: User, cycle: Cycle | None, week: Week) -> tuple[int, int]:
+    """(checked in this week, total) over the key results My week lists (one query)."""
+    if cycle is None:
+        return 0, 0
+    totals = (
+        KeyResult.objects.filter(owner=user, objective__cycle=cycle)
+        .filter(key_result_owner_sees_objective_q())
+        .annotate(
+            checked=Exists(
+                CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start)
+            )
+        )
+        .aggregate(total=Count("pk"), done=Count("pk", filter=Q(checked=True)))
+    )
+    return totals["done"], totals["total"]
 
 
 def my_week_key_result(pk: int, week: Week) -> KeyResult:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -74,9 +75,19 @@ def _row(
 
 
 def _render_row(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
-    key_result = selectors.my_week_key_result(pk, selectors.week_of())
+    """The row alone, followed by the week's progress line swapped out of band, so
+    "Checked in this week: n of m" follows each save, correction or deletion."""
+    week = selectors.week_of()
+    key_result = selectors.my_week_key_result(pk, week)
     context = {"row": _row(request_viewer(request), key_result, **kwargs)}
-    return render(request, "checkins/my_week.html#checkin-row", context)
+    response = render(request, "checkins/my_week.html#checkin-row", context)
+    done, total = selectors.my_week_progress(request.user, active_cycle(), week)
+    if total:
+        progress = {"checked_count": done, "row_count": total, "oob": True}
+        response.content += render_to_string(
+            "checkins/my_week.html#week-progress", progress, request=request
+        ).encode()
+    return response
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -103,6 +114,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
         "week": week,
         "rows": rows,
         "checked_count": sum(1 for row in rows if row.key_result.checked_this_week),
+        "row_count": len(rows),
         "shows_team_link": viewer.is_admin or bool(viewer.lead_team_ids),
     }
     return render(request, "checkins/my_week.html", context)
@@ -265,9 +277,9 @@ def _checkin_points(key_result: KeyResult, checkins: list[CheckIn]) -> list[tupl
 
 def _projection(key_result: KeyResult, checkins: list[CheckIn]) -> dict | None:
     """The value at cycle end on the least-squares line, and the score it would give."""
-    if key_result.is_milestone or not checkins:
-        return None
     cycle = key_result.objective.cycle
+    if key_result.is_milestone or not checkins or cycle.is_closed:
+        return None  # a closed cycle has its final value: nothing left to project
     duration = (cycle.end_date - cycle.start_date).days + 1
     value = forecast.projected_value(
         _checkin_points(key_result, checkins),

@@ -86,8 +86,13 @@ class MeasurementSerializer(BaseModelSerializer):
 
 class MeasurementListSerializer(serializers.ListSerializer):
     child = MeasurementSerializer()
-    max_length = MAX_MEASUREMENTS_PER_REQUEST
-    allow_empty = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        # ListSerializer.__init__ resets these from its keyword arguments: class attributes
+        # would be silently ignored.
+        kwargs.setdefault("allow_empty", False)
+        kwargs.setdefault("max_length", MAX_MEASUREMENTS_PER_REQUEST)
+        super().__init__(*args, **kwargs)
 
     def validate(self, attrs):
         dates = [item["period_date"] for item in attrs]

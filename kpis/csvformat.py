@@ -3,7 +3,9 @@
 Reading accepts `date,value[,note]` rows, comma- or semicolon-separated (a French spreadsheet
 uses semicolons), numbers with a dot or a comma as decimal mark and spaces as thousands
 separators ("1 234,5"), dates as ISO (2026-01-31) or day first (31/01/2026), and an optional
-header row. Writing always uses ISO dates and a dot, so an export imports back unchanged.
+header row. Writing uses ISO dates; numbers with a dot and commas between cells, or, for a
+French spreadsheet, a decimal comma and semicolons (`spreadsheet_dialect`). Either way an
+export imports back unchanged.
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ class ParseError(ValueError):
 
 
 def parse_number(raw: str) -> Decimal:
-    """ "1 234,5", "1234.5", "1.234,5", "1,234.5", "-3", "45 %" → Decimal, 4 places at most."""
-    text = SPACES.sub("", raw or "").removesuffix("%")
+    """ "1 234,5", "1234.5", "1.234,5", "1,234.5", "-3", "45 %", "1 234,50 €" → Decimal,
+    4 places at most (a spreadsheet saves a percentage or currency cell with its sign)."""
+    text = SPACES.sub("", raw or "")
+    text = text.removesuffix("%").removesuffix("€").removesuffix("$").removesuffix("£")
+    text = text.removeprefix("€").removeprefix("$").removeprefix("£")
     if not text:
         raise ParseError(_("The value is missing."))
     if "," in text and "." in text:
@@ -183,24 +188,30 @@ def _looks_numeric(cell: str) -> bool:
     return any(char.isdigit() for char in cell)
 
 
-def write_rows(rows, header: list[str]) -> str:
-    """CSV text with a header row; Decimals written with a dot, dates in ISO."""
+def spreadsheet_dialect(language: str | None) -> tuple[str, str]:
+    """(cell separator, decimal mark) a spreadsheet in this language opens in columns:
+    French ones split cells on semicolons and write a decimal comma."""
+    return (";", ",") if (language or "").lower().startswith("fr") else (",", ".")
+
+
+def write_rows(rows, header: list[str], *, delimiter: str = ",", decimal_mark: str = ".") -> str:
+    """CSV text with a header row; dates in ISO, Decimals with the given decimal mark."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([format_cell(cell) for cell in row])
+        writer.writerow([format_cell(cell, decimal_mark=decimal_mark) for cell in row])
     return buffer.getvalue()
 
 
-def format_cell(cell) -> str:
+def format_cell(cell, *, decimal_mark: str = ".") -> str:
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
         normalised = cell.normalize()
         if normalised == normalised.to_integral():
             return str(normalised.quantize(Decimal(1)))
-        return format(normalised, "f")
+        return format(normalised, "f").replace(".", decimal_mark)
     if isinstance(cell, datetime.date):
         return cell.isoformat()
     return str(cell)

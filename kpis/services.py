@@ -308,14 +308,17 @@ def import_apply(*, kpi: KPI, text: str, recorded_by: User) -> dict[str, int]:
     return counts
 
 
-def measurements_csv(kpi: KPI) -> str:
+def measurements_csv(kpi: KPI, *, delimiter: str = ",", decimal_mark: str = ".") -> str:
     rows = Measurement.objects.filter(kpi=kpi).order_by("period_date")
     return csvformat.write_rows(
-        ((m.period_date, m.value, m.note) for m in rows), header=["date", "value", "note"]
+        ((m.period_date, m.value, m.note) for m in rows),
+        header=["date", "value", "note"],
+        delimiter=delimiter,
+        decimal_mark=decimal_mark,
     )
 
 
-def board_csv(cards) -> str:
+def board_csv(cards, *, delimiter: str = ",", decimal_mark: str = ".") -> str:
     header = [
         "name",
         "team",
@@ -349,6 +352,8 @@ def board_csv(cards) -> str:
             for card in cards
         ),
         header=header,
+        delimiter=delimiter,
+        decimal_mark=decimal_mark,
     )
 
 

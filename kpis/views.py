@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from kpis import health, selectors, services
+from kpis import csvformat, health, selectors, services
 from kpis.forms import (
     ImportConfirmForm,
     ImportForm,
@@ -71,11 +71,20 @@ def status_labels() -> list[tuple[str, str]]:
 def board_export(request: HttpRequest) -> HttpResponse:
     team, status = _board_filters(request)
     cards = selectors.board(request_viewer(request), team=team, status=status)
-    return _csv_response(services.board_csv(cards), f"kpis-{timezone.localdate():%Y-%m-%d}.csv")
+    text = services.board_csv(cards, **_csv_dialect())
+    return _csv_response(text, f"kpis-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+def _csv_dialect() -> dict[str, str]:
+    """Exports open in columns in the reader's spreadsheet: semicolons and decimal commas in
+    French, commas and dots in English. The import reads both."""
+    delimiter, decimal_mark = csvformat.spreadsheet_dialect(translation.get_language())
+    return {"delimiter": delimiter, "decimal_mark": decimal_mark}
 
 
 def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    # The byte order mark makes Excel read UTF-8 (accents) rather than the system code page.
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -298,7 +307,7 @@ def kpi_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def kpi_export(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = get_kpi_for_user(request_viewer(request), pk)
     filename = f"kpi-{kpi.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    return _csv_response(services.measurements_csv(kpi), filename)
+    return _csv_response(services.measurements_csv(kpi, **_csv_dialect()), filename)
 
 
 def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:

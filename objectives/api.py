@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from objectives import permissions, services
-from objectives.models import KeyResult, Objective
+from objectives.models import Confidence, KeyResult, Objective
 from okrapp.api_base import (
     ApiViewMixin,
     BaseModelSerializer,
@@ -17,6 +17,16 @@ from okrapp.api_base import (
     context_viewer,
 )
 from okrapp.models import Cycle, Team, User
+
+
+class ConfidenceField(serializers.ChoiceField):
+    """The latest check-in's confidence; null until the first check-in (stored as "")."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Confidence.choices, read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
 
 
 def _active_people():
@@ -30,6 +40,7 @@ class KeyResultSerializer(BaseModelSerializer):
     objective = StrictPrimaryKeyRelatedField(queryset=Objective.objects.all())
     owner = StrictPrimaryKeyRelatedField(queryset=_active_people(), required=False)
     score = ScoreField()
+    confidence = ConfidenceField()
     position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
 
     class Meta:
@@ -50,7 +61,7 @@ class KeyResultSerializer(BaseModelSerializer):
             "kpi",
             "position",
         ]
-        read_only_fields = ["current_value", "confidence", "kpi"]
+        read_only_fields = ["current_value", "kpi"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +83,7 @@ class NestedKeyResultSerializer(BaseModelSerializer):
     id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     owner = StrictPrimaryKeyRelatedField(queryset=_active_people(), required=False)
     score = ScoreField()
+    confidence = ConfidenceField()
 
     class Meta:
         model = KeyResult
@@ -89,7 +101,7 @@ class NestedKeyResultSerializer(BaseModelSerializer):
             "confidence",
             "kpi",
         ]
-        read_only_fields = ["current_value", "confidence", "kpi"]
+        read_only_fields = ["current_value", "kpi"]
 
 
 class ObjectiveSerializer(BaseModelSerializer):
@@ -127,6 +139,21 @@ class ObjectiveSerializer(BaseModelSerializer):
             self.fields["parent"].queryset = Objective.objects.filter(
                 permissions.visible_objectives_q(viewer)
             )
+
+    def validate_key_results(self, rows: list[dict]) -> list[dict]:
+        seen: set[int] = set()
+        errors = {}
+        for index, row in enumerate(rows):
+            if row.get("id") is None:
+                continue
+            if row["id"] in seen:
+                errors[str(index)] = {
+                    "id": [_("This key result appears more than once in the list.")]
+                }
+            seen.add(row["id"])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return rows
 
     def validate_cycle(self, cycle: Cycle) -> Cycle:
         if self.instance is not None and cycle.pk != self.instance.cycle_id:

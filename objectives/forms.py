@@ -140,7 +140,10 @@ class KeyResultForm(forms.ModelForm):
         for name in ("start_value", "target_value", "current_value", "weight", "position"):
             self.fields[name].required = False
         if self.instance.pk is None:
+            # Not the model's default of 0: a decreasing key result (start 10, target 2)
+            # would start at 100. Left empty, it starts at the start value.
             self.initial.pop("current_value", None)
+            self.fields["current_value"].initial = None
             self.fields["current_value"].help_text = _("Left empty, it starts at the start value.")
         else:
             # Once a key result exists, its value moves by check-ins only, so the history

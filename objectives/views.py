@@ -162,12 +162,27 @@ def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objec
         {
             "form": form,
             "formset": formset,
+            "kr_forms": _rows_in_order(formset, data),
             "objective": objective,
             "cycle": cycle,
             "is_new": is_new,
             "coach": warnings,
         },
     )
+
+
+def _rows_in_order(formset, data) -> list:
+    """The key result rows as the person arranged them (their "Order" fields), so a page
+    shown again after an error keeps the order they chose."""
+    if data is None:
+        return list(formset.forms)
+
+    def position(indexed) -> tuple[int, int]:
+        index, kr_form = indexed
+        raw = str(data.get(kr_form.add_prefix("position")) or "")
+        return (int(raw) if raw.isdigit() else index, index)
+
+    return [kr_form for _, kr_form in sorted(enumerate(formset.forms), key=position)]
 
 
 def _save(viewer, cycle, objective, form, formset, kept) -> Objective:
@@ -305,7 +320,10 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.initiative_create(
-                viewer=viewer, key_result=key_result, title=form.cleaned_data["title"]
+                viewer=viewer,
+                key_result=key_result,
+                title=form.cleaned_data["title"],
+                owner=request.user,  # the person who takes it on; shown beside it
             )
         except ValidationError as error:
             form.add_error(None, error)

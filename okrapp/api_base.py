@@ -6,6 +6,7 @@ The settings stay the project's; API views opt in through `ApiViewMixin`.
 
 from __future__ import annotations
 
+import json
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import django_filters
@@ -134,6 +135,25 @@ class BaseModelSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------------------------------------
 
 
+def nested_errors(message_dict: dict[str, list[str]]) -> dict:
+    """A service's errors in the shape DRF gives its own: `key_results.0.title` becomes
+    {"key_results": {"0": {"title": [...]}}}, and `__all__` is `non_field_errors`."""
+    detail: dict = {}
+    for field, messages in message_dict.items():
+        parts = ["non_field_errors" if part == "__all__" else part for part in field.split(".")]
+        node = detail
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {} if child is None else {"non_field_errors": child}
+            node = child
+        leaf = node.setdefault(parts[-1], [])
+        if isinstance(leaf, dict):
+            leaf = leaf.setdefault("non_field_errors", [])
+        leaf.extend(messages)
+    return detail
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, plus the errors our services raise, so that none becomes a 500.
 
@@ -142,13 +162,14 @@ def api_exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail = {
-                ("non_field_errors" if field == "__all__" else field): messages
-                for field, messages in exc.message_dict.items()
-            }
+            detail = nested_errors(exc.message_dict)
         else:
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        # get_object_or_404 says "No Cycle matches the given query.": English whatever the
+        # language asked for, and naming a model. The generic, translated message instead.
+        exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied) and exc.args:
         # Keep the service's reason ("This cycle is closed…") instead of the generic message.
         exc = exceptions.PermissionDenied(str(exc.args[0]))
@@ -178,6 +199,35 @@ def api_language(request, user) -> str | None:
     if user is not None and getattr(user, "is_authenticated", False) and user.language:
         return user.language
     return None
+
+
+class ApiJSONParser(JSONParser):
+    """DRF's JSON parser with translated errors, and without its two ways to fail badly:
+    a deeply nested body (a RecursionError, hence a 500) and a body that is just `null`
+    (an untranslated "No data provided")."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except exceptions.ParseError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, UnicodeDecodeError):
+                raise exceptions.ParseError(_("The body must be encoded in UTF-8.")) from exc
+            if isinstance(cause, ValueError) and "Out of range float" in str(cause):
+                raise exceptions.ParseError(
+                    _("NaN and Infinity are not JSON numbers: send a number or null.")
+                ) from exc
+            if isinstance(cause, json.JSONDecodeError):
+                raise exceptions.ParseError(
+                    _("The body is not valid JSON (line %(line)d, column %(column)d).")
+                    % {"line": cause.lineno, "column": cause.colno}
+                ) from exc
+            raise exceptions.ParseError(_("The body is not valid JSON.")) from exc
+        except RecursionError as exc:
+            raise exceptions.ParseError(_("The body is nested too deeply.")) from exc
+        if data is None:
+            raise exceptions.ParseError(_("The body must be a JSON object or list, not null."))
+        return data
 
 
 class JsonOnlyNegotiation(DefaultContentNegotiation):
@@ -291,7 +341,7 @@ LIST_ACTIONS = {"list", "measurements"}
 class ApiViewMixin:
     # Any path segment reaches the view, which answers a JSON 404 for what is not an id.
     lookup_value_regex = r"[^/]+"
-    parser_classes = [JSONParser]
+    parser_classes = [ApiJSONParser]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnlyNegotiation
     pagination_class = ApiPagination

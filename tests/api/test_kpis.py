@@ -155,6 +155,24 @@ def test_a_list_with_a_date_twice_is_refused(api_as, lead, kpi):
     assert not Measurement.objects.exists()
 
 
+def test_an_empty_list_of_measurements_is_refused(api_as, lead, kpi):
+    response = api_as(lead).post(f"/api/v1/kpis/{kpi.pk}/measurements/", [], format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
+def test_a_list_longer_than_the_limit_is_refused_whole(api_as, lead, kpi):
+    start = datetime.date(2020, 1, 1)
+    rows = [
+        {"date": (start + datetime.timedelta(days=days)).isoformat(), "value": 1}
+        for days in range(1001)
+    ]
+    response = api_as(lead).post(f"/api/v1/kpis/{kpi.pk}/measurements/", rows, format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert not Measurement.objects.exists()
+
+
 def test_a_member_may_not_record_the_leads_kpi(api_as, member, kpi):
     response = api_as(member).post(
         f"/api/v1/kpis/{kpi.pk}/measurements/", {"date": month(0), "value": 1}, format="json"

@@ -70,6 +70,46 @@ def test_key_results_carry_the_contract_fields(api_as, member, objective):
     assert row["kpi"] is None
 
 
+def test_a_key_result_listed_twice_in_an_update_is_refused(api_as, lead, objective):
+    key_result = objective.key_results.first()
+    response = api_as(lead, HTTP_ACCEPT_LANGUAGE="en").patch(
+        f"/api/v1/objectives/{objective.pk}/",
+        {"key_results": [{"id": key_result.pk, "title": "A"}, {"id": key_result.pk, "title": "B"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "key_results": {"1": {"id": ["This key result appears more than once in the list."]}}
+    }
+    key_result.refresh_from_db()
+    assert key_result.title not in {"A", "B"}
+
+
+def test_a_key_result_never_checked_in_has_a_null_confidence(api_as, lead, cycle, team):
+    response = api_as(lead).post(
+        "/api/v1/objectives/",
+        {
+            "cycle": cycle.pk,
+            "level": "team",
+            "team": team.pk,
+            "title": "Nos clients nous recommandent",
+            "key_results": [{"title": "NPS de 50", "start_value": 20, "target_value": 50}],
+        },
+        format="json",
+    )
+    assert response.json()["key_results"][0]["confidence"] is None
+    key_result_id = response.json()["key_results"][0]["id"]
+    assert api_as(lead).get(f"/api/v1/key-results/{key_result_id}/").json()["confidence"] is None
+
+
+def test_the_schema_says_a_key_result_confidence_may_be_null(client):
+    schema = client.get("/api/schema/?format=json").json()
+    confidence = schema["components"]["schemas"]["KeyResult"]["properties"]["confidence"]
+    assert confidence.get("nullable") or {
+        "$ref": "#/components/schemas/NullEnum"
+    } in confidence.get("oneOf", [])
+
+
 def test_an_unscored_objective_has_a_null_score(api_as, member, cycle, team):
     ObjectiveFactory(cycle=cycle, team=team)
     assert api_as(member).get("/api/v1/objectives/").json()["results"][0]["score"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from objectives.models import Objective
+from okrapp.api_base import nested_errors
 from tests.factories import KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,43 @@ def test_malformed_json_is_a_400(api_as, member):
     assert "detail" in response.json()
 
 
+def test_malformed_json_says_where_in_the_requested_language(api_as, member):
+    api = api_as(member, HTTP_ACCEPT_LANGUAGE="fr")
+    response = post_raw(api, "/api/v1/check-ins/", '{"value": ')
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Le corps n’est pas du JSON valide (ligne 1, colonne 11)."}
+
+
+@pytest.mark.parametrize("depth", [5_000, 100_000])
+def test_a_deeply_nested_body_is_a_400_not_a_500(api_as, member, depth):
+    response = post_raw(api_as(member), "/api/v1/objectives/", "[" * depth + "]" * depth)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The body is nested too deeply."}
+
+
+def test_a_null_body_is_a_translated_400(api_as, member):
+    api = api_as(member, HTTP_ACCEPT_LANGUAGE="fr")
+    response = post_raw(api, "/api/v1/objectives/", "null")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Le corps doit être un objet ou une liste JSON, pas null."}
+
+
+def test_a_body_that_is_not_utf8_is_a_400(api_as, member):
+    response = api_as(member).generic(
+        "POST", "/api/v1/objectives/", b'{"title": "\xff\xfe"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The body must be encoded in UTF-8."}
+
+
+def test_an_unknown_id_is_a_translated_404_naming_no_model(api_as, member, cycle):
+    api = api_as(member, HTTP_ACCEPT_LANGUAGE="fr")
+    for url in ("/api/v1/cycles/999999/", "/api/v1/cycles/999999/scores/", "/api/v1/teams/999999/"):
+        response = api.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Non trouvé."}
+
+
 def test_a_form_body_is_an_unsupported_media_type(api_as, member, key_result):
     response = post_raw(
         api_as(member),
@@ -39,7 +77,11 @@ def test_a_form_body_is_an_unsupported_media_type(api_as, member, key_result):
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_refused(api_as, member, key_result, literal):
     body = f'{{"key_result": {key_result.pk}, "value": {literal}, "confidence": "on_track"}}'
-    assert post_raw(api_as(member), "/api/v1/check-ins/", body).status_code == 400
+    response = post_raw(api_as(member), "/api/v1/check-ins/", body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "NaN and Infinity are not JSON numbers: send a number or null."
+    }
 
 
 @pytest.mark.parametrize("value", ["1e400", "1e20", "123456789012345678901234567890", '"NaN"'])
@@ -146,3 +188,38 @@ def test_service_rules_come_back_per_field(api_as, lead, cycle, team):
     assert response.status_code == 400
     assert "parent" in response.json()
     assert Objective.objects.count() == 1
+
+
+def test_a_nested_key_result_error_comes_back_under_its_index(api_as, member, cycle, team):
+    objective = ObjectiveFactory(cycle=cycle, team=team, owner=member, level="individual")
+    other = KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, team=team))
+    response = api_as(member, HTTP_ACCEPT_LANGUAGE="en").patch(
+        f"/api/v1/objectives/{objective.pk}/",
+        {"key_results": [{"id": other.pk, "title": "Hijack", "start_value": 0, "target_value": 5}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["key_results"]
+    assert list(response.json()["key_results"]["0"]) == ["non_field_errors"]
+
+
+def test_nested_service_errors_are_nested_like_drf_errors():
+    assert nested_errors(
+        {
+            "__all__": ["a"],
+            "key_results.0.__all__": ["b"],
+            "key_results.0.title": ["c"],
+            "key_results.2.target_value": ["d"],
+            "title": ["e"],
+        }
+    ) == {
+        "non_field_errors": ["a"],
+        "key_results": {
+            "0": {"non_field_errors": ["b"], "title": ["c"]},
+            "2": {"target_value": ["d"]},
+        },
+        "title": ["e"],
+    }
+    assert nested_errors({"key_results.0.title": ["x"], "key_results": ["y"]}) == {
+        "key_results": {"0": {"title": ["x"]}, "non_field_errors": ["y"]}
+    }

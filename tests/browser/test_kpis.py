@@ -140,3 +140,20 @@ def test_kpi_board_fits_a_375_px_screen_with_a_long_figure(
     )
     shot(page, "board-long-figure-375")
     assert overflow <= 0
+
+
+def test_the_measurement_table_fits_a_375_px_screen_with_its_buttons(
+    page, live_server, member, password, team
+):
+    member.language = "fr"
+    member.save()
+    kpi = KPIFactory(team=team, owner=member, unit="abonnés", target_value=Decimal(50))
+    MeasurementFactory(kpi=kpi, period_date=datetime.date(2026, 9, 30), value=Decimal(47))
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, member, password)
+    page.goto(f"{live_server.url}/kpis/{kpi.pk}/")
+    table = page.locator("#kpi-data .table-wrap")
+    overflow = table.evaluate("element => element.scrollWidth - element.clientWidth")
+    shot(page, "measurements-fr-375")
+    assert overflow <= 0
+    assert page.locator("#kpi-data button:has-text('Supprimer')").is_visible()

@@ -74,3 +74,40 @@ def test_lead_creates_an_objective_with_three_key_results_and_the_coach(
     page.fill("#id_q", "zzz")
     expect(page.get_by_text("No objective matches these filters.")).to_be_visible(timeout=5000)
     assert "q=zzz" in page.url
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    for name, url in [
+        ("board", "/okrs/"),
+        ("objective", f"/okrs/{objective.pk}/"),
+        ("editor", f"/okrs/{objective.pk}/edit/"),
+        ("alignment", "/okrs/alignment/"),
+    ]:
+        page.goto(f"{live_server.url}{url}")
+        page.screenshot(path=f"{SHOTS}/obj-browser-{name}-375.png", full_page=True)
+
+
+def test_a_french_speaker_gets_the_coach_and_the_errors_in_french(
+    page, live_server, member, cycle, password
+):
+    member.language = "fr"
+    member.save(update_fields=["language"])
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, member.email, password)
+    page.goto(f"{live_server.url}/okrs/new/")
+    page.wait_for_function("() => window.htmx !== undefined")
+
+    page.fill("#id_title", "Atteindre 500 fans")
+    expect(page.locator("#coach-title")).to_contain_text("chiffre", timeout=5000)
+    fill_key_result(page, 0, "Publier la newsletter", "0", "")
+    expect(page.locator("#coach-kr-0")).to_contain_text("ressemble à une tâche", timeout=5000)
+
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator("#id_kr-0-target_value_error")).to_contain_text("valeur cible")
+    expect(page.locator("#id_title")).to_have_value("Atteindre 500 fans")
+    expect(page.locator("#id_kr-0-title")).to_have_value("Publier la newsletter")
+    page.screenshot(path=f"{SHOTS}/obj-browser-errors-fr-375.png", full_page=True)
+
+    page.fill("#id_kr-0-target_value", "12")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.wait_for_url(re.compile(r".*/okrs/\d+/$"))
+    assert Objective.objects.get().title == "Atteindre 500 fans"  # warnings never block

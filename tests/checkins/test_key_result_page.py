@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -121,3 +122,36 @@ def test_key_result_page_labels_follow_french_typography(client, member, key_res
     page = client.get(page_url(key_result)).content.decode()
     assert "Objectif :" in page and "Responsable :" in page
     assert "Objectif:" not in page
+
+
+def test_the_projection_is_the_least_squares_line_at_cycle_end_checked_by_hand(
+    client, member, key_result, cycle
+):
+    # Check-ins on days 10, 20 and 30 at 10, 15 and 25: mean day 20, mean value 50/3;
+    # slope = (−10·−20/3 + 10·25/3) / 200 = 0.75 a day, intercept = 50/3 − 15 = 5/3.
+    start = datetime.datetime.combine(
+        cycle.start_date, datetime.time.min, tzinfo=ZoneInfo("Europe/Paris")
+    ).astimezone(datetime.UTC)  # days of 24 hours exactly, whatever the clock change
+    for day, value in [(10, 10), (20, 15), (30, 25)]:
+        CheckInFactory(
+            key_result=key_result,
+            value=Decimal(value),
+            created_at=start + datetime.timedelta(days=day),
+        )
+    days = (cycle.end_date - cycle.start_date).days + 1  # the cycle ends at its last midnight
+    expected = Decimal(str(round(0.75 * days + 5 / 3, 1)))
+    client.force_login(member)
+    projection = client.get(page_url(key_result)).context["projection"]
+    assert projection["value"] == expected
+    assert projection["score"] == expected  # from 0 to 100, the score is the value
+
+
+def test_a_closed_cycle_shows_no_projection(client, member, key_result, cycle):
+    checkin_create(key_result=key_result, author=member, value=Decimal(40), confidence="on_track")
+    cycle.status = cycle.Status.CLOSED
+    cycle.save()
+    client.force_login(member)
+    response = client.get(page_url(key_result))
+    assert response.context["projection"] is None
+    assert response.context["form"] is None
+    assert "At this pace" not in response.content.decode()

@@ -97,6 +97,21 @@ def test_checking_in_with_htmx_answers_with_the_row_alone(client, member, key_re
     assert checkin.author == member
 
 
+def test_checking_in_with_htmx_also_updates_the_weeks_progress_line(
+    client, member, key_result, milestone
+):
+    client.force_login(member)
+    assert client.get(MY_WEEK).context["checked_count"] == 0
+    response = client.post(
+        create_url(key_result),
+        form_data(key_result, value="42", confidence="on_track"),
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert 'id="week-progress" hx-swap-oob="true"' in page
+    assert "Checked in this week: 1 of 2" in page
+
+
 def test_checking_in_without_javascript_redirects_back(client, member, key_result):
     client.force_login(member)
     response = client.post(

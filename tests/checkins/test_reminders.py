@@ -324,3 +324,12 @@ def test_a_really_stale_kpi_brings_its_owner_a_reminder(active_cycle, monkeypatc
     (message,) = mail.outbox
     assert message.to == ["kpi-owner@example.org"]
     assert "Taux d'ouverture newsletter" in message.body
+
+
+def test_the_html_email_declares_the_persons_language(active_cycle):
+    owner_of_key_result(active_cycle, email="en@example.org", language="en")
+    owner_of_key_result(active_cycle, email="fr@example.org", language="fr")
+    reminders_send(now=MONDAY_MORNING)
+    html = {message.to[0]: message.alternatives[0][0] for message in mail.outbox}
+    assert '<html lang="en">' in html["en@example.org"]
+    assert '<html lang="fr">' in html["fr@example.org"]

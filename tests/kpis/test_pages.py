@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import CheckIn
+from kpis import services
 from kpis.models import KPI, Measurement
 from objectives.models import KeyResult
 from tests.factories import (
@@ -91,10 +92,46 @@ def test_board_exports_csv_with_the_filters(client, member, team):
     client.force_login(member)
     response = client.get(reverse("kpis:board_export"), {"status": "stale"})
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("name,team,owner")
     assert len(lines) == 2 and lines[1].startswith("Open rate,Marketing,")
     assert "2026-01-31,45.5,stale" in lines[1]
+
+
+def test_filtering_the_board_in_place_also_filters_its_export_link(client, member, team):
+    KPIFactory(team=team, owner=member)
+    client.force_login(member)
+    html = client.get(reverse("kpis:board"), {"team": team.pk, "status": "red"}, **HTMX)
+    html = html.content.decode()
+    assert 'id="kpi-board-export" hx-swap-oob="true"' in html
+    assert f"{reverse('kpis:board_export')}?team={team.pk}&amp;status=red" in html
+
+
+def test_exports_open_in_columns_in_a_french_spreadsheet(client, member, team):
+    member.language = "fr"
+    member.save()
+    kpi = KPIFactory(team=team, owner=member, name="Taux d'ouverture", target_value=Decimal(50))
+    MeasurementFactory(
+        kpi=kpi, period_date=datetime.date(2026, 1, 31), value=Decimal("45.5"), note="été; hiver"
+    )
+    client.force_login(member)
+    response = client.get(reverse("kpis:export", args=[kpi.pk]))
+    assert response.content.startswith("\ufeff".encode())  # Excel then reads UTF-8
+    assert response.content.decode("utf-8-sig") == 'date;value;note\n2026-01-31;45,5;"été; hiver"\n'
+    board = client.get(reverse("kpis:board_export")).content.decode("utf-8-sig").splitlines()
+    assert board[0].startswith("name;team;owner")
+    assert board[1].startswith("Taux d'ouverture;Marketing;") and ";2026-01-31;45,5;" in board[1]
+
+
+def test_a_french_export_imports_back_unchanged(client, member, team):
+    member.language = "fr"
+    member.save()
+    kpi = KPIFactory(team=team, owner=member)
+    MeasurementFactory(kpi=kpi, period_date=datetime.date(2026, 1, 31), value=Decimal("1234.5"))
+    client.force_login(member)
+    text = client.get(reverse("kpis:export", args=[kpi.pk])).content.decode("utf-8-sig")
+    preview = services.import_preview(kpi=kpi, text=text)
+    assert preview.counts == {"created": 0, "updated": 0, "unchanged": 1, "errors": 0}
 
 
 # KPI page -----------------------------------------------------------------------------------
@@ -134,6 +171,25 @@ def test_recording_a_measurement_in_place_returns_the_updated_section(client, me
     assert html.lstrip().startswith('<div id="kpi-data"')
     assert "1,234.5" in html and 'data-kpi-status="green"' in html
     assert Measurement.objects.get().value == Decimal("1234.5")
+
+
+def test_recording_a_measurement_in_place_refreshes_the_linked_key_result_score(
+    client, lead, team, cycle
+):
+    kpi = KPIFactory(team=team, owner=lead, target_value=Decimal(100))
+    objective = ObjectiveFactory(cycle=cycle, team=team, owner=lead)
+    KeyResultFactory(objective=objective, title="Follows the KPI", kpi=kpi, target_value=100)
+    client.force_login(lead)
+    response = client.post(
+        reverse("kpis:measurement_add", args=[kpi.pk]),
+        {"period_date": TODAY.isoformat(), "value": "40"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="kpi-data"')
+    assert "Follows the KPI" in html
+    assert KeyResult.objects.get().score == Decimal(40)
+    assert '<rect x="0" y="0" width="40"' in html
 
 
 def test_recording_the_same_period_again_updates_it(client, member, team):
@@ -216,7 +272,7 @@ def test_measurement_export_is_a_csv_that_imports_back(client, member, team):
     MeasurementFactory(kpi=kpi, period_date=datetime.date(2026, 1, 31), value=Decimal("12.5"))
     client.force_login(member)
     response = client.get(reverse("kpis:export", args=[kpi.pk]))
-    assert response.content.decode() == "date,value,note\n2026-01-31,12.5,\n"
+    assert response.content.decode("utf-8-sig") == "date,value,note\n2026-01-31,12.5,\n"
 
 
 # Create and edit ----------------------------------------------------------------------------

@@ -26,3 +26,28 @@ def test_an_existing_key_result_value_moves_by_check_ins_only():
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["current_value"] == Decimal(30)
+
+
+def test_a_new_key_result_row_leaves_the_current_value_empty():
+    # Prefilled with 0, a decreasing key result (start 10, target 2) would start at 100.
+    form = KeyResultForm()
+    assert form["current_value"].value() is None
+    assert 'name="current_value"' in str(form["current_value"])
+    assert 'value="' not in str(form["current_value"])
+
+
+def test_an_untouched_new_row_is_no_change():
+    form = KeyResultForm(
+        data={
+            "title": "",
+            "kind": "numeric",
+            "start_value": "0",
+            "target_value": "",
+            "current_value": "",
+            "unit": "",
+            "weight": "1",
+            "owner": "",
+            "position": "2",
+        }
+    )
+    assert not form.has_changed()

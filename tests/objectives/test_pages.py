@@ -191,6 +191,41 @@ def test_list_pages_issue_the_same_queries_for_5_and_50_objectives(
         assert client.get(reverse(view)).status_code == 200
 
 
+def test_board_issues_the_same_queries_for_5_and_50_of_every_section(
+    client, django_assert_max_num_queries, lead, admin, company, cycle, team
+):
+    """Company objectives, others' team and individual ones and the viewer's own: the
+    number of queries does not grow with any section."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count):
+        for n in range(count):
+            level = [Objective.Level.COMPANY, Objective.Level.TEAM, Objective.Level.INDIVIDUAL][
+                n % 3
+            ]
+            objective = ObjectiveFactory(
+                cycle=cycle,
+                level=level,
+                team=company if level == Objective.Level.COMPANY else team,
+                owner=admin if level == Objective.Level.COMPANY else lead,
+                visibility=Objective.Visibility.PRIVATE if n % 4 == 0 else "public",
+            )
+            KeyResultFactory.create_batch(2, objective=objective, confidence="on_track")
+            objective_refresh_score(objective_id=objective.pk)
+
+    client.force_login(lead)
+    url = reverse("objectives:board")
+    add(5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url).content.decode()
+    assert 'id="mine-heading"' in page and 'id="company-heading"' in page
+    add(45)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(url).status_code == 200
+
+
 def test_objective_page_issues_the_same_queries_for_5_and_50_aligned_objectives(
     client, django_assert_max_num_queries, member, lead, cycle, team, team_objective
 ):
@@ -352,6 +387,41 @@ def test_editor_reorders_and_removes_rows(client, lead, team_objective):
     assert not KeyResult.objects.filter(pk=existing.pk).exists()
 
 
+def test_after_an_error_the_rows_keep_the_order_that_was_chosen(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(
+        team=str(team.pk),
+        owner=str(lead.pk),
+        **{"kr-0-position": "1", "kr-1-position": "0", "kr-1-target_value": ""},
+    )
+    page = client.post(reverse("objectives:create"), data).content.decode()
+    assert 'id="id_kr-1-target_value_error"' in page
+    assert page.index('id="row-kr-1"') < page.index('id="row-kr-0"')
+
+
+def test_after_an_error_a_removed_row_stays_removed(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(
+        team=str(team.pk),
+        owner=str(lead.pk),
+        **{
+            "kr-TOTAL_FORMS": "3",
+            "kr-0-target_value": "",
+            "kr-2-title": "Launch the campaign",
+            "kr-2-kind": "numeric",
+            "kr-2-start_value": "0",
+            "kr-2-target_value": "1",
+            "kr-2-weight": "1",
+            "kr-2-position": "2",
+            "kr-2-DELETE": "on",
+        },
+    )
+    page = client.post(reverse("objectives:create"), data).content.decode()
+    assert 'id="id_kr-0-target_value_error"' in page
+    assert 'class="kr-row is-removed" id="row-kr-2"' in page
+    assert 'name="kr-2-DELETE" id="id_kr-2-DELETE" checked' in page
+
+
 def test_add_row_without_javascript_keeps_the_typed_rows(client, lead, team, cycle):
     client.force_login(lead)
     data = editor_data(team=str(team.pk), owner=str(lead.pk), add_row="1")
@@ -440,7 +510,10 @@ def test_editor_adds_an_initiative_with_htmx(client, lead, team_objective):
     page = response.content.decode()
     assert page.lstrip().startswith(f'<div id="initiatives-{key_result.pk}"')
     assert "Launch the campaign" in page
-    assert Initiative.objects.get().key_result == key_result
+    initiative = Initiative.objects.get()
+    assert initiative.key_result == key_result
+    assert initiative.owner == lead  # the person who adds it takes it on
+    assert "Léa Lead" in page
 
 
 def test_initiative_status_change_without_htmx_redirects(client, lead, team_objective):
