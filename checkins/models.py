@@ -52,6 +52,7 @@ class Reminder(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
 
     user = models.ForeignKey(

@@ -188,11 +188,12 @@ def reminders_send(*, now: datetime.datetime | None = None) -> ReminderReport:
     1. Pick everyone due in a few set-based queries (selectors.reminders_due).
     2. For each person, make sure the week's Reminder row exists (unique on person, ISO year,
        ISO week; get_or_create survives a concurrent insert).
-    3. Claim it and send in one transaction: a conditional UPDATE (pending → still pending,
-       attempts + 1) locks the row, so a second runner waits, then sees it sent and skips.
-       The notification is written, the row marked sent, and the email sent last: if the
-       email fails, everything rolls back and the row stays pending for the retry, while
-       the others are kept.
+    3. Claim it before sending: a conditional UPDATE pending → sending, committed at once.
+       Of two runners (a rerun, a second beat, a retry), only one wins the row.
+    4. Send the email. If sending raises, the row goes back to pending for the retry (the
+       others are kept); once it is sent, the notification is written and the row marked sent.
+       A crash between the claim and the end leaves the row "sending": that person is not
+       reminded again this week — at most one reminder, never two.
     """
     week = selectors.week_of(now)
     report = ReminderReport(week=week)
@@ -200,26 +201,41 @@ def reminders_send(*, now: datetime.datetime | None = None) -> ReminderReport:
         reminder, _ = Reminder.objects.get_or_create(
             user=due.person, iso_year=week.iso_year, iso_week=week.iso_week
         )
+        if not _claim(reminder.pk):
+            report.skipped.append(due.person.pk)  # sent (or being sent) by another run
+            continue
         try:
-            sent = _send_one(reminder_id=reminder.pk, due=due)
+            notification = _send_email(due)
         except Exception:
             logger.exception(
-                "Check-in reminder to user %s failed; it stays pending.", due.person.pk
+                "Check-in reminder to user %s failed; it goes back to pending.", due.person.pk
             )
-            Reminder.objects.filter(pk=reminder.pk).update(attempts=F("attempts") + 1)
+            Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(
+                status=Reminder.Status.PENDING
+            )
             report.failed.append(due.person.pk)
             continue
-        (report.sent if sent else report.skipped).append(due.person.pk)
+        report.sent.append(due.person.pk)
+        try:
+            _mark_sent(reminder_id=reminder.pk, person=due.person, notification=notification)
+        except Exception:
+            # The email is out: the row stays "sending", so no run sends it again.
+            logger.exception("Check-in reminder to user %s sent but not recorded.", due.person.pk)
     return report
 
 
-@transaction.atomic
-def _send_one(*, reminder_id: int, due: selectors.ReminderDue) -> bool:
-    claimed = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
-        attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return False  # already sent this week, by this run's predecessor or another runner
+def _claim(reminder_id: int) -> bool:
+    """pending → sending in one conditional UPDATE, committed before the email goes out."""
+    with transaction.atomic():
+        return bool(
+            Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
+                status=Reminder.Status.SENDING, attempts=F("attempts") + 1
+            )
+        )
+
+
+def _send_email(due: selectors.ReminderDue) -> str:
+    """Send the reminder email in the person's language; return the notification's text."""
     person = due.person
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {
@@ -234,16 +250,19 @@ def _send_one(*, reminder_id: int, due: selectors.ReminderDue) -> bool:
         )
         body = render_to_string("checkins/emails/reminder.txt", context)
         html = render_to_string("checkins/emails/reminder.html", context)
-        Notification.objects.create(
-            user=person, message=_reminder_message(due)[:300], url=reverse("checkins:my_week")
-        )
-    Reminder.objects.filter(pk=reminder_id).update(
-        status=Reminder.Status.SENT, sent_at=timezone.now()
-    )
+        notification = _reminder_message(due)[:300]
     message = EmailMultiAlternatives(subject, body, to=[person.email])
     message.attach_alternative(html, "text/html")
     message.send()
-    return True
+    return notification
+
+
+@transaction.atomic
+def _mark_sent(*, reminder_id: int, person: User, notification: str) -> None:
+    Notification.objects.create(user=person, message=notification, url=reverse("checkins:my_week"))
+    Reminder.objects.filter(pk=reminder_id).update(
+        status=Reminder.Status.SENT, sent_at=timezone.now()
+    )
 
 
 def _reminder_message(due: selectors.ReminderDue) -> str:

@@ -163,6 +163,49 @@ def test_a_pending_claim_left_by_a_crash_is_sent(active_cycle):
     assert len(mail.outbox) == 1
 
 
+def test_a_claim_left_sending_by_a_crash_is_never_sent_again(active_cycle):
+    # The worker claimed the row (committed), then died: the email may have gone out.
+    person, _ = owner_of_key_result(active_cycle)
+    Reminder.objects.create(
+        user=person, iso_year=2026, iso_week=48, status=Reminder.Status.SENDING, attempts=1
+    )
+    report = reminders_send(now=MONDAY_MORNING)
+    assert mail.outbox == []
+    assert report.skipped == [person.pk]
+
+
+def test_the_claim_is_committed_before_the_email_is_sent(active_cycle, monkeypatch):
+    person, _ = owner_of_key_result(active_cycle)
+    seen = []
+    original_send = EmailMultiAlternatives.send
+
+    def send(message, *args, **kwargs):
+        seen.append(Reminder.objects.get(user=person).status)
+        return original_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    reminders_send(now=MONDAY_MORNING)
+    assert seen == [Reminder.Status.SENDING]
+    assert Reminder.objects.get(user=person).status == Reminder.Status.SENT
+
+
+def test_a_failure_after_the_email_went_out_never_sends_it_again(active_cycle, monkeypatch):
+    from checkins import services
+
+    person, _ = owner_of_key_result(active_cycle)
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone after the email was sent")
+
+    monkeypatch.setattr(services, "_mark_sent", broken)
+    first = reminders_send(now=MONDAY_MORNING)
+    monkeypatch.undo()
+    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda today: {})
+    second = reminders_send(now=MONDAY_MORNING + datetime.timedelta(minutes=5))
+    assert len(mail.outbox) == 1
+    assert first.sent == [person.pk] and second.skipped == [person.pk]
+
+
 @pytest.mark.parametrize(
     ("zone", "checked_in_at_utc", "reminded"),
     [
