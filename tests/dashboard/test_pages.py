@@ -333,3 +333,9 @@ def test_pages_issue_the_same_number_of_queries_for_a_ten_times_larger_organisat
     assert large == small
     with django_assert_max_num_queries(16):
         client.get(url, **headers)
+
+
+def test_dashboard_of_a_closed_cycle_does_not_count_this_weeks_check_ins(client, member, team):
+    closed = CycleFactory(status=Cycle.Status.CLOSED)
+    response = get(client, member, reverse("dashboard") + f"?cycle={closed.pk}")
+    assert "no more weekly check-ins" in response.content.decode()
