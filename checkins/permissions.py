@@ -7,8 +7,8 @@ from django.http import Http404
 
 from checkins.models import CheckIn
 from objectives.permissions import can_view_objective
-from okrapp.models import Cycle
-from okrapp.permissions import Viewer
+from okrapp.core.models import Cycle
+from okrapp.core.permissions import Viewer
 
 
 def can_change_checkin(viewer: Viewer, checkin: CheckIn, *, latest_id: int | None) -> bool:

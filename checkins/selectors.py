@@ -15,11 +15,12 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from checkins import hooks
 from checkins.models import CheckIn, Notification
 from objectives.models import KeyResult
 from objectives.permissions import key_result_owner_sees_objective_q, visible_objectives_q
-from okrapp.models import Cycle, Membership, Team, User
-from okrapp.permissions import Viewer
+from okrapp.core.models import Cycle, Membership, Team, User
+from okrapp.core.permissions import Viewer
 
 
 def organisation_zone() -> ZoneInfo:
@@ -195,11 +196,12 @@ def notifications_of(user: User, *, limit: int = 100) -> list[Notification]:
 
 @dataclass
 class ReminderDue:
-    """What one person is reminded of this week."""
+    """What one person is reminded of this week: key results, and each registered topic's
+    items (checkins.hooks), by topic name."""
 
     person: User
     key_results: list[KeyResult] = field(default_factory=list)
-    stale_kpis: list = field(default_factory=list)
+    topics: dict[str, list] = field(default_factory=dict)
 
 
 def remindable_people() -> QuerySet[User]:
@@ -224,28 +226,22 @@ def key_results_due(week: Week) -> QuerySet[KeyResult]:
     )
 
 
-def _stale_kpis_by_owner(today: datetime.date) -> dict[int, list]:
-    # The KPI app owns the staleness rule (kpis.health); imported here, not at module level,
-    # so the two apps do not import each other at start-up.
-    from kpis.selectors import stale_kpis_by_owner
-
-    return stale_kpis_by_owner(today)
-
-
 def reminders_due(week: Week, now: datetime.datetime | None = None) -> list[ReminderDue]:
-    """Everyone to remind this week: owners of key results not checked in, and owners of
-    stale KPIs. Two or three queries whatever the number of people."""
+    """Everyone to remind this week: owners of key results not checked in, and people with
+    items in a registered topic (stale KPIs). One query, plus one per topic and one for the
+    people who have topic items only, whatever the number of people."""
     due: dict[int, ReminderDue] = {}
     for key_result in key_results_due(week):
         entry = due.setdefault(key_result.owner_id, ReminderDue(person=key_result.owner))
         entry.key_results.append(key_result)
     today = (now or timezone.now()).astimezone(organisation_zone()).date()
-    stale = _stale_kpis_by_owner(today)
-    missing = [user_id for user_id in stale if user_id not in due]
+    by_topic = {topic.name: topic.items_by_person(today) for topic in hooks.reminder_topics()}
+    missing = {user_id for items in by_topic.values() for user_id in items if user_id not in due}
     if missing:
         for person in remindable_people().filter(pk__in=missing):
             due[person.pk] = ReminderDue(person=person)
-    for user_id, kpis in stale.items():
-        if user_id in due and kpis:
-            due[user_id].stale_kpis = list(kpis)
-    return [entry for entry in due.values() if entry.key_results or entry.stale_kpis]
+    for name, items_by_person in by_topic.items():
+        for user_id, items in items_by_person.items():
+            if user_id in due and items:
+                due[user_id].topics[name] = list(items)
+    return [entry for entry in due.values() if entry.key_results or entry.topics]

@@ -23,12 +23,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from checkins import selectors
+from checkins import hooks, selectors
 from checkins.models import CheckIn, Notification, Reminder
 from checkins.selectors import Week
 from objectives.models import KeyResult
 from objectives.services import objective_refresh_score
-from okrapp.models import Cycle, User
+from okrapp.core.models import Cycle, User
 
 logger = logging.getLogger(__name__)
 
@@ -238,10 +238,20 @@ def _send_email(due: selectors.ReminderDue) -> str:
     """Send the reminder email in the person's language; return the notification's text."""
     person = due.person
     with translation.override(person.language or settings.LANGUAGE_CODE):
+        topics = [
+            {"topic": topic, "items": due.topics[topic.name]}
+            for topic in hooks.reminder_topics()
+            if due.topics.get(topic.name)
+        ]
         context = {
             "person": person,
             "key_results": due.key_results,
-            "stale_kpis": due.stale_kpis,
+            "topics": topics,
+            "subject": (
+                _("Your weekly check-in is due")
+                if due.key_results or not topics
+                else topics[0]["topic"].subject()
+            ),
             "my_week_url": settings.SITE_URL + reverse("checkins:my_week"),
             "site_url": settings.SITE_URL,
         }
@@ -250,7 +260,7 @@ def _send_email(due: selectors.ReminderDue) -> str:
         )
         body = render_to_string("checkins/emails/reminder.txt", context)
         html = render_to_string("checkins/emails/reminder.html", context)
-        notification = _reminder_message(due)[:300]
+        notification = _reminder_message(due, topics)[:300]
     message = EmailMultiAlternatives(subject, body, to=[person.email])
     message.attach_alternative(html, "text/html")
     message.send()
@@ -265,7 +275,7 @@ def _mark_sent(*, reminder_id: int, person: User, notification: str) -> None:
     )
 
 
-def _reminder_message(due: selectors.ReminderDue) -> str:
+def _reminder_message(due: selectors.ReminderDue, topics: list[dict]) -> str:
     parts = []
     if due.key_results:
         parts.append(
@@ -276,13 +286,5 @@ def _reminder_message(due: selectors.ReminderDue) -> str:
             )
             % {"count": len(due.key_results)}
         )
-    if due.stale_kpis:
-        parts.append(
-            ngettext(
-                "%(count)d KPI of yours has no recent measurement.",
-                "%(count)d KPIs of yours have no recent measurement.",
-                len(due.stale_kpis),
-            )
-            % {"count": len(due.stale_kpis)}
-        )
+    parts.extend(entry["topic"].summary(len(entry["items"])) for entry in topics)
     return " ".join(parts)

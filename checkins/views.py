@@ -22,9 +22,9 @@ from checkins.permissions import get_checkin_for_author
 from objectives import scoring
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
-from okrapp.models import Cycle
-from okrapp.permissions import Viewer, request_viewer
-from okrapp.selectors import active_cycle
+from okrapp.core.models import Cycle
+from okrapp.core.permissions import Viewer, request_viewer
+from okrapp.core.selectors import active_cycle
 
 
 @dataclass

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = _("KPIs")
+
+    def ready(self) -> None:
+        from checkins.hooks import register_reminder_topic
+        from kpis.reminders import STALE_KPIS
+
+        register_reminder_topic(STALE_KPIS)

@@ -13,8 +13,8 @@ from kpis.models import KPI, Measurement
 from kpis.permissions import can_create_kpi
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
-from okrapp.models import Team, User
-from okrapp.permissions import Viewer
+from okrapp.core.models import Team, User
+from okrapp.core.permissions import Viewer
 
 
 class NumberField(forms.CharField):

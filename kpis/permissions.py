@@ -16,8 +16,8 @@ from django.http import Http404
 
 from kpis.models import KPI
 from objectives.models import KeyResult
-from okrapp.models import Team
-from okrapp.permissions import Viewer
+from okrapp.core.models import Team
+from okrapp.core.permissions import Viewer
 
 
 def visible_kpis_q(viewer: Viewer, prefix: str = "") -> Q:

@@ -15,8 +15,8 @@ from kpis.models import KPI, Measurement
 from kpis.permissions import visible_kpis_q
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_edit_objective, visible_objectives_q
-from okrapp.models import Cycle, Team
-from okrapp.permissions import Viewer
+from okrapp.core.models import Cycle, Team
+from okrapp.core.permissions import Viewer
 
 SPARKLINE_PERIODS = 12
 

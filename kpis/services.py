@@ -25,8 +25,8 @@ from kpis import csvformat, health
 from kpis.models import KPI, Measurement
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
-from okrapp.models import Cycle, User
-from okrapp.permissions import Viewer
+from okrapp.core.models import Cycle, User
+from okrapp.core.permissions import Viewer
 
 KPI_FIELDS = (
     "name",

@@ -26,9 +26,9 @@ from kpis.permissions import (
     may_create_any_kpi,
 )
 from objectives.permissions import get_key_result_for_user
-from okrapp.models import Team
-from okrapp.permissions import request_viewer
-from okrapp.selectors import active_cycle, team_tree
+from okrapp.core.models import Team
+from okrapp.core.permissions import request_viewer
+from okrapp.core.selectors import active_cycle, team_tree
 
 TABLE_ROWS = 60
 CHART_POINTS = 366

@@ -15,9 +15,9 @@ from objectives import permissions, quality
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.selectors import parent_choices
 from objectives.services import KEY_RESULT_FIELDS, default_team
-from okrapp.forms import LargeSelect
-from okrapp.models import Cycle, Team, User
-from okrapp.permissions import Viewer
+from okrapp.core.forms import LargeSelect
+from okrapp.core.models import Cycle, Team, User
+from okrapp.core.permissions import Viewer
 
 KEY_RESULT_PREFIX = "kr"
 

@@ -15,8 +15,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from objectives.models import Initiative, KeyResult, Objective
-from okrapp.models import Cycle, Membership, Team
-from okrapp.permissions import Viewer
+from okrapp.core.models import Cycle, Membership, Team
+from okrapp.core.permissions import Viewer
 
 
 def visible_objectives_q(viewer: Viewer, prefix: str = "") -> Q:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from objectives import rollup
 from objectives.models import Objective, ScoreSnapshot
 from objectives.rollup import EMPTY, Tally, TeamNode, TeamScore
-from okrapp.models import Cycle, Team, User
+from okrapp.core.models import Cycle, Team, User
 
 STORED = Decimal("1e-12")  # the snapshot columns keep 12 decimal places
 

@@ -20,8 +20,8 @@ from django.db.models import (
 
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.permissions import visible_objectives_q
-from okrapp.models import Cycle, Team, User
-from okrapp.permissions import Viewer
+from okrapp.core.models import Cycle, Team, User
+from okrapp.core.permissions import Viewer
 
 LEVEL_ORDER = {Objective.Level.COMPANY: 0, Objective.Level.TEAM: 1, Objective.Level.INDIVIDUAL: 2}
 

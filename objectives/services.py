@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from objectives import permissions, scoring
 from objectives.models import Initiative, KeyResult, Objective
-from okrapp.models import Cycle, Membership, Team, User
-from okrapp.permissions import Viewer
+from objectives.tasks import rollup_scores
+from okrapp.core.models import Cycle, Membership, Team, User
+from okrapp.core.permissions import Viewer
 
 OBJECTIVE_FIELDS = (
     "title",
@@ -480,3 +481,23 @@ def initiative_update(*, viewer: Viewer, initiative: Initiative, **changes: Any)
 def initiative_delete(*, viewer: Viewer, initiative: Initiative) -> None:
     _initiatives_allowed(viewer, initiative.key_result)
     initiative.delete()
+
+
+@transaction.atomic
+def cycle_close(*, cycle: Cycle) -> bool:
+    """Close a cycle and store its final scores. Returns False if it was already closed.
+
+    The status is claimed with a conditional UPDATE, so closing twice (two admins, a retried
+    request) runs the final roll-up once. The roll-up is queued after commit; being closed,
+    the cycle's next roll-up is the final one in any case, then it is frozen.
+    """
+    claimed = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .exclude(status=Cycle.Status.CLOSED)
+        .update(status=Cycle.Status.CLOSED)
+    )
+    cycle.status = Cycle.Status.CLOSED
+    if not claimed:
+        return False
+    transaction.on_commit(lambda: rollup_scores.delay(cycle.pk, final=True))
+    return True

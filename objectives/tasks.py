@@ -7,7 +7,7 @@ import datetime
 from celery import shared_task
 
 from objectives.rollup_services import snapshots_refresh
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 
 
 @shared_task
@@ -37,7 +37,7 @@ def rollup_scores(
 @shared_task
 def rollup_active_cycles() -> list[int]:
     """Nightly (beat, okrapp/celery.py): one roll-up per active cycle. Closed cycles are
-    frozen by their final roll-up (okrapp.services.cycle_close) and skipped here."""
+    frozen by their final roll-up (objectives.services.cycle_close) and skipped here."""
     cycle_ids = list(Cycle.objects.filter(status=Cycle.Status.ACTIVE).values_list("id", flat=True))
     for cycle_id in cycle_ids:
         rollup_scores.delay(cycle_id)

@@ -25,9 +25,9 @@ from objectives.forms import (
     key_result_formset,
 )
 from objectives.models import Initiative, Objective
-from okrapp.models import Cycle
-from okrapp.permissions import Viewer, request_viewer
-from okrapp.selectors import current_cycle, team_tree
+from okrapp.core.models import Cycle
+from okrapp.core.permissions import Viewer, request_viewer
+from okrapp.core.selectors import current_cycle, team_tree
 
 NEW_OBJECTIVE_ROWS = 3
 

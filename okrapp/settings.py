@@ -58,10 +58,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "okrapp",
+    # The layers, bottom to top (ARCHITECTURE.md); import-linter enforces the direction.
+    "okrapp.core",
     "objectives",
     "checkins",
     "kpis",
+    "okrapp.dashboard",
+    "okrapp.demo",
+    "okrapp.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,12 +91,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "okrapp.middleware.UserLanguageMiddleware",
+    "okrapp.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
-    "okrapp.middleware.LoginRequiredMiddleware",
+    "okrapp.core.middleware.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "okrapp.urls"
@@ -111,7 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "okrapp.context_processors.shell",
+                "okrapp.core.context_processors.shell",
             ],
         },
     }
@@ -223,7 +227,7 @@ ROLLUP_HOUR = env_int("ROLLUP_HOUR", 2)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "okrapp.api_auth.PersonalTokenAuthentication",
+        "okrapp.api.auth.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

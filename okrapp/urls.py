@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from okrapp import dashboard_views, token_views, views
+from okrapp.core import token_views, views
+from okrapp.dashboard import views as dashboard_views
 
 urlpatterns = [
     path("", dashboard_views.dashboard, name="dashboard"),
@@ -20,7 +21,7 @@ urlpatterns = [
     path("okrs/", include("objectives.urls")),
     path("checkins/", include("checkins.urls")),
     path("kpis/", include("kpis.urls")),
-    path("api/", include("okrapp.api_urls")),
+    path("api/", include("okrapp.api.urls")),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),

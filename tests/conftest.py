@@ -8,7 +8,7 @@ import shutil
 import pytest
 from django.db import connection
 
-from okrapp.models import Membership
+from okrapp.core.models import Membership
 from tests.factories import (
     PASSWORD,
     CycleFactory,

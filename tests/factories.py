@@ -11,7 +11,7 @@ from django.utils import timezone
 from checkins.models import CheckIn
 from kpis.models import KPI, Measurement
 from objectives.models import Initiative, KeyResult, Objective
-from okrapp.models import Cycle, Membership, Team, User
+from okrapp.core.models import Cycle, Membership, Team, User
 
 PASSWORD = "correct-horse-battery"
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from okrapp.templatetags.okr import amount
+from objectives.templatetags.okr import amount
 
 register = template.Library()
 
@@ -58,7 +58,7 @@ def key_result_kpi_link(context, key_result) -> dict:
     """The KPI side of the bridge on a key result: its KPI, or the button to turn it into one
     for those allowed (the objective must be loaded with the key result)."""
     from kpis.permissions import can_turn_key_result_into_kpi, can_view_kpi
-    from okrapp.permissions import request_viewer
+    from okrapp.core.permissions import request_viewer
 
     viewer = request_viewer(context["request"])
     return {

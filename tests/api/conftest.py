@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from okrapp.api_auth import token_create
+from okrapp.core.services import token_create
 
 
 def client_for(user, **headers) -> APIClient:

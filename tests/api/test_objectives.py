@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from objectives.models import KeyResult, Objective
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 from tests.factories import KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

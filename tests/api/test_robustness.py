@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from objectives.models import Objective
-from okrapp.api_base import nested_errors
+from okrapp.api.base import nested_errors
 from tests.factories import KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from okrapp.api_auth import hash_token, token_create
-from okrapp.models import PersonalAccessToken
+from okrapp.core.models import PersonalAccessToken
+from okrapp.core.services import hash_token, token_create
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from objectives.models import Objective
-from okrapp.models import Membership
+from okrapp.core.models import Membership
 from tests.factories import (
     PASSWORD,
     CycleFactory,

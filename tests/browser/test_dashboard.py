@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from objectives.tasks import rollup_scores
-from okrapp.demo import DEMO_PASSWORD, demo_email
-from okrapp.models import Cycle, Team
+from okrapp.core.models import Cycle, Team
+from okrapp.demo.organisation import DEMO_PASSWORD, demo_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

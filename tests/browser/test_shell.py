@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from okrapp.demo import DEMO_PASSWORD, demo_email
+from okrapp.demo.organisation import DEMO_PASSWORD, demo_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

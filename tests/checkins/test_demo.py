@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from checkins.models import CheckIn
 from objectives.models import KeyResult
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 
 pytestmark = pytest.mark.django_db
 

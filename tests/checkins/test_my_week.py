@@ -11,7 +11,7 @@ from checkins.models import CheckIn
 from checkins.selectors import week_of
 from checkins.services import checkin_create
 from objectives.models import Objective
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,9 @@ from checkins import selectors
 from checkins.models import Notification, Reminder
 from checkins.services import reminders_send
 from checkins.tasks import send_checkin_reminders
-from okrapp.models import Cycle
+from kpis import reminders as kpi_reminders
+from kpis.selectors import stale_kpis_by_owner
+from okrapp.core.models import Cycle
 from tests.factories import (
     CheckInFactory,
     CycleFactory,
@@ -33,7 +35,7 @@ MONDAY_MORNING = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
 
 @pytest.fixture(autouse=True)
 def _no_stale_kpis(monkeypatch):
-    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda today: {})
+    monkeypatch.setattr(kpi_reminders, "stale_kpis_due", lambda today: {})
 
 
 @pytest.fixture
@@ -200,7 +202,7 @@ def test_a_failure_after_the_email_went_out_never_sends_it_again(active_cycle, m
     monkeypatch.setattr(services, "_mark_sent", broken)
     first = reminders_send(now=MONDAY_MORNING)
     monkeypatch.undo()
-    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda today: {})
+    monkeypatch.setattr(kpi_reminders, "stale_kpis_due", lambda today: {})
     second = reminders_send(now=MONDAY_MORNING + datetime.timedelta(minutes=5))
     assert len(mail.outbox) == 1
     assert first.sent == [person.pk] and second.skipped == [person.pk]
@@ -269,7 +271,7 @@ def test_owners_of_stale_kpis_are_reminded_in_the_same_email(active_cycle, monke
         kpi_only.pk: [KPIFactory(owner=kpi_only, name="Bounce rate")],
         opted_out.pk: [KPIFactory(owner=opted_out, name="Organic visitors")],
     }
-    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda today: stale)
+    monkeypatch.setattr(kpi_reminders, "stale_kpis_due", lambda today: stale)
     reminders_send(now=MONDAY_MORNING)
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_recipient) == ["both@example.org", "kpi-only@example.org"]
@@ -356,10 +358,9 @@ def test_decimal_values_appear_in_the_email(active_cycle):
 
 
 def test_a_really_stale_kpi_brings_its_owner_a_reminder(active_cycle, monkeypatch):
-    from kpis.selectors import stale_kpis_by_owner
     from tests.factories import KPIFactory, MeasurementFactory
 
-    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", stale_kpis_by_owner)
+    monkeypatch.setattr(kpi_reminders, "stale_kpis_due", stale_kpis_by_owner)
     owner = UserFactory(email="kpi-owner@example.org")
     kpi = KPIFactory(owner=owner, name="Taux d'ouverture newsletter")
     MeasurementFactory(kpi=kpi, period_date=datetime.date(2026, 6, 1))

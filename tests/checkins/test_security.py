@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from checkins import selectors
+from kpis import reminders as kpi_reminders
 from objectives.models import Objective
 from tests.factories import KeyResultFactory, ObjectiveFactory
 
@@ -50,7 +51,7 @@ def test_my_week_keeps_a_key_result_of_a_private_objective_of_ones_team(
 def test_the_reminder_leaves_out_a_key_result_whose_objective_its_owner_may_not_see(
     outsider, hidden_key_result, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "_stale_kpis_by_owner", lambda today: {})
+    monkeypatch.setattr(kpi_reminders, "stale_kpis_due", lambda today: {})
     due = selectors.reminders_due(selectors.week_of())
     reminded = {key_result.pk for entry in due for key_result in entry.key_results}
     assert hidden_key_result.pk not in reminded

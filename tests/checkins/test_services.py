@@ -12,7 +12,7 @@ from django.utils import timezone
 from checkins.models import CheckIn
 from checkins.services import checkin_create, checkin_delete, checkin_update
 from objectives.models import KeyResult, Objective
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 from tests.factories import (
     CheckInFactory,
     CycleFactory,

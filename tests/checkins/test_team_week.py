@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from objectives.models import Objective
-from okrapp.models import Membership
+from okrapp.core.models import Membership
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from objectives.models import Confidence, Objective
 from objectives.tasks import rollup_scores
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 from tests.factories import (
     CheckInFactory,
     CycleFactory,
@@ -192,7 +192,7 @@ def test_dashboard_trend_comes_from_the_snapshots(client, member, cycle, public_
 
 
 def test_dashboard_without_a_cycle_says_so(client, member):
-    from okrapp.models import Cycle as CycleModel
+    from okrapp.core.models import Cycle as CycleModel
 
     CycleModel.objects.all().delete()
     response = get(client, member, "/")

@@ -10,9 +10,9 @@ from django.core.management import call_command
 
 from objectives.models import Objective, ScoreSnapshot
 from objectives.rollup_services import person_tallies, team_scores
+from objectives.services import cycle_close
 from objectives.tasks import rollup_active_cycles, rollup_scores
-from okrapp.models import Cycle, Membership
-from okrapp.services import cycle_close
+from okrapp.core.models import Cycle, Membership
 from tests.factories import CycleFactory, MembershipFactory, ObjectiveFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from checkins.models import CheckIn
 from kpis import services
 from kpis.models import KPI, Measurement
 from objectives.models import KeyResult, Objective
-from okrapp.models import Cycle
-from okrapp.permissions import viewer_for
+from okrapp.core.models import Cycle
+from okrapp.core.permissions import viewer_for
 from tests.factories import (
     CheckInFactory,
     CycleFactory,

@@ -9,8 +9,8 @@ from checkins.models import CheckIn
 from kpis import selectors
 from kpis.models import KPI, Measurement
 from objectives.models import KeyResult
-from okrapp.models import User
-from okrapp.permissions import viewer_for
+from okrapp.core.models import User
+from okrapp.core.permissions import viewer_for
 
 pytestmark = pytest.mark.django_db
 

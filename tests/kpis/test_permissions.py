@@ -87,7 +87,7 @@ def test_owner_lead_and_admin_record_measurements(client, request, who, public_k
 
 
 def test_lead_of_a_parent_team_edits_a_sub_team_kpi(client, team, member):
-    from okrapp.models import Membership, Team
+    from okrapp.core.models import Membership, Team
     from tests.factories import MembershipFactory
 
     sub_team = Team.objects.create(name="Newsletter", parent=team)

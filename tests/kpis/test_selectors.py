@@ -9,7 +9,7 @@ import pytest
 
 from kpis import selectors
 from kpis.models import KPI, Measurement
-from okrapp.permissions import viewer_for
+from okrapp.core.permissions import viewer_for
 from tests.factories import KPIFactory, MeasurementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from objectives import demo
 from objectives.models import KeyResult, Objective
-from okrapp import demo as organisation_demo
+from okrapp.demo import objectives as demo
+from okrapp.demo import organisation as organisation_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.services import objective_refresh_score
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 from tests.factories import (
     InitiativeFactory,
     KeyResultFactory,

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from objectives.models import Initiative, Objective
-from okrapp.models import Cycle
+from okrapp.core.models import Cycle
 from tests.factories import InitiativeFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from objectives import services
 from objectives.models import Objective
-from okrapp.permissions import viewer_for
+from okrapp.core.permissions import viewer_for
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

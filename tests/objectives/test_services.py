@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from objectives import services
 from objectives.models import Initiative, KeyResult, Objective
-from okrapp.models import Cycle, Membership
-from okrapp.permissions import viewer_for
+from okrapp.core.models import Cycle, Membership
+from okrapp.core.permissions import viewer_for
 from tests.factories import (
     CycleFactory,
     InitiativeFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from okrapp.models import Cycle, Membership, Team, User
+from okrapp.core.models import Cycle, Membership, Team, User
 
 pytestmark = pytest.mark.django_db
 

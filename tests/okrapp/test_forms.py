@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from okrapp.forms import LargeSelect
+from okrapp.core.forms import LargeSelect
 
 
 def test_large_select_marks_the_chosen_option_and_escapes_labels():

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from okrapp.models import Cycle, Membership, Team, quarter_bounds
+from okrapp.core.models import Cycle, Membership, Team, quarter_bounds
 from tests.factories import CycleFactory, MembershipFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,267 @@
+"""API v1: KPIs and their measurements. The rules are kpis.permissions and kpis.health, the
+writes kpis.services — recording a measurement here feeds linked key results exactly as the
+KPI page does (the bridge)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kpis import health, permissions, services
+from kpis.models import KPI, Measurement
+from okrapp.api.base import (
+    ApiViewMixin,
+    BaseModelSerializer,
+    NumberField,
+    StrictPrimaryKeyRelatedField,
+)
+from okrapp.core.models import Team, User
+
+MAX_MEASUREMENTS_PER_REQUEST = 1000
+
+
+class KPISerializer(BaseModelSerializer):
+    team = StrictPrimaryKeyRelatedField(queryset=Team.objects.all())
+    owner = StrictPrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False
+    )
+    status = serializers.SerializerMethodField()
+    latest_value = NumberField(max_digits=20, decimal_places=4, read_only=True, allow_null=True)
+    latest_date = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = KPI
+        fields = [
+            "id",
+            "name",
+            "definition",
+            "unit",
+            "direction",
+            "target_value",
+            "alert_threshold",
+            "data_source",
+            "frequency",
+            "owner",
+            "team",
+            "visibility",
+            "status",
+            "latest_value",
+            "latest_date",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=health.STATUSES))
+    def get_status(self, kpi: KPI) -> str:
+        return kpi_status(kpi)
+
+
+def kpi_status(kpi: KPI) -> str:
+    return health.status(
+        direction=kpi.direction,
+        target=kpi.target_value,
+        threshold=kpi.alert_threshold,
+        frequency=kpi.frequency,
+        latest_value=getattr(kpi, "latest_value", None),
+        latest_date=getattr(kpi, "latest_date", None),
+        today=timezone.localdate(),
+    )
+
+
+class MeasurementSerializer(BaseModelSerializer):
+    date = serializers.DateField(source="period_date")
+
+    class Meta:
+        model = Measurement
+        fields = ["date", "value", "note"]
+        # One per KPI and date is an upsert here, not a uniqueness error.
+        validators = []
+
+
+class MeasurementListSerializer(serializers.ListSerializer):
+    child = MeasurementSerializer()
+
+    def __init__(self, *args, **kwargs) -> None:
+        # ListSerializer.__init__ resets these from its keyword arguments: class attributes
+        # would be silently ignored.
+        kwargs.setdefault("allow_empty", False)
+        kwargs.setdefault("max_length", MAX_MEASUREMENTS_PER_REQUEST)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, attrs):
+        dates = [item["period_date"] for item in attrs]
+        if len(set(dates)) != len(dates):
+            raise serializers.ValidationError(_("Each date may appear only once in a request."))
+        return attrs
+
+
+def with_latest(kpis):
+    """The KPIs with their latest measurement's value and date (two subqueries, no N+1)."""
+    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period_date")
+    return kpis.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_date=Subquery(latest.values("period_date")[:1]),
+    ).order_by("name", "id")
+
+
+class KPIFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[(value, value) for value in health.STATUSES], method="filter_status"
+    )
+
+    class Meta:
+        model = KPI
+        fields = ["team", "owner", "frequency", "direction", "visibility"]
+
+    def filter_status(self, queryset, name, value):
+        """The status rules are kpis.health's, in Python: one extra query, no second copy."""
+        rows = queryset.order_by().values_list(
+            "pk",
+            "direction",
+            "target_value",
+            "alert_threshold",
+            "frequency",
+            "latest_value",
+            "latest_date",
+        )
+        today = timezone.localdate()
+        wanted = [
+            pk
+            for pk, direction, target, threshold, frequency, latest_value, latest_date in rows
+            if health.status(
+                direction=direction,
+                target=target,
+                threshold=threshold,
+                frequency=frequency,
+                latest_value=latest_value,
+                latest_date=latest_date,
+                today=today,
+            )
+            == value
+        ]
+        return queryset.filter(pk__in=wanted)
+
+
+MEASUREMENT_INPUT = {
+    "oneOf": [
+        {"$ref": "#/components/schemas/Measurement"},
+        {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Measurement"},
+            "minItems": 1,
+            "maxItems": MAX_MEASUREMENTS_PER_REQUEST,
+        },
+    ]
+}
+
+
+class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
+    """KPIs you can see, with their status (green, amber, red, stale, none) and latest value.
+    Created by admins and team leads (any owner), or by a team member for themselves."""
+
+    serializer_class = KPISerializer
+    filterset_class = KPIFilter
+    ordering_fields = ["id", "name", "latest_date", "created_at"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return KPI.objects.none()
+        return with_latest(KPI.objects.filter(permissions.visible_kpis_q(self.viewer)))
+
+    def get_object(self) -> KPI:
+        if self.is_write() and self.action != "measurements":
+            permissions.get_kpi_for_user(self.viewer, self.lookup_id(), write=True)
+        return super().get_object()
+
+    def _fresh(self, kpi: KPI) -> KPI:
+        # Unfiltered: the change may have made the KPI private to a team the author is not in.
+        return with_latest(KPI.objects.all()).get(pk=kpi.pk)
+
+    def _check_may_create(self, *, team: Team, owner: User) -> None:
+        if not permissions.can_create_kpi(self.viewer, team=team, owner_id=owner.pk):
+            raise PermissionDenied(_("You may not set KPIs with this owner for this team."))
+
+    def perform_create(self, serializer: KPISerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.setdefault("owner", self.request.user)
+        self._check_may_create(team=data["team"], owner=data["owner"])
+        serializer.instance = self._fresh(services.kpi_create(**data))
+
+    def perform_update(self, serializer: KPISerializer) -> None:
+        kpi, data = serializer.instance, dict(serializer.validated_data)
+        team, owner = data.get("team", kpi.team), data.get("owner", kpi.owner)
+        if team != kpi.team or owner != kpi.owner:
+            self._check_may_create(team=team, owner=owner)
+        serializer.instance = self._fresh(services.kpi_update(kpi=kpi, **data))
+
+    def perform_destroy(self, instance: KPI) -> None:
+        services.kpi_delete(kpi=instance)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=MeasurementSerializer(many=True),
+        summary="The KPI's measurements, newest first",
+        description="Paginated, newest period first.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"application/json": MEASUREMENT_INPUT},
+        responses={
+            200: OpenApiResponse(
+                response=MEASUREMENT_INPUT,
+                description="The measurements as stored: one object, or a list for a list.",
+            )
+        },
+        summary="Record one measurement, or a list of them (upsert on date, all or nothing)",
+        description="Each date is created or updated (an upsert), in one transaction: any "
+        "invalid item refuses the whole request. Linked key results receive their check-in "
+        "from the latest period, as on the KPI page.",
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def measurements(self, request, pk=None):
+        if request.method == "GET":
+            kpi = self.get_object()
+            page = self.paginate_queryset(
+                Measurement.objects.filter(kpi=kpi).order_by("-period_date")
+            )
+            return self.get_paginated_response(MeasurementSerializer(page, many=True).data)
+        kpi = permissions.get_kpi_for_user(self.viewer, self.lookup_id(), write=True)
+        many = isinstance(request.data, list)
+        serializer = (
+            MeasurementListSerializer(data=request.data)
+            if many
+            else MeasurementSerializer(data=request.data)
+        )
+        serializer.is_valid(raise_exception=True)
+        items = serializer.validated_data if many else [serializer.validated_data]
+        stored = record_measurements(kpi=kpi, items=items, recorded_by=request.user)
+        data = MeasurementSerializer(stored, many=True).data
+        return Response(data if many else data[0], status=status.HTTP_200_OK)
+
+
+@transaction.atomic
+def record_measurements(*, kpi: KPI, items: list[dict], recorded_by: User) -> list[Measurement]:
+    """Upsert every item, then let the bridge record the latest period once (as the CSV import
+    does); one transaction, so a failure keeps nothing."""
+    if len(items) == 1:
+        measurement, _outcome = services.measurement_upsert(
+            kpi=kpi, recorded_by=recorded_by, **items[0]
+        )
+        return [measurement]
+    stored, touched = [], False
+    for item in sorted(items, key=lambda item: item["period_date"]):
+        measurement, outcome = services.measurement_upsert(
+            kpi=kpi, recorded_by=recorded_by, bridge=False, **item
+        )
+        stored.append(measurement)
+        touched = touched or outcome != services.UNCHANGED
+    if touched:
+        latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
+        services.bridge_measurement(measurement=latest, author=recorded_by)
+    return stored

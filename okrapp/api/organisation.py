@@ -1,0 +1,224 @@
+"""API v1, the organisation: me, people, teams, cycles and their score roll-up, and one's own
+personal access tokens (listed and revoked here; created on the profile page, which shows
+the secret once)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from objectives import rollup_services
+from objectives.rollup import EMPTY
+from objectives.scoring import two_decimals
+from okrapp.api.base import ApiViewMixin, BaseModelSerializer, ScoreField
+from okrapp.core.models import Cycle, Membership, PersonalAccessToken, Team, User
+from okrapp.core.services import token_revoke
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class MembershipSerializer(BaseModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["team", "role", "is_primary"]
+
+
+class UserSerializer(BaseModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    teams = MembershipSerializer(source="memberships", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "email", "teams"]
+
+
+class MeSerializer(UserSerializer):
+    is_admin = serializers.BooleanField(source="is_org_admin", read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "language", "is_admin"]
+
+
+class TeamSerializer(BaseModelSerializer):
+    is_company = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "parent", "depth", "is_company"]
+
+
+class CycleSerializer(BaseModelSerializer):
+    start = serializers.DateField(source="start_date", read_only=True)
+    end = serializers.DateField(source="end_date", read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "name", "start", "end", "status"]
+
+
+class TokenSerializer(BaseModelSerializer):
+    class Meta:
+        model = PersonalAccessToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+def _node_schema(component: str, *, many: bool = False, **fields) -> serializers.Serializer:
+    return inline_serializer(name=component, fields=fields, many=many, allow_null=not many)
+
+
+def _team_score_fields() -> dict:
+    return {
+        "id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "own_score": ScoreField(),
+        "rolled_up_score": ScoreField(),
+        "scored_objectives": serializers.IntegerField(),
+    }
+
+
+CycleScoresSerializer = inline_serializer(
+    name="CycleScores",
+    fields={
+        "cycle": serializers.IntegerField(),
+        "company": _node_schema("CompanyScore", **_team_score_fields()),
+        "teams": _node_schema(
+            "TeamScore",
+            many=True,
+            parent=serializers.IntegerField(allow_null=True),
+            **_team_score_fields(),
+        ),
+        "people": _node_schema(
+            "PersonScore",
+            many=True,
+            id=serializers.IntegerField(),
+            name=serializers.CharField(),
+            score=ScoreField(),
+            scored_objectives=serializers.IntegerField(),
+        ),
+    },
+)
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class MeView(ApiViewMixin, APIView):
+    @extend_schema(responses=MeSerializer, summary="The signed-in person")
+    def get(self, request):
+        user = User.objects.prefetch_related("memberships").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+
+class UserFilter(django_filters.FilterSet):
+    team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.all(), field_name="memberships__team", distinct=True
+    )
+
+    class Meta:
+        model = User
+        fields = ["team"]
+
+
+class UserViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The organisation's active people."""
+
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+    ordering_fields = ["id", "display_name", "email"]
+    queryset = (
+        User.objects.filter(is_active=True)
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.order_by("id")))
+        .order_by("display_name", "id")
+    )
+
+
+class TeamViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The organisation tree; the team without a parent is the company."""
+
+    serializer_class = TeamSerializer
+    queryset = Team.objects.order_by("path")
+    filterset_fields = ["parent"]
+    ordering_fields = ["id", "name", "path"]
+
+
+class CycleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CycleSerializer
+    queryset = Cycle.objects.order_by("-start_date")
+    filterset_fields = ["status"]
+    ordering_fields = ["id", "name", "start_date", "end_date"]
+
+    @extend_schema(responses=CycleScoresSerializer, summary="The cycle's score roll-up")
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def scores(self, request, pk=None):
+        """The company, each team (its own objectives, and rolled up over its subtree) and each
+        person (individual objectives), from the stored scores: scores 0–100, null when
+        nothing is scored."""
+        cycle = self.get_object()
+        return Response(cycle_scores(cycle))
+
+
+def cycle_scores(cycle: Cycle) -> dict:
+    """Five queries whatever the size: teams, two GROUP BYs for teams, one for people, people."""
+    teams = list(Team.objects.order_by("path").only("id", "name", "parent_id", "path"))
+    scores = rollup_services.team_scores(
+        cycle.pk, [rollup_services.rollup.TeamNode(t.pk, t.parent_id, t.path) for t in teams]
+    )
+    people = rollup_services.person_tallies(cycle.pk)
+    users = list(
+        User.objects.filter(is_active=True).order_by("display_name", "id").only("display_name")
+    )
+
+    def node(team: Team) -> dict:
+        score = scores[team.pk]
+        return {
+            "id": team.pk,
+            "name": team.name,
+            "own_score": two_decimals(score.own_score),
+            "rolled_up_score": two_decimals(score.rolled_up_score),
+            "scored_objectives": score.subtree.count,
+        }
+
+    company = next((team for team in teams if team.parent_id is None), None)
+    return {
+        "cycle": cycle.pk,
+        "company": node(company) if company else None,
+        "teams": [{**node(team), "parent": team.parent_id} for team in teams if team != company],
+        "people": [
+            {
+                "id": user.pk,
+                "name": user.display_name,
+                "score": two_decimals(people.get(user.pk, EMPTY).mean),
+                "scored_objectives": people.get(user.pk, EMPTY).count,
+            }
+            for user in users
+        ],
+    }
+
+
+class TokenViewSet(
+    ApiViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your own personal access tokens. Create them on your profile page, where the secret is
+    shown once; DELETE revokes one (a revoked token answers 401)."""
+
+    serializer_class = TokenSerializer
+    filterset_fields = []
+    ordering_fields = ["created_at", "last_used_at", "name"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return PersonalAccessToken.objects.none()
+        return PersonalAccessToken.objects.filter(user=self.request.user).order_by("-created_at")
+
+    def perform_destroy(self, instance: PersonalAccessToken) -> None:
+        token_revoke(token=instance)

@@ -1,0 +1,97 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from okrapp.core.models import Membership, PersonalAccessToken, Team, User
+
+
+class PersonMembershipFormSet(BaseInlineFormSet):
+    """On a person's page: every person has exactly one primary team (their scores roll up
+    there), and may belong to more teams."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        primaries = sum(1 for form in kept if form.cleaned_data.get("is_primary"))
+        if primaries != 1:
+            raise ValidationError(
+                _("Choose exactly one primary team for this person (the scores roll up there).")
+            )
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["team", "user"]
+
+
+class PersonMembershipInline(MembershipInline):
+    formset = PersonMembershipFormSet
+    extra = 1
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["display_name"]
+    list_display = [
+        "email",
+        "display_name",
+        "language",
+        "is_active",
+        "is_staff",
+        "reminders_opt_out",
+    ]
+    list_filter = ["is_active", "is_staff", "language", "reminders_opt_out", "memberships__team"]
+    search_fields = ["email", "display_name"]
+    inlines = [PersonMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("display_name", "language", "reminders_opt_out")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
+        ),
+    )
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "parent", "depth"]
+    list_filter = ["depth"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, team: Team) -> str:
+        return "— " * team.depth + team.name
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "is_primary"]
+    list_filter = ["role", "is_primary", "team"]
+    search_fields = ["user__email", "user__display_name", "team__name"]
+    autocomplete_fields = ["user", "team"]
+    list_select_related = ["user", "team"]
+
+
+@admin.register(PersonalAccessToken)
+class PersonalAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__email"]
+    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]

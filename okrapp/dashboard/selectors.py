@@ -1,0 +1,366 @@
+"""Reads for the dashboard, the team page and the person page.
+
+Every function issues a fixed number of queries whatever the size of the organisation;
+scores are computed live from the stored objective scores (objectives.rollup_services), the
+trends come from the nightly snapshots.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from checkins.models import CheckIn
+from objectives import rollup
+from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
+from objectives.permissions import can_view_objective
+from objectives.rollup import Tally, TeamNode, TeamScore
+from objectives.rollup_services import person_tallies, team_scores
+from okrapp.core.models import Cycle, Membership, Team, User
+from okrapp.core.permissions import Viewer
+
+STALE_AFTER = datetime.timedelta(days=14)
+ATTENTION_LIMIT = 15
+NO_CHECKIN = "none"
+
+
+def week_start(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Monday 00:00 of the current ISO week, in the organisation's time zone."""
+    local = timezone.localtime(now)
+    monday = local.date() - datetime.timedelta(days=local.weekday())
+    return datetime.datetime.combine(monday, datetime.time.min, tzinfo=local.tzinfo)
+
+
+def share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+# Tree -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TreeRow:
+    team: Team
+    score: TeamScore
+    key_results: int
+    checked_in: int
+    has_children: bool
+    open: bool = False
+    children: list[TreeRow] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> int | None:
+        return share(self.checked_in, self.key_results)
+
+
+@dataclass
+class Organisation:
+    """The teams with their live scores and this week's check-in coverage."""
+
+    teams: list[Team]
+    scores: dict[int, TeamScore]
+    coverage: dict[int, tuple[int, int]]  # subtree (key results, checked in this week)
+    confidence: dict[str, int]
+    children: dict[int | None, list[Team]]
+
+    @property
+    def company(self) -> Team | None:
+        roots = self.children.get(None, [])
+        return roots[0] if roots else None
+
+    def row(self, team: Team, open_ids: set[int]) -> TreeRow:
+        key_results, checked_in = self.coverage.get(team.pk, (0, 0))
+        children = self.children.get(team.pk, [])
+        row = TreeRow(
+            team=team,
+            score=self.scores[team.pk],
+            key_results=key_results,
+            checked_in=checked_in,
+            has_children=bool(children),
+            open=team.pk in open_ids and bool(children),
+        )
+        if row.open:
+            row.children = [self.row(child, open_ids) for child in children]
+        return row
+
+    def rows_under(self, team: Team, open_ids: set[int] | None = None) -> list[TreeRow]:
+        return [self.row(child, open_ids or set()) for child in self.children.get(team.pk, [])]
+
+
+def organisation(cycle: Cycle) -> Organisation:
+    """Four queries: the teams, two score aggregates, one key result aggregate."""
+    teams = list(Team.objects.order_by("path"))
+    nodes = [TeamNode(team.pk, team.parent_id, team.path) for team in teams]
+    scores = team_scores(cycle.pk, nodes)
+    since = week_start()
+    rows = (
+        KeyResult.objects.filter(objective__cycle=cycle)
+        .order_by()
+        .values("objective__team_id", "confidence")
+        .annotate(
+            total=Count("id"),
+            checked=Count("id", filter=Q(last_checkin_at__gte=since)),
+        )
+    )
+    own_counts: dict[int, tuple[int, int]] = {}
+    confidence = dict.fromkeys([*Confidence.values, NO_CHECKIN], 0)
+    for row in rows:
+        team_id = row["objective__team_id"]
+        total, checked = own_counts.get(team_id, (0, 0))
+        own_counts[team_id] = (total + row["total"], checked + row["checked"])
+        confidence[row["confidence"] or NO_CHECKIN] += row["total"]
+    children: dict[int | None, list[Team]] = {}
+    for team in teams:
+        children.setdefault(team.parent_id, []).append(team)
+    return Organisation(
+        teams=teams,
+        scores=scores,
+        coverage=rollup.sum_up_counts(nodes, own_counts),
+        confidence=confidence,
+        children=children,
+    )
+
+
+def open_lineage(teams: list[Team], open_id: int | None) -> set[int]:
+    """The ids to show expanded for `?open=ID`: that team and its ancestors."""
+    if open_id is None:
+        return set()
+    team = next((team for team in teams if team.pk == open_id), None)
+    return set(team.lineage_ids) if team else set()
+
+
+# Confidence and attention -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfidenceSlice:
+    key: str
+    label: str
+    count: int
+    percent: int
+    offset: int  # where its segment starts in a 0–100 bar
+
+
+def confidence_slices(counts: dict[str, int]) -> list[ConfidenceSlice]:
+    labels = {
+        Confidence.ON_TRACK: _("On track"),
+        Confidence.AT_RISK: _("At risk"),
+        Confidence.OFF_TRACK: _("Off track"),
+        NO_CHECKIN: _("No check-in yet"),
+    }
+    total = sum(counts.values())
+    slices, offset = [], 0
+    for key, label in labels.items():
+        percent = share(counts.get(key, 0), total) or 0
+        slices.append(ConfidenceSlice(str(key), str(label), counts.get(key, 0), percent, offset))
+        offset += percent
+    return slices
+
+
+@dataclass
+class AttentionItem:
+    key_result: KeyResult
+    visible: bool
+    reason: str  # "off_track" or "stale"
+    days_since: int | None
+
+
+def needs_attention(
+    cycle: Cycle, viewer: Viewer, limit: int = ATTENTION_LIMIT
+) -> tuple[list[AttentionItem], int]:
+    """Key results off track, or without a check-in for two weeks or more (never checked in
+    counts once the cycle is two weeks old). Two queries, whatever the number."""
+    now = timezone.now()
+    stale = Q(last_checkin_at__lt=now - STALE_AFTER)
+    if cycle.start_date <= timezone.localdate() - STALE_AFTER:
+        stale |= Q(last_checkin_at__isnull=True)
+    queryset = KeyResult.objects.filter(objective__cycle=cycle).filter(
+        Q(confidence=Confidence.OFF_TRACK) | stale
+    )
+    # First the ids of the most urgent, with the total (a window over the whole set, before
+    # LIMIT); then those few rows with their objective and owner. Sorting narrow rows is
+    # three times faster than sorting joined ones.
+    ranked = list(
+        queryset.annotate(
+            off_track_first=Case(
+                When(confidence=Confidence.OFF_TRACK, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            total=Window(Count("id")),
+        )
+        .order_by("off_track_first", F("last_checkin_at").asc(nulls_first=True), "id")
+        .values_list("id", "total")[:limit]
+    )
+    total = ranked[0][1] if ranked else 0
+    by_id = KeyResult.objects.select_related("objective", "owner").in_bulk([pk for pk, _ in ranked])
+    key_results = [by_id[pk] for pk, _ in ranked if pk in by_id]
+    items = [
+        AttentionItem(
+            key_result=key_result,
+            visible=can_view_objective(viewer, key_result.objective),
+            reason="off_track" if key_result.confidence == Confidence.OFF_TRACK else "stale",
+            days_since=(now - key_result.last_checkin_at).days
+            if key_result.last_checkin_at
+            else None,
+        )
+        for key_result in key_results
+    ]
+    return items, total
+
+
+# Trends -------------------------------------------------------------------------------
+
+
+def trend_chart(
+    snapshots: list[tuple[datetime.date, Decimal | None, Decimal | None]],
+    *,
+    cycle: Cycle,
+    live: TeamScore | Tally | None,
+    rolled_up_label: str,
+    own_label: str | None = None,
+) -> dict | None:
+    """Chart.js spec (static/js/charts.js) of a node's snapshots; today's live score is
+    appended while the cycle runs, so the line ends where the page's figures are."""
+    points = [(day, own, rolled_up) for day, own, rolled_up in snapshots]
+    today = timezone.localdate()
+    if (
+        live is not None
+        and cycle.status != Cycle.Status.CLOSED
+        and (not points or points[-1][0] < today)
+    ):
+        if isinstance(live, TeamScore):
+            points.append((today, live.own_score, live.rolled_up_score))
+        else:
+            points.append((today, live.mean, live.mean))
+    if not points or all(own is None and rolled is None for _, own, rolled in points):
+        return None
+
+    def series(values):
+        return [None if value is None else float(round(value, 1)) for value in values]
+
+    datasets = [{"label": rolled_up_label, "data": series(p[2] for p in points)}]
+    if own_label:
+        datasets.append({"label": own_label, "data": series(p[1] for p in points), "dashed": True})
+    return {
+        "labels": [date_format(p[0], "SHORT_DATE_FORMAT") for p in points],
+        "datasets": datasets,
+        "yMin": 0,
+        "yMax": 100,
+        "yTitle": _("Score"),
+    }
+
+
+def team_snapshots(cycle: Cycle, team_id: int) -> list:
+    return list(
+        ScoreSnapshot.objects.filter(
+            cycle=cycle, node_type=ScoreSnapshot.NodeType.TEAM, team_id=team_id
+        )
+        .order_by("day")
+        .values_list("day", "own_score", "rolled_up_score")
+    )
+
+
+def person_snapshots(cycle: Cycle, user_id: int) -> list:
+    return list(
+        ScoreSnapshot.objects.filter(
+            cycle=cycle, node_type=ScoreSnapshot.NodeType.PERSON, user_id=user_id
+        )
+        .order_by("day")
+        .values_list("day", "own_score", "rolled_up_score")
+    )
+
+
+# Team page ----------------------------------------------------------------------------
+
+
+@dataclass
+class ObjectiveLine:
+    objective: Objective
+    visible: bool
+
+
+@dataclass
+class MemberLine:
+    membership: Membership
+    score: Decimal | None
+    scored: int
+
+
+def team_objectives(cycle: Cycle, team: Team, viewer: Viewer) -> list[ObjectiveLine]:
+    levels = [Objective.Level.TEAM]
+    if team.is_company:
+        levels.append(Objective.Level.COMPANY)
+    objectives = (
+        Objective.objects.filter(cycle=cycle, team=team, level__in=levels)
+        .select_related("owner")
+        .annotate(key_result_count=Count("key_results"))
+        .order_by("level", "id")
+    )
+    return [ObjectiveLine(o, can_view_objective(viewer, o)) for o in objectives]
+
+
+def team_members(cycle: Cycle, team: Team) -> list[MemberLine]:
+    memberships = list(
+        Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by("role", "user__display_name")  # leads first
+    )
+    tallies = person_tallies(cycle.pk, [m.user_id for m in memberships])
+    lines = []
+    for membership in memberships:
+        tally = tallies.get(membership.user_id, rollup.EMPTY)
+        lines.append(MemberLine(membership, tally.mean, tally.count))
+    return lines
+
+
+# Person page --------------------------------------------------------------------------
+
+
+def person_objectives(cycle: Cycle, person: User, viewer: Viewer) -> list[ObjectiveLine]:
+    objectives = (
+        Objective.objects.filter(cycle=cycle, owner=person)
+        .select_related("team")
+        .prefetch_related("key_results")
+        .order_by("level", "id")
+    )
+    return [ObjectiveLine(o, can_view_objective(viewer, o)) for o in objectives]
+
+
+def key_results_owned_elsewhere(cycle: Cycle, person: User, viewer: Viewer) -> list:
+    """Key results the person owns in someone else's objectives."""
+    key_results = (
+        KeyResult.objects.filter(objective__cycle=cycle, owner=person)
+        .exclude(objective__owner=person)
+        .select_related("objective")
+        .order_by("objective_id", "position", "id")
+    )
+    return [(kr, can_view_objective(viewer, kr.objective)) for kr in key_results]
+
+
+def checkin_weeks(person: User, today: datetime.date, weeks: int = 104) -> list[datetime.date]:
+    """The ISO weeks (their Mondays, organisation time) in which the person checked in."""
+    since = week_start() - datetime.timedelta(weeks=weeks)
+    rows = (
+        CheckIn.objects.filter(author=person, created_at__gte=since)
+        .annotate(week=TruncWeek("created_at"))
+        .order_by()
+        .values_list("week", flat=True)
+        .distinct()
+    )
+    return [
+        timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week
+        for week in rows
+    ]
+
+
+def checkin_streak(person: User) -> int:
+    today = timezone.localdate()
+    return rollup.checkin_streak(checkin_weeks(person, today), today)
