@@ -36,6 +36,7 @@ test: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 

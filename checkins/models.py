@@ -28,14 +28,6 @@ class CheckIn(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     blockers = models.TextField(_("blockers"), blank=True)
     created_at = models.DateTimeField(_("checked in at"), default=timezone.now, db_index=True)
-    # Set when the check-in was recorded from a KPI measurement (the KPI bridge).
-    measurement = models.OneToOneField(
-        "kpis.Measurement",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="checkin",
-    )
 
     class Meta:
         verbose_name = _("check-in")

@@ -81,7 +81,6 @@ def checkin_create(
     confidence: str,
     comment: str = "",
     blockers: str = "",
-    measurement=None,
     created_at=None,
 ) -> CheckIn:
     locked = _lock_key_result(key_result.pk)
@@ -95,7 +94,6 @@ def checkin_create(
         confidence=confidence,
         comment=comment,
         blockers=blockers,
-        measurement=measurement,
         created_at=created_at or timezone.now(),
     )
     checkin.full_clean()

@@ -20,6 +20,7 @@ from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
 from checkins.permissions import get_checkin_for_author
 from objectives import scoring
+from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
 from okrapp.core.models import Cycle
@@ -239,6 +240,7 @@ def _key_result_page(
     status: int = 200,
 ) -> HttpResponse:
     checkins = selectors.key_result_checkins(key_result)
+    attach_key_result_badges(viewer, [key_result])
     allowed = can_check_in(viewer, key_result)
     if allowed and form is None:
         form = CheckInForm(

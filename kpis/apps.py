@@ -8,6 +8,9 @@ class KpisConfig(AppConfig):
 
     def ready(self) -> None:
         from checkins.hooks import register_reminder_topic
+        from kpis.badges import key_result_kpi_badges
         from kpis.reminders import STALE_KPIS
+        from objectives.hooks import register_key_result_badges
 
         register_reminder_topic(STALE_KPIS)
+        register_key_result_badges("kpi", key_result_kpi_badges)

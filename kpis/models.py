@@ -122,3 +122,55 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.period_date}: {self.value}"
+
+
+# The bridge: KPIs know the key results and check-ins they feed; those apps know nothing of it.
+
+
+class KeyResultLink(models.Model):
+    """A key result that follows a KPI (or that became one): the KPI's latest period is
+    recorded as its check-in."""
+
+    key_result = models.OneToOneField(
+        "objectives.KeyResult",
+        verbose_name=_("key result"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="kpi_link",
+    )
+    kpi = models.ForeignKey(
+        KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="key_result_links"
+    )
+
+    class Meta:
+        verbose_name = _("key result following a KPI")
+        verbose_name_plural = _("key results following a KPI")
+
+    def __str__(self) -> str:
+        return f"{self.kpi} → {self.key_result_id}"
+
+
+class MeasurementCheckIn(models.Model):
+    """The check-in a measurement recorded on a linked key result: found again when the
+    measurement is corrected, so the bridge never records the same period twice."""
+
+    check_in = models.OneToOneField(
+        "checkins.CheckIn",
+        verbose_name=_("check-in"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="measurement_link",
+    )
+    measurement = models.OneToOneField(
+        Measurement,
+        verbose_name=_("measurement"),
+        on_delete=models.CASCADE,
+        related_name="check_in_link",
+    )
+
+    class Meta:
+        verbose_name = _("check-in recorded from a measurement")
+        verbose_name_plural = _("check-ins recorded from a measurement")
+
+    def __str__(self) -> str:
+        return f"{self.measurement} → {self.check_in_id}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import F, Max, Q, Window
@@ -11,7 +12,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from kpis import health
-from kpis.models import KPI, Measurement
+from kpis.models import KPI, KeyResultLink, Measurement
 from kpis.permissions import visible_kpis_q
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_edit_objective, visible_objectives_q
@@ -110,11 +111,23 @@ def measurements_for(kpi: KPI, limit: int | None = None) -> list[Measurement]:
 def linked_key_results(viewer: Viewer, kpi: KPI) -> list[KeyResult]:
     """The key results following or born from this KPI that the viewer may see, newest first."""
     return list(
-        KeyResult.objects.filter(kpi=kpi)
+        KeyResult.objects.filter(kpi_link__kpi=kpi)
         .filter(visible_objectives_q(viewer, prefix="objective__"))
         .select_related("objective", "objective__cycle", "owner")
         .order_by("-objective__cycle__start_date", "id")
     )
+
+
+def linked_kpis(key_result_ids: Sequence[int]) -> dict[int, KPI]:
+    """Key result id → the KPI it follows, for those that follow one. One query."""
+    links = KeyResultLink.objects.filter(key_result_id__in=key_result_ids).select_related(
+        "kpi", "kpi__team"
+    )
+    return {link.key_result_id: link.kpi for link in links}
+
+
+def linked_kpi(key_result: KeyResult) -> KPI | None:
+    return linked_kpis([key_result.pk]).get(key_result.pk)
 
 
 def editable_objectives(viewer: Viewer, cycle: Cycle | None) -> list[Objective]:

@@ -1,9 +1,9 @@
 """Every write to KPIs and measurements, one transaction each, and the KPI ↔ key result bridge.
 
-The bridge: a key result linked to a KPI (`KeyResult.kpi`) in a cycle that is not closed
+The bridge: a key result linked to a KPI (`KeyResultLink`) in a cycle that is not closed
 receives a check-in each time the KPI's latest period is recorded or corrected, so its
-score follows the KPI without double entry. The check-in carries the measurement
-(`CheckIn.measurement`), which makes the bridge idempotent: recording the same value again
+score follows the KPI without double entry. The check-in is linked to the measurement
+(`MeasurementCheckIn`), which makes the bridge idempotent: recording the same value again
 finds that check-in and leaves it alone.
 """
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from checkins import services as checkin_services
 from checkins.models import CheckIn
 from kpis import csvformat, health
-from kpis.models import KPI, Measurement
+from kpis.models import KPI, KeyResultLink, Measurement, MeasurementCheckIn
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
 from okrapp.core.models import Cycle, User
@@ -68,7 +68,7 @@ def kpi_update(*, kpi: KPI, **fields) -> KPI:
 
 @transaction.atomic
 def kpi_delete(*, kpi: KPI) -> None:
-    # Linked key results keep their check-ins; KeyResult.kpi is set to NULL.
+    # Linked key results keep their check-ins; only their links go.
     kpi.delete()
 
 
@@ -147,7 +147,7 @@ def measurement_update(
 
 @transaction.atomic
 def measurement_delete(*, measurement: Measurement) -> None:
-    # A check-in recorded from it stays in the key result's history (the link is set to NULL).
+    # A check-in recorded from it stays in the key result's history; only the link goes.
     measurement.delete()
 
 
@@ -161,7 +161,7 @@ def bridge_comment(measurement: Measurement) -> str:
 
 def open_linked_key_results(kpi: KPI) -> list[KeyResult]:
     return list(
-        KeyResult.objects.filter(kpi=kpi)
+        KeyResult.objects.filter(kpi_link__kpi=kpi)
         .exclude(objective__cycle__status=Cycle.Status.CLOSED)
         .select_related("objective__cycle")
         .order_by("id")
@@ -174,7 +174,7 @@ def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckI
     1. Only the KPI's latest period speaks for the key results; older periods are history.
     2. For each open linked key result, find the check-in already recorded from this
        measurement (by its link, or by its comment when the link is held by another key
-       result's check-in, since CheckIn.measurement is one-to-one).
+       result's check-in, since a measurement links to one check-in).
     3. Unchanged value and confidence: nothing to do, so re-recording and re-importing the
        same numbers never add check-ins.
     4. Changed, and that check-in is still the key result's latest: correct it in place.
@@ -196,7 +196,9 @@ def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckI
     recorded = []
     for key_result in open_linked_key_results(kpi):
         existing = (
-            CheckIn.objects.filter(key_result=key_result, measurement=measurement).first()
+            CheckIn.objects.filter(
+                key_result=key_result, measurement_link__measurement=measurement
+            ).first()
             or CheckIn.objects.filter(key_result=key_result, comment=comment)
             .order_by("-created_at", "-id")
             .first()
@@ -219,19 +221,19 @@ def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckI
                 )
             )
             continue
-        if existing is not None and existing.measurement_id == measurement.pk:
-            CheckIn.objects.filter(pk=existing.pk).update(measurement=None)
-        link_free = not CheckIn.objects.filter(measurement=measurement).exists()
-        recorded.append(
-            checkin_services.checkin_create(
-                key_result=key_result,
-                author=author,
-                value=value,
-                confidence=confidence,
-                comment=comment,
-                measurement=measurement if link_free else None,
-            )
+        if existing is not None:
+            MeasurementCheckIn.objects.filter(check_in=existing, measurement=measurement).delete()
+        link_free = not MeasurementCheckIn.objects.filter(measurement=measurement).exists()
+        checkin = checkin_services.checkin_create(
+            key_result=key_result,
+            author=author,
+            value=value,
+            confidence=confidence,
+            comment=comment,
         )
+        if link_free:
+            MeasurementCheckIn.objects.create(check_in=checkin, measurement=measurement)
+        recorded.append(checkin)
     return recorded
 
 
@@ -372,7 +374,7 @@ def kpi_to_key_result(
     target_value: Decimal,
 ) -> KeyResult:
     """Add a key result following the KPI to an objective (given, or created on the spot from
-    `new_objective`: title, level, team, cycle), linked through KeyResult.kpi. The objectives
+    `new_objective`: title, level, team, cycle), linked through a KeyResultLink. The objectives
     services check that the viewer may edit that objective."""
     if objective is None:
         objective = objective_services.objective_create(
@@ -389,8 +391,7 @@ def kpi_to_key_result(
         unit=kpi.unit,
         owner=kpi.owner,
     )
-    KeyResult.objects.filter(pk=key_result.pk).update(kpi=kpi)
-    key_result.kpi = kpi
+    KeyResultLink.objects.create(key_result=key_result, kpi=kpi)
     return key_result
 
 
@@ -401,7 +402,7 @@ def key_result_to_kpi(*, key_result: KeyResult, **fields) -> KPI:
 
     The imported check-ins carry their measurement, so correcting that period later updates
     the check-in instead of adding a second one."""
-    if key_result.kpi_id is not None:
+    if KeyResultLink.objects.filter(key_result=key_result).exists():
         raise ValidationError(_("This key result is already linked to a KPI."))
     kpi = kpi_create(**fields)
     latest_per_day: dict[datetime.date, CheckIn] = {}
@@ -419,14 +420,18 @@ def key_result_to_kpi(*, key_result: KeyResult, **fields) -> KPI:
     )
     if measurements and measurements[0].pk is None:  # backends that do not return ids
         measurements = list(Measurement.objects.filter(kpi=kpi).order_by("period_date"))
-    for measurement, checkin in zip(
-        measurements, [latest_per_day[day] for day in sorted(latest_per_day)], strict=True
-    ):
-        CheckIn.objects.filter(pk=checkin.pk, measurement__isnull=True).update(
-            measurement=measurement
+    checkins = [latest_per_day[day] for day in sorted(latest_per_day)]
+    already_linked = set(
+        MeasurementCheckIn.objects.filter(check_in__in=checkins).values_list(
+            "check_in_id", flat=True
         )
-    KeyResult.objects.filter(pk=key_result.pk).update(kpi=kpi)
-    key_result.kpi = kpi
+    )
+    MeasurementCheckIn.objects.bulk_create(
+        MeasurementCheckIn(check_in=checkin, measurement=measurement)
+        for measurement, checkin in zip(measurements, checkins, strict=True)
+        if checkin.pk not in already_linked
+    )
+    KeyResultLink.objects.create(key_result=key_result, kpi=kpi)
     return kpi
 
 

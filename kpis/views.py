@@ -367,8 +367,9 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
     key_result = get_key_result_for_user(viewer, key_result_pk)
     if not can_turn_key_result_into_kpi(viewer, key_result):
         raise PermissionDenied
-    if key_result.kpi_id is not None:
-        return redirect("kpis:detail", key_result.kpi_id)
+    linked = selectors.linked_kpi(key_result)
+    if linked is not None:
+        return redirect("kpis:detail", linked.pk)
     form = KPIForm(
         request.POST or None,
         initial=services.key_result_kpi_initial(key_result),

@@ -129,15 +129,6 @@ class KeyResult(models.Model):
     last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
     # Kept by objectives.services from scoring.key_result_score.
     score = models.DecimalField(_("score"), **SCORE_FIELD)
-    # The KPI this key result follows or became (both directions of the bridge).
-    kpi = models.ForeignKey(
-        "kpis.KPI",
-        verbose_name=_("KPI"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="key_results",
-    )
 
     class Meta:
         verbose_name = _("key result")

@@ -108,7 +108,7 @@ def get_key_result_for_user(
     """The key result, or 404 / 403 as for its objective. `check_in` asks for check-in rights."""
     key_result = (
         KeyResult.objects.select_related(
-            "objective", "objective__cycle", "objective__team", "objective__owner", "owner", "kpi"
+            "objective", "objective__cycle", "objective__team", "objective__owner", "owner"
         )
         .filter(pk=pk)
         .first()

@@ -18,6 +18,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
+from objectives import hooks
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.permissions import visible_objectives_q
 from okrapp.core.models import Cycle, Team, User
@@ -169,7 +170,7 @@ def objective_page(viewer: Viewer, objective: Objective) -> dict:
     """Everything the objective page shows, in a fixed number of queries."""
     key_results = list(
         KeyResult.objects.filter(objective=objective)
-        .select_related("owner", "kpi")
+        .select_related("owner")
         .prefetch_related(
             Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
         )
@@ -177,6 +178,7 @@ def objective_page(viewer: Viewer, objective: Objective) -> dict:
     )
     for key_result in key_results:
         key_result.objective = objective  # already loaded with its cycle and team
+    hooks.attach_key_result_badges(viewer, key_results)
     children = list(
         Objective.objects.filter(parent=objective)
         .filter(visible_objectives_q(viewer))

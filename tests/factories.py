@@ -9,7 +9,7 @@ import factory
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from kpis.models import KPI, Measurement
+from kpis.models import KPI, KeyResultLink, Measurement
 from objectives.models import Initiative, KeyResult, Objective
 from okrapp.core.models import Cycle, Membership, Team, User
 
@@ -80,6 +80,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
 class KeyResultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = KeyResult
+        skip_postgeneration_save = True
 
     objective = factory.SubFactory(ObjectiveFactory)
     title = factory.Sequence(lambda n: f"Reach {n} active subscribers")
@@ -89,6 +90,12 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     target_value = Decimal(100)
     current_value = Decimal(0)
     position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def kpi(self, create: bool, kpi, **kwargs) -> None:
+        """`KeyResultFactory(kpi=…)` links the key result to that KPI (kpis.KeyResultLink)."""
+        if create and kpi is not None:
+            KeyResultLink.objects.create(key_result=self, kpi=kpi)
 
 
 class InitiativeFactory(factory.django.DjangoModelFactory):

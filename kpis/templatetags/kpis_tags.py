@@ -51,19 +51,3 @@ def sparkline(measurements, kpi, status: str = "none") -> dict:
         "status": status,
         "single": len(values) == 1,
     }
-
-
-@register.inclusion_tag("kpis/_key_result_kpi_link.html", takes_context=True)
-def key_result_kpi_link(context, key_result) -> dict:
-    """The KPI side of the bridge on a key result: its KPI, or the button to turn it into one
-    for those allowed (the objective must be loaded with the key result)."""
-    from kpis.permissions import can_turn_key_result_into_kpi, can_view_kpi
-    from okrapp.core.permissions import request_viewer
-
-    viewer = request_viewer(context["request"])
-    return {
-        "key_result": key_result,
-        # A private KPI's name and page stay hidden from those who may not see it.
-        "kpi_visible": key_result.kpi_id is not None and can_view_kpi(viewer, key_result.kpi),
-        "can_turn_into_kpi": can_turn_key_result_into_kpi(viewer, key_result),
-    }

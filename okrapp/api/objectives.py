@@ -3,10 +3,12 @@ objectives.services — the same functions the pages call."""
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from kpis.models import KPI
 from objectives import permissions, services
 from objectives.models import Confidence, KeyResult, Objective
 from okrapp.api.base import (
@@ -33,6 +35,20 @@ def _active_people():
     return User.objects.filter(is_active=True)
 
 
+def _ordered_key_results():
+    # The KPI link is the kpis app's (KeyResultLink); read with the key result, no N+1.
+    return KeyResult.objects.select_related("kpi_link").order_by("position", "id")
+
+
+def _kpi_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        source="kpi_link.kpi_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The KPI this key result follows; set from the KPI pages (the bridge).",
+    )
+
+
 class KeyResultSerializer(BaseModelSerializer):
     """`current_value`, `score` and `confidence` follow the check-ins; `kpi` is set from the
     KPI pages (the bridge)."""
@@ -42,6 +58,7 @@ class KeyResultSerializer(BaseModelSerializer):
     score = ScoreField()
     confidence = ConfidenceField()
     position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+    kpi = _kpi_field()
 
     class Meta:
         model = KeyResult
@@ -61,7 +78,7 @@ class KeyResultSerializer(BaseModelSerializer):
             "kpi",
             "position",
         ]
-        read_only_fields = ["current_value", "kpi"]
+        read_only_fields = ["current_value"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -84,6 +101,7 @@ class NestedKeyResultSerializer(BaseModelSerializer):
     owner = StrictPrimaryKeyRelatedField(queryset=_active_people(), required=False)
     score = ScoreField()
     confidence = ConfidenceField()
+    kpi = _kpi_field()
 
     class Meta:
         model = KeyResult
@@ -101,7 +119,7 @@ class NestedKeyResultSerializer(BaseModelSerializer):
             "confidence",
             "kpi",
         ]
-        read_only_fields = ["current_value", "kpi"]
+        read_only_fields = ["current_value"]
 
 
 class ObjectiveSerializer(BaseModelSerializer):
@@ -179,9 +197,7 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return Objective.objects.none()
         return (
             permissions.objectives_for(self.viewer)
-            .prefetch_related(
-                Prefetch("key_results", queryset=KeyResult.objects.order_by("position", "id"))
-            )
+            .prefetch_related(Prefetch("key_results", queryset=_ordered_key_results()))
             .order_by("-cycle__start_date", "level", "team__path", "id")
         )
 
@@ -194,7 +210,7 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         # The services refreshed scores and key results in the database: answer with those
         # (even if the change made the objective private to a team the author is not in).
         return Objective.objects.prefetch_related(
-            Prefetch("key_results", queryset=KeyResult.objects.order_by("position", "id"))
+            Prefetch("key_results", queryset=_ordered_key_results())
         ).get(pk=objective.pk)
 
     def perform_create(self, serializer: ObjectiveSerializer) -> None:
@@ -219,19 +235,26 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         services.objective_delete(viewer=self.viewer, objective=instance)
 
 
+class KeyResultFilter(django_filters.FilterSet):
+    kpi = django_filters.ModelChoiceFilter(field_name="kpi_link__kpi", queryset=KPI.objects.all())
+
+    class Meta:
+        model = KeyResult
+        fields = {
+            "objective": ["exact"],
+            "owner": ["exact"],
+            "kind": ["exact"],
+            "confidence": ["exact"],
+            "objective__cycle": ["exact"],
+            "objective__team": ["exact"],
+        }
+
+
 class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
     """Key results of the objectives you can see. Change them as you would their objective."""
 
     serializer_class = KeyResultSerializer
-    filterset_fields = {
-        "objective": ["exact"],
-        "owner": ["exact"],
-        "kind": ["exact"],
-        "confidence": ["exact"],
-        "kpi": ["exact"],
-        "objective__cycle": ["exact"],
-        "objective__team": ["exact"],
-    }
+    filterset_class = KeyResultFilter
     ordering_fields = ["id", "title", "score", "position", "last_checkin_at"]
 
     def get_queryset(self):
@@ -239,7 +262,7 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return KeyResult.objects.none()
         return (
             KeyResult.objects.filter(permissions.visible_objectives_q(self.viewer, "objective__"))
-            .select_related("objective")
+            .select_related("objective", "kpi_link")
             .order_by("objective_id", "position", "id")
         )
 
@@ -249,7 +272,7 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
 
     def _fresh(self, key_result: KeyResult) -> KeyResult:
-        return KeyResult.objects.get(pk=key_result.pk)
+        return KeyResult.objects.select_related("kpi_link").get(pk=key_result.pk)
 
     def perform_create(self, serializer: KeyResultSerializer) -> None:
         data = dict(serializer.validated_data)

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from kpis.models import KPI, Measurement
+from kpis.models import KPI, KeyResultLink, Measurement
 from objectives.models import KeyResult
 from okrapp.core.models import Cycle
 
@@ -157,10 +157,9 @@ def _bridge(kpi: KPI, organisation) -> None:
         objective__cycle__status=Cycle.Status.CLOSED
     )
     key_result = (
-        key_results.filter(kpi=kpi).first()
+        key_results.filter(kpi_link__kpi=kpi).first()
         or key_results.filter(title__icontains="newsletter").order_by("id").first()
     )
     if key_result is None:
         return
-    if key_result.kpi_id != kpi.pk:
-        KeyResult.objects.filter(pk=key_result.pk).update(kpi=kpi)
+    KeyResultLink.objects.update_or_create(key_result=key_result, defaults={"kpi": kpi})

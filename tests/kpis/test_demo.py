@@ -26,6 +26,6 @@ def test_demo_kpis_cover_every_status_and_one_bridge_and_load_twice_the_same():
     assert statuses == ["amber", "green", "green", "red", "stale"]
     months = Measurement.objects.filter(kpi__name__startswith="Taux d'ouverture").count()
     assert months == 18
-    linked = KeyResult.objects.filter(kpi__isnull=False)
+    linked = KeyResult.objects.filter(kpi_link__isnull=False)
     if KeyResult.objects.filter(title__icontains="newsletter").exists():
         assert linked.count() == 1

@@ -1,0 +1,40 @@
+"""Extension points of the objectives for the apps above them.
+
+A higher app (the KPIs: "this key result follows a KPI") may show something beside each key
+result without the objectives knowing what: it registers a badge provider from its
+AppConfig.ready(), and the pages that list key results ask for every provider's badges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from django.utils.safestring import SafeString
+
+from objectives.models import KeyResult
+from okrapp.core.permissions import Viewer
+
+# (viewer, key results) → key result id → an HTML fragment; in a bounded number of queries
+# whatever the number of key results. The key results come with their objective loaded.
+BadgeProvider = Callable[[Viewer, Sequence[KeyResult]], Mapping[int, SafeString]]
+
+_badge_providers: dict[str, BadgeProvider] = {}
+
+
+def register_key_result_badges(name: str, provider: BadgeProvider) -> None:
+    """Idempotent: registering the same name again replaces the provider."""
+    _badge_providers[name] = provider
+
+
+def attach_key_result_badges(viewer: Viewer, key_results: Sequence[KeyResult]) -> None:
+    """Set `key_result.badges` (a list of HTML fragments) on each key result."""
+    for key_result in key_results:
+        key_result.badges = []
+    if not key_results:
+        return
+    for provider in _badge_providers.values():
+        fragments = provider(viewer, key_results)
+        for key_result in key_results:
+            fragment = fragments.get(key_result.pk)
+            if fragment:
+                key_result.badges.append(fragment)
