@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import Confidence, KeyResult
+from okrapp.core.forms import LocalizedDecimalField
 
 
 class CheckInForm(forms.Form):
@@ -13,7 +14,7 @@ class CheckInForm(forms.Form):
 
     Each row of My week carries its own prefix (kr<id>) so every field id is unique."""
 
-    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4, localize=True)
+    value = LocalizedDecimalField(label=_("Value"))
     done = forms.BooleanField(label=_("Done"), required=False)
     confidence = forms.ChoiceField(label=_("Confidence"), choices=Confidence.choices)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
@@ -40,7 +41,7 @@ class CheckInForm(forms.Form):
         source = checkin or key_result
         value = checkin.value if checkin else key_result.current_value
         return {
-            "value": _plain(value),
+            "value": value,
             "done": value == key_result.target_value,
             "confidence": source.confidence or Confidence.ON_TRACK,
             "comment": getattr(checkin, "comment", ""),
@@ -52,9 +53,3 @@ class CheckInForm(forms.Form):
             done = self.cleaned_data["done"]
             return self.key_result.target_value if done else self.key_result.start_value
         return self.cleaned_data["value"]
-
-
-def _plain(value: Decimal) -> Decimal:
-    """12.5000 → 12.5 and 100.0000 → 100, so the field shows what a person would type."""
-    value = Decimal(value)
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()

@@ -9,44 +9,17 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from checkins import hooks
 from checkins.models import CheckIn, Notification
 from objectives.models import KeyResult
 from objectives.permissions import key_result_owner_sees_objective_q, visible_objectives_q
+from okrapp.core import weeks
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
-
-
-def organisation_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-@dataclass(frozen=True)
-class Week:
-    """An ISO week in the organisation's time zone; `start` is Monday 00:00 local time."""
-
-    iso_year: int
-    iso_week: int
-    start: datetime.datetime
-
-    @property
-    def end(self) -> datetime.datetime:
-        monday = self.start.date() + datetime.timedelta(days=7)
-        return datetime.datetime.combine(monday, datetime.time.min, tzinfo=self.start.tzinfo)
-
-
-def week_of(now: datetime.datetime | None = None) -> Week:
-    local = (now or timezone.now()).astimezone(organisation_zone())
-    monday = local.date() - datetime.timedelta(days=local.weekday())
-    iso_year, iso_week, _ = local.isocalendar()
-    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=local.tzinfo)
-    return Week(iso_year=iso_year, iso_week=iso_week, start=start)
+from okrapp.core.weeks import Week
 
 
 def _latest_checkin(**filters) -> QuerySet[CheckIn]:
@@ -234,7 +207,7 @@ def reminders_due(week: Week, now: datetime.datetime | None = None) -> list[Remi
     for key_result in key_results_due(week):
         entry = due.setdefault(key_result.owner_id, ReminderDue(person=key_result.owner))
         entry.key_results.append(key_result)
-    today = (now or timezone.now()).astimezone(organisation_zone()).date()
+    today = weeks.local_date(now)
     by_topic = {topic.name: topic.items_by_person(today) for topic in hooks.reminder_topics()}
     missing = {user_id for items in by_topic.values() for user_id in items if user_id not in due}
     if missing:

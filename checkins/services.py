@@ -25,9 +25,9 @@ from django.utils.translation import ngettext
 
 from checkins import hooks, selectors
 from checkins.models import CheckIn, Notification, Reminder
-from checkins.selectors import Week
 from objectives.models import KeyResult
 from objectives.services import objective_refresh_score
+from okrapp.core import weeks
 from okrapp.core.models import Cycle, User
 
 logger = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 @dataclass
 class ReminderReport:
-    week: Week
+    week: weeks.Week
     sent: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
@@ -193,7 +193,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> ReminderReport:
        A crash between the claim and the end leaves the row "sending": that person is not
        reminded again this week — at most one reminder, never two.
     """
-    week = selectors.week_of(now)
+    week = weeks.week_of(now)
     report = ReminderReport(week=week)
     for due in selectors.reminders_due(week, now):
         reminder, _ = Reminder.objects.get_or_create(

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +22,10 @@ from objectives import scoring
 from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
+from okrapp.core import weeks
+from okrapp.core.forms import add_service_errors
 from okrapp.core.models import Cycle
+from okrapp.core.navigation import safe_next_url
 from okrapp.core.permissions import Viewer, request_viewer
 from okrapp.core.selectors import active_cycle
 
@@ -78,7 +80,7 @@ def _row(
 def _render_row(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
     """The row alone, followed by the week's progress line swapped out of band, so
     "Checked in this week: n of m" follows each save, correction or deletion."""
-    week = selectors.week_of()
+    week = weeks.week_of()
     key_result = selectors.my_week_key_result(pk, week)
     context = {"row": _row(request_viewer(request), key_result, **kwargs)}
     response = render(request, "checkins/my_week.html#checkin-row", context)
@@ -91,24 +93,11 @@ def _render_row(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
     return response
 
 
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
-def _save_errors(form: CheckInForm, error: ValidationError) -> None:
-    form.add_error(None, error.messages)
-
-
 @require_GET
 def my_week(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     cycle = active_cycle()
-    week = selectors.week_of()
+    week = weeks.week_of()
     rows = [_row(viewer, kr) for kr in selectors.my_week_key_results(request.user, cycle, week)]
     context = {
         "cycle": cycle,
@@ -137,12 +126,12 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
                 blockers=form.cleaned_data["blockers"],
             )
         except ValidationError as error:
-            _save_errors(form, error)
+            add_service_errors(form, error)
     if not form.errors:
         if request.htmx:
             return _render_row(request, pk, saved=True)
         messages.success(request, _("Check-in saved."))
-        return redirect(_next_url(request, reverse("checkins:my_week")))
+        return redirect(safe_next_url(request, reverse("checkins:my_week")))
     if request.htmx:
         return _render_row(request, pk, form=form)
     return _key_result_page(request, viewer, key_result, form=form, status=400)
@@ -176,12 +165,12 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 blockers=form.cleaned_data["blockers"],
             )
         except ValidationError as error:
-            _save_errors(form, error)
+            add_service_errors(form, error)
     if not form.errors:
         if request.htmx:
             return _render_row(request, key_result.pk, saved=True)
         messages.success(request, _("Check-in corrected."))
-        return redirect(_next_url(request, reverse("checkins:my_week")))
+        return redirect(safe_next_url(request, reverse("checkins:my_week")))
     if request.htmx:
         return _render_row(request, key_result.pk, form=form, editing=checkin)
     return _edit_page(request, form, checkin, status=400)
@@ -191,7 +180,7 @@ def _edit_page(
     request: HttpRequest, form: CheckInForm, checkin: CheckIn, *, status: int = 200
 ) -> HttpResponse:
     fallback = reverse("checkins:key_result", args=[checkin.key_result_id])
-    context = {"form": form, "checkin": checkin, "next_url": _next_url(request, fallback)}
+    context = {"form": form, "checkin": checkin, "next_url": safe_next_url(request, fallback)}
     return render(request, "checkins/checkin_edit.html", context, status=status)
 
 
@@ -207,7 +196,7 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return _render_row(request, key_result_id)
     messages.success(request, _("Check-in deleted."))
-    return redirect(_next_url(request, reverse("checkins:my_week")))
+    return redirect(safe_next_url(request, reverse("checkins:my_week")))
 
 
 @require_GET
@@ -217,7 +206,7 @@ def team_week(request: HttpRequest) -> HttpResponse:
     if not (viewer.is_admin or viewer.lead_team_ids):
         raise PermissionDenied
     cycle = active_cycle()
-    week = selectors.week_of()
+    week = weeks.week_of()
     teams = selectors.team_week(viewer, cycle, week)
     return render(
         request, "checkins/team_week.html", {"cycle": cycle, "week": week, "teams": teams}
@@ -264,7 +253,7 @@ def _key_result_page(
 
 def _cycle_start(cycle: Cycle) -> datetime.datetime:
     return datetime.datetime.combine(
-        cycle.start_date, datetime.time.min, tzinfo=selectors.organisation_zone()
+        cycle.start_date, datetime.time.min, tzinfo=weeks.organisation_zone()
     )
 
 
@@ -304,7 +293,7 @@ def _chart_spec(key_result: KeyResult, checkins: list[CheckIn]) -> dict:
     duration = (cycle.end_date - cycle.start_date).days + 1
     dates = [cycle.start_date + datetime.timedelta(days=day) for day in range(duration)]
     start_value, target = float(key_result.start_value), float(key_result.target_value)
-    zone = selectors.organisation_zone()
+    zone = weeks.organisation_zone()
 
     actual: list[float | None] = [None] * duration
     actual[0] = start_value
@@ -355,18 +344,14 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     services.notification_mark_read(notification=notification)
     if request.POST.get("open") and notification.url:
-        return redirect(_next_url_from(notification.url, request))
+        return redirect(
+            safe_next_url(request, reverse("checkins:notifications"), candidate=notification.url)
+        )
     if request.htmx:
         return render(
             request, "checkins/notifications.html#notification", {"notification": notification}
         )
     return redirect("checkins:notifications")
-
-
-def _next_url_from(url: str, request: HttpRequest) -> str:
-    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return reverse("checkins:notifications")
 
 
 @require_POST

@@ -1,11 +1,10 @@
 """Measurements as CSV, read the way spreadsheets write them: pure functions, no ORM.
 
 Reading accepts `date,value[,note]` rows, comma- or semicolon-separated (a French spreadsheet
-uses semicolons), numbers with a dot or a comma as decimal mark and spaces as thousands
-separators ("1 234,5"), dates as ISO (2026-01-31) or day first (31/01/2026), and an optional
-header row. Writing uses ISO dates; numbers with a dot and commas between cells, or, for a
-French spreadsheet, a decimal comma and semicolons (`spreadsheet_dialect`). Either way an
-export imports back unchanged.
+uses semicolons), numbers as okrapp.core.numbers reads them ("1 234,5"), dates as ISO
+(2026-01-31) or day first (31/01/2026), and an optional header row. Writing uses ISO dates;
+numbers with a dot and commas between cells, or, for a French spreadsheet, a decimal comma and
+semicolons (`spreadsheet_dialect`). Either way an export imports back unchanged.
 """
 
 from __future__ import annotations
@@ -15,53 +14,21 @@ import datetime
 import io
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from okrapp.core import numbers
+
 MAX_ROWS = 10_000
 MAX_BYTES = 1_000_000
-VALUE_PLACES = Decimal("0.0001")
-VALUE_LIMIT = Decimal("1e16")  # max_digits=20 with 4 decimal places
 NOTE_LENGTH = 300
-SPACES = re.compile(r"[\s\u00a0\u202f']")
 DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 class ParseError(ValueError):
     pass
-
-
-def parse_number(raw: str) -> Decimal:
-    """ "1 234,5", "1234.5", "1.234,5", "1,234.5", "-3", "45 %", "1 234,50 €" → Decimal,
-    4 places at most (a spreadsheet saves a percentage or currency cell with its sign)."""
-    text = SPACES.sub("", raw or "")
-    text = text.removesuffix("%").removesuffix("€").removesuffix("$").removesuffix("£")
-    text = text.removeprefix("€").removeprefix("$").removeprefix("£")
-    if not text:
-        raise ParseError(_("The value is missing."))
-    if "," in text and "." in text:
-        # The last mark is the decimal one; the other groups thousands.
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        text = text.replace(thousands, "").replace(decimal_mark, ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(",") > 1 or text.count(".") > 1:
-        text = text.replace(",", "").replace(".", "") if _grouped(text) else "invalid"
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ParseError(_("“%(value)s” is not a number.") % {"value": raw.strip()}) from None
-    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
-        raise ParseError(_("“%(value)s” is not a number.") % {"value": raw.strip()})
-    return value.quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
-
-
-def _grouped(text: str) -> bool:
-    """1,234,567 or 1.234.567: thousands groups of three digits."""
-    return bool(re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text))
 
 
 def parse_date(raw: str) -> datetime.date:
@@ -164,8 +131,8 @@ def _read_rows(reader, delimiter: str, rows: list[Row]) -> None:
         except ParseError as exc:
             errors.append(str(exc))
         try:
-            row.value = parse_number(value_cell)
-        except ParseError as exc:
+            row.value = numbers.parse_decimal(value_cell)
+        except numbers.NumberError as exc:
             errors.append(str(exc))
         if not rows and len(errors) == 2 and not _looks_numeric(date_cell):
             continue  # the header row
@@ -208,10 +175,7 @@ def format_cell(cell, *, decimal_mark: str = ".") -> str:
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
-        normalised = cell.normalize()
-        if normalised == normalised.to_integral():
-            return str(normalised.quantize(Decimal(1)))
-        return format(normalised, "f").replace(".", decimal_mark)
+        return numbers.plain_decimal(cell, decimal_mark=decimal_mark)
     if isinstance(cell, datetime.date):
         return cell.isoformat()
     return str(cell)

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kpis import csvformat
@@ -13,32 +10,9 @@ from kpis.models import KPI, Measurement
 from kpis.permissions import can_create_kpi
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
+from okrapp.core.forms import LocalizedDecimalField
 from okrapp.core.models import Team, User
 from okrapp.core.permissions import Viewer
-
-
-class NumberField(forms.CharField):
-    """A number typed as people write it: "1 234,5", "1234.5", "45 %"."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            normalised = value.normalize()
-            places = max(0, -normalised.as_tuple().exponent)
-            return formats.number_format(normalised, decimal_pos=places, use_l10n=True)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return csvformat.parse_number(value)
-        except csvformat.ParseError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
 
 
 class DateInput(forms.DateInput):
@@ -64,8 +38,8 @@ def creatable_teams(viewer: Viewer):
 
 
 class KPIForm(forms.ModelForm):
-    target_value = NumberField(label=_("Target value"))
-    alert_threshold = NumberField(
+    target_value = LocalizedDecimalField(label=_("Target value"))
+    alert_threshold = LocalizedDecimalField(
         label=_("Alert threshold"),
         required=False,
         help_text=_(
@@ -124,7 +98,7 @@ class KPIForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.ModelForm):
-    value = NumberField(label=_("Value"))
+    value = LocalizedDecimalField(label=_("Value"))
 
     class Meta:
         model = Measurement
@@ -179,8 +153,10 @@ class KeyResultFromKPIForm(forms.Form):
         help_text=_("Qualitative and inspiring, without figures."),
     )
     title = forms.CharField(label=_("Key result"), max_length=200)
-    start_value = NumberField(label=_("Start value"), help_text=_("The KPI's latest value."))
-    target_value = NumberField(label=_("Target value"))
+    start_value = LocalizedDecimalField(
+        label=_("Start value"), help_text=_("The KPI's latest value.")
+    )
+    target_value = LocalizedDecimalField(label=_("Target value"))
 
     def __init__(self, *args, objectives: list[Objective], viewer: Viewer, kpi: KPI, **kwargs):
         super().__init__(*args, **kwargs)

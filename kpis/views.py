@@ -26,6 +26,7 @@ from kpis.permissions import (
     may_create_any_kpi,
 )
 from objectives.permissions import get_key_result_for_user
+from okrapp.core.forms import add_service_errors
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import active_cycle, team_tree
@@ -106,20 +107,8 @@ def _save_kpi(form: KPIForm, save):
     try:
         return save(form.cleaned_data)
     except ValidationError as exc:
-        add_errors(form, exc)
+        add_service_errors(form, exc)
         return None
-
-
-def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
-    """A service's errors beside their fields when the form has them, else above the form."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or _("You may not do this."))
-        return
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, messages_ in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,7 +210,7 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
             recorded_by=viewer.user,
         )
     except ValidationError as exc:
-        add_errors(form, exc)
+        add_service_errors(form, exc)
         return _after_measurement(request, kpi, form=form)
     return _after_measurement(request, kpi)
 
@@ -247,7 +236,7 @@ def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> Http
             )
             return _after_measurement(request, kpi)
         except ValidationError as exc:
-            add_errors(edit_form, exc)
+            add_service_errors(edit_form, exc)
     if request.htmx:
         context = _detail_context(request, kpi, editing=measurement.pk, edit_form=edit_form)
         return render(request, "kpis/detail.html#kpi-data", context)
@@ -348,7 +337,7 @@ def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
                 target_value=data["target_value"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +15,12 @@ from objectives import permissions, quality
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.selectors import parent_choices
 from objectives.services import KEY_RESULT_FIELDS, default_team
-from okrapp.core.forms import LargeSelect
+from okrapp.core import numbers
+from okrapp.core.forms import LargeSelect, add_service_errors
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
 KEY_RESULT_PREFIX = "kr"
-
-
-def plain_number(value: Decimal) -> str:
-    """12.5000 → "12.5", 50.0000 → "50": what a person would type."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 def team_label(team: Team) -> str:
@@ -152,7 +147,7 @@ class KeyResultForm(forms.ModelForm):
             self.fields["current_value"].help_text = _("Updated by check-ins.")
         for name in ("start_value", "target_value", "current_value", "weight"):
             if isinstance(self.initial.get(name), Decimal):
-                self.initial[name] = plain_number(self.initial[name])
+                self.initial[name] = numbers.plain_decimal(self.initial[name])
         self.fields["position"].label = _("Order")
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
@@ -241,17 +236,14 @@ def apply_service_errors(
                 [*formset.non_form_errors(), *messages], error_class="nonform"
             )
         else:
-            name = key if key in form.fields else None
-            for message in messages:
-                form.add_error(None if key == NON_FIELD_ERRORS else name, message)
+            add_service_errors(form, ValidationError({key: messages}))
 
 
 def _decimal(raw: str | None) -> Decimal | None:
-    if raw is None or not raw.strip():
-        return None
+    """The coach reads what is typed so far: not a number yet is no number, not an error."""
     try:
-        return Decimal(raw.strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
+        return numbers.parse_decimal(raw)
+    except numbers.NumberError:
         return None
 
 

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from okrapp.core.weeks import monday_of
+
 ZERO = Decimal(0)
 LEVEL_COMPANY = "company"
 LEVEL_TEAM = "team"
@@ -176,18 +178,14 @@ def sum_up_counts(teams: Iterable[TeamNode], counts: Mapping[int, tuple[int, int
     return totals
 
 
-def iso_week_start(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
 def checkin_streak(week_starts: Iterable[datetime.date], today: datetime.date) -> int:
     """Consecutive ISO weeks with at least one check-in, counted back from this week.
 
     The current week does not break a streak before it is over: with no check-in yet this
     week, the count starts from last week.
     """
-    weeks = {iso_week_start(day) for day in week_starts}
-    week = iso_week_start(today)
+    weeks = {monday_of(day) for day in week_starts}
+    week = monday_of(today)
     if week not in weeks:
         week -= datetime.timedelta(days=7)
     streak = 0

@@ -25,6 +25,7 @@ from objectives.forms import (
     key_result_formset,
 )
 from objectives.models import Initiative, Objective
+from okrapp.core.forms import add_service_errors
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer, request_viewer
 from okrapp.core.selectors import current_cycle, team_tree
@@ -326,7 +327,7 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
                 owner=request.user,  # the person who takes it on; shown beside it
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             form = None
     if form is not None and not request.htmx:

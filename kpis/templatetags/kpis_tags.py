@@ -1,4 +1,4 @@
-"""Template helpers for KPI cards: the server-rendered sparkline and values with their unit."""
+"""Template helpers for KPI cards: the server-rendered sparkline."""
 
 from __future__ import annotations
 
@@ -6,22 +6,9 @@ from decimal import Decimal
 
 from django import template
 
-from objectives.templatetags.okr import amount
-
 register = template.Library()
 
 WIDTH, HEIGHT, PAD = 120, 32, 3
-
-
-@register.filter
-def with_unit(value: Decimal | None, unit: str) -> str:
-    """12,5 % / 1 234 visitors / — when there is no value."""
-    if value is None or value == "":
-        return "—"
-    shown = amount(value)
-    if not unit:
-        return shown
-    return f"{shown}\u00a0{unit}"
 
 
 @register.inclusion_tag("kpis/_sparkline.html")

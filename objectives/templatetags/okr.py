@@ -1,13 +1,14 @@
-"""Template helpers for scores and values; the rules themselves live in objectives.scoring."""
+"""Template helpers for scores and values; the rules live in objectives.scoring and
+okrapp.core.numbers."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 
 from objectives import scoring
+from okrapp.core import numbers
 
 register = template.Library()
 
@@ -33,12 +34,13 @@ def bar_width(value: Decimal | None) -> int:
 @register.filter
 def amount(value: Decimal | None) -> str:
     """A measured value without useless trailing zeros, in the active locale (12,5 / 12.5)."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    normalised = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    places = max(0, -normalised.as_tuple().exponent)
-    return number_format(normalised, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return numbers.format_decimal(value)
+
+
+@register.filter
+def with_unit(value: Decimal | None, unit: str) -> str:
+    """12,5 % / 1 234 visitors / — when there is no value."""
+    return numbers.format_with_unit(value, unit)
 
 
 @register.inclusion_tag("components/score_bar.html")

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from okrapp.core import numbers
 from okrapp.core.models import User
 
 
@@ -31,3 +36,46 @@ class LargeSelect(forms.Select):
             ),
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+class LocalizedDecimalField(forms.CharField):
+    """A number typed as people write it ("1 234,5", "1234.5", "45 %"), read by
+    okrapp.core.numbers and shown in the active language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return numbers.format_decimal(value, grouping=False)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return numbers.parse_decimal(value)
+        except numbers.NumberError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.to_python(data) != (None if initial in (None, "") else Decimal(initial))
+        except (ValidationError, ArithmeticError, ValueError, TypeError):
+            return True
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError | PermissionDenied) -> None:
+    """A service's refusal on the form: each error beside the field it names when the form
+    has that field, else above the form."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or _("You may not do this."))
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        field = name if name in form.fields and name != NON_FIELD_ERRORS else None
+        form.add_error(field, messages)

@@ -7,20 +7,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from okrapp.core.forms import ProfileForm
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
+from okrapp.core.navigation import safe_next_url
 
 
 @login_not_required
@@ -34,7 +25,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         request.user.language = language
         request.user.save(update_fields=["language"])
     translation.activate(language)
-    response = HttpResponseRedirect(_safe_next(request, reverse("dashboard")))
+    response = HttpResponseRedirect(safe_next_url(request, reverse("dashboard")))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

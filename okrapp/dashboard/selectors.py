@@ -25,17 +25,11 @@ from objectives.rollup import Tally, TeamNode, TeamScore
 from objectives.rollup_services import person_tallies, team_scores
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
+from okrapp.core.weeks import week_of
 
 STALE_AFTER = datetime.timedelta(days=14)
 ATTENTION_LIMIT = 15
 NO_CHECKIN = "none"
-
-
-def week_start(now: datetime.datetime | None = None) -> datetime.datetime:
-    """Monday 00:00 of the current ISO week, in the organisation's time zone."""
-    local = timezone.localtime(now)
-    monday = local.date() - datetime.timedelta(days=local.weekday())
-    return datetime.datetime.combine(monday, datetime.time.min, tzinfo=local.tzinfo)
 
 
 def share(part: int, whole: int) -> int | None:
@@ -99,7 +93,7 @@ def organisation(cycle: Cycle) -> Organisation:
     teams = list(Team.objects.order_by("path"))
     nodes = [TeamNode(team.pk, team.parent_id, team.path) for team in teams]
     scores = team_scores(cycle.pk, nodes)
-    since = week_start()
+    since = week_of().start
     rows = (
         KeyResult.objects.filter(objective__cycle=cycle)
         .order_by()
@@ -347,7 +341,7 @@ def key_results_owned_elsewhere(cycle: Cycle, person: User, viewer: Viewer) -> l
 
 def checkin_weeks(person: User, today: datetime.date, weeks: int = 104) -> list[datetime.date]:
     """The ISO weeks (their Mondays, organisation time) in which the person checked in."""
-    since = week_start() - datetime.timedelta(weeks=weeks)
+    since = week_of().start - datetime.timedelta(weeks=weeks)
     rows = (
         CheckIn.objects.filter(author=person, created_at__gte=since)
         .annotate(week=TruncWeek("created_at"))

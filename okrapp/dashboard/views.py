@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
+from okrapp.core.weeks import week_of
 from okrapp.dashboard import selectors
 
 
@@ -52,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 rolled_up_label=_("Company score (everything)"),
                 own_label=_("Company objectives"),
             ),
-            week_start=selectors.week_start(),
+            week_start=week_of().start,
         )
     return render(request, "okrapp/dashboard.html", context)
 

@@ -13,10 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from checkins.selectors import organisation_zone
 from checkins.services import _follow_latest
 from objectives.models import Confidence, KeyResult
 from okrapp.core.models import Cycle
+from okrapp.core.weeks import organisation_zone
 
 # Progress (0–1 of the way from start to target) as a function of the elapsed fraction f.
 TRAJECTORIES = {

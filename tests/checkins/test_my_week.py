@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from checkins.selectors import week_of
 from checkins.services import checkin_create
 from objectives.models import Objective
 from okrapp.core.models import Cycle
+from okrapp.core.weeks import week_of
 from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

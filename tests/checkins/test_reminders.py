@@ -16,6 +16,7 @@ from checkins.services import reminders_send
 from checkins.tasks import send_checkin_reminders
 from kpis import reminders as kpi_reminders
 from kpis.selectors import stale_kpis_by_owner
+from okrapp.core import weeks
 from okrapp.core.models import Cycle
 from tests.factories import (
     CheckInFactory,
@@ -234,9 +235,9 @@ def test_the_week_starts_on_monday_midnight_in_the_organisations_time_zone(
 def test_the_iso_week_of_a_sunday_night_depends_on_the_time_zone(settings):
     sunday_night_utc = datetime.datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     settings.TIME_ZONE = "Europe/Paris"
-    assert selectors.week_of(sunday_night_utc).iso_week == 48
+    assert weeks.week_of(sunday_night_utc).iso_week == 48
     settings.TIME_ZONE = "UTC"
-    assert selectors.week_of(sunday_night_utc).iso_week == 47
+    assert weeks.week_of(sunday_night_utc).iso_week == 47
 
 
 def test_the_reminder_is_written_in_the_persons_language(active_cycle, settings):
@@ -287,7 +288,7 @@ def test_choosing_whom_to_remind_takes_a_fixed_number_of_queries(
     for _ in range(size):
         owner_of_key_result(active_cycle)
     with django_assert_max_num_queries(3):
-        due = selectors.reminders_due(selectors.week_of(MONDAY_MORNING))
+        due = selectors.reminders_due(weeks.week_of(MONDAY_MORNING))
         titles = [kr.title for entry in due for kr in entry.key_results]
         names = [entry.person.email for entry in due]
     assert len(titles) == len(names) == size

@@ -10,6 +10,7 @@ from django.urls import reverse
 from checkins import selectors
 from kpis import reminders as kpi_reminders
 from objectives.models import Objective
+from okrapp.core import weeks
 from tests.factories import KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,6 @@ def test_the_reminder_leaves_out_a_key_result_whose_objective_its_owner_may_not_
     outsider, hidden_key_result, monkeypatch
 ):
     monkeypatch.setattr(kpi_reminders, "stale_kpis_due", lambda today: {})
-    due = selectors.reminders_due(selectors.week_of())
+    due = selectors.reminders_due(weeks.week_of())
     reminded = {key_result.pk for entry in due for key_result in entry.key_results}
     assert hidden_key_result.pk not in reminded

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from kpis import csvformat, services
 from kpis.models import Measurement
+from okrapp.core import numbers
 from tests.factories import KPIFactory, MeasurementFactory
 
 D = datetime.date
@@ -41,13 +42,13 @@ def _english():
     ],
 )
 def test_numbers_are_read_as_spreadsheets_write_them(raw, expected):
-    assert csvformat.parse_number(raw) == Decimal(expected)
+    assert numbers.parse_decimal(raw) == Decimal(expected)
 
 
 @pytest.mark.parametrize("raw", ["", "abc", "12a", "1.2.3", "NaN", "Infinity", "1e30"])
 def test_what_is_not_a_number_is_refused(raw):
-    with pytest.raises(csvformat.ParseError):
-        csvformat.parse_number(raw)
+    with pytest.raises(numbers.NumberError):
+        numbers.parse_decimal(raw)
 
 
 @pytest.mark.parametrize(

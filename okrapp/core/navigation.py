@@ -1,0 +1,18 @@
+"""Where to go after a form: a `next` URL only when it stays on this site."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next_url(request: HttpRequest, fallback: str, *, candidate: str | None = None) -> str:
+    """`candidate` (by default the request's `next`, from POST then GET) if it is a URL of
+    this site (no other host, no scheme downgrade), else `fallback`."""
+    if candidate is None:
+        candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
