@@ -1,10 +1,7 @@
 #!/usr/bin/env python
-"""The French catalogue: `update` (extract + compile), `check` (complete, no fuzzy), `fill`.
-
-`check` fails when a msgid of the code is missing from locale/fr, when an entry is
-untranslated or fuzzy, or when the compiled .mo is older than its .po. Extraction needs
-GNU gettext (xgettext); without it, `check` says so and checks the catalogue alone,
-except under CI=true, where it fails.
+"""The French catalogue, for a person editing it: `update` (extract from the code and compile),
+`fill <file.json>` (apply translations {msgid: msgstr}, then compile). Extraction needs GNU
+gettext (xgettext). `make test` checks the catalogue (tests/test_translations.py).
 """
 
 from __future__ import annotations
@@ -26,7 +23,6 @@ PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 IGNORES = [".venv", "data", "tests", "node_modules", "static/vendor", "scripts"]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @contextmanager
@@ -95,39 +91,11 @@ def report(catalogue: polib.POFile) -> list[str]:
     return found
 
 
-def check() -> int:
-    failures = report(polib.pofile(str(PO)))
-    if shutil.which("xgettext"):
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "src"
-            shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "data", ".git"))
-            extract(copy)
-            extracted = {e.msgid for e in polib.pofile(str(copy / PO.relative_to(ROOT)))}
-        known = {e.msgid for e in polib.pofile(str(PO))}
-        missing = sorted(extracted - known)
-        failures += [f"missing from the catalogue: {m!r}" for m in missing]
-        for m in missing:
-            print(f"  missing from the catalogue: {m!r} (run `make messages`)")
-    elif IN_CI:
-        failures.append("xgettext not found")
-        print("xgettext (GNU gettext) is needed in CI to compare the catalogue with the code")
-    else:
-        print(
-            "SKIPPED: xgettext not found, so the catalogue was not compared with the code "
-            "(apt-get install gettext)"
-        )
-    if not MO.exists() or MO.stat().st_mtime < PO.stat().st_mtime - 1:
-        compile_mo()
-    return 1 if failures else 0
-
-
 if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "update":
         update()
-    elif command == "fill":
+    elif command == "fill" and len(sys.argv) == 3:
         fill(sys.argv[2])
-    elif command == "check":
-        sys.exit(check())
     else:
         sys.exit(__doc__)
