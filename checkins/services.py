@@ -57,8 +57,11 @@ def milestone_value(key_result: KeyResult, value) -> Decimal:
     return key_result.target_value if done else key_result.start_value
 
 
-def _follow_latest(key_result: KeyResult) -> None:
-    """The key result takes the value and confidence of its latest remaining check-in."""
+@transaction.atomic
+def key_result_follow_latest(*, key_result: KeyResult) -> None:
+    """The key result takes the value and confidence of its latest remaining check-in, and its
+    objective's score follows. Also for a history written in bulk (the demo), which is why it
+    does not refuse a closed cycle: check-in writes refuse it before they get here."""
     latest = CheckIn.objects.filter(key_result=key_result).order_by("-created_at", "-id").first()
     if latest is None:
         key_result.current_value = key_result.start_value
@@ -98,7 +101,7 @@ def checkin_create(
     )
     checkin.full_clean()
     checkin.save()
-    _follow_latest(locked)
+    key_result_follow_latest(key_result=locked)
     key_result.refresh_from_db()
     return checkin
 
@@ -135,7 +138,7 @@ def checkin_update(
     checkin.comment, checkin.blockers = comment, blockers
     checkin.full_clean()
     checkin.save()
-    _follow_latest(locked)
+    key_result_follow_latest(key_result=locked)
     return checkin
 
 
@@ -146,7 +149,7 @@ def checkin_delete(*, checkin: CheckIn, author: User) -> None:
     checkin = CheckIn.objects.select_related("key_result").get(pk=checkin.pk)
     _ensure_latest_of_author(checkin, author)
     checkin.delete()
-    _follow_latest(locked)
+    key_result_follow_latest(key_result=locked)
 
 
 @transaction.atomic

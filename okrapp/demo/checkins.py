@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from checkins.services import _follow_latest
+from checkins.services import key_result_follow_latest
 from objectives.models import Confidence, KeyResult
 from okrapp.core.models import Cycle
 from okrapp.core.weeks import organisation_zone
@@ -161,4 +161,4 @@ def _load_key_result(
     CheckIn.objects.bulk_create(checkins)
     # The key result follows its latest check-in, exactly as after a check-in (the services
     # refuse writes in a closed cycle, so the history is written directly).
-    _follow_latest(key_result)
+    key_result_follow_latest(key_result=key_result)
