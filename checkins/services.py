@@ -172,6 +172,7 @@ class ReminderReport:
     sent: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    abandoned: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -180,6 +181,7 @@ class ReminderReport:
             "sent": len(self.sent),
             "skipped": len(self.skipped),
             "failed": len(self.failed),
+            "abandoned": len(self.abandoned),
         }
 
 
@@ -195,9 +197,12 @@ def reminders_send(*, now: datetime.datetime | None = None) -> ReminderReport:
        others are kept); once it is sent, the notification is written and the row marked sent.
        A crash between the claim and the end leaves the row "sending": that person is not
        reminded again this week — at most one reminder, never two.
+    5. A row left "sending" longer than REMINDER_SENDING_TIMEOUT (its worker died; the broker
+       redelivers the task to another) is marked failed and logged, first thing.
     """
     week = weeks.week_of(now)
     report = ReminderReport(week=week)
+    report.abandoned = reminders_resolve_abandoned(week=week, now=now)
     for due in selectors.reminders_due(week, now):
         reminder, _ = Reminder.objects.get_or_create(
             user=due.person, iso_year=week.iso_year, iso_week=week.iso_week
@@ -230,9 +235,37 @@ def _claim(reminder_id: int) -> bool:
     with transaction.atomic():
         return bool(
             Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
-                status=Reminder.Status.SENDING, attempts=F("attempts") + 1
+                status=Reminder.Status.SENDING,
+                attempts=F("attempts") + 1,
+                claimed_at=timezone.now(),
             )
         )
+
+
+def reminders_resolve_abandoned(
+    *, week: weeks.Week, now: datetime.datetime | None = None
+) -> list[int]:
+    """The week's reminders claimed longer ago than REMINDER_SENDING_TIMEOUT and never
+    finished, marked failed (not resent: the email may have left); their people's ids."""
+    limit = (now or timezone.now()) - datetime.timedelta(seconds=settings.REMINDER_SENDING_TIMEOUT)
+    stuck = Reminder.objects.filter(
+        iso_year=week.iso_year,
+        iso_week=week.iso_week,
+        status=Reminder.Status.SENDING,
+        claimed_at__lt=limit,
+    )
+    people = list(stuck.values_list("user_id", flat=True))
+    if people:
+        with transaction.atomic():
+            stuck.filter(user_id__in=people).update(status=Reminder.Status.FAILED)
+        logger.error(
+            "Check-in reminders of week %s-W%02d abandoned while sending (worker lost), "
+            "marked failed and not resent: users %s",
+            week.iso_year,
+            week.iso_week,
+            people,
+        )
+    return people
 
 
 def _send_email(due: selectors.ReminderDue) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from objectives import permissions, scoring
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.tasks import rollup_scores
+from okrapp.core.jobs import job_record
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -488,8 +489,8 @@ def cycle_close(*, cycle: Cycle) -> bool:
     """Close a cycle and store its final scores. Returns False if it was already closed.
 
     The status is claimed with a conditional UPDATE, so closing twice (two admins, a retried
-    request) runs the final roll-up once. The roll-up is queued after commit; being closed,
-    the cycle's next roll-up is the final one in any case, then it is frozen.
+    request) runs the final roll-up once. The roll-up is recorded as a job in the same
+    transaction (okrapp.core.jobs): a broker outage delays it, never loses it.
     """
     claimed = (
         Cycle.objects.filter(pk=cycle.pk)
@@ -499,5 +500,9 @@ def cycle_close(*, cycle: Cycle) -> bool:
     cycle.status = Cycle.Status.CLOSED
     if not claimed:
         return False
-    transaction.on_commit(lambda: rollup_scores.delay(cycle.pk, final=True))
+    job_record(
+        task=rollup_scores.name,
+        kwargs={"cycle_id": cycle.pk, "final": True},
+        key=f"final-rollup:{cycle.pk}",
+    )
     return True

@@ -27,6 +27,10 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
                 minute=0,
             ),
         },
+        "sweep-jobs": {
+            "task": "okrapp.core.tasks.sweep_jobs",
+            "schedule": 60.0,
+        },
         "rollup-scores-nightly": {
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),

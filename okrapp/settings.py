@@ -215,10 +215,32 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task that runs longer than this is killed (the soft limit lets it clean up first).
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+# Acknowledge a message when its task has finished, not when it starts: a worker killed
+# mid-task leaves it unacknowledged, and the broker hands it to another worker. Every task is
+# safe to run twice (each claims its work first), which is what makes this safe.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers an unacknowledged message after the visibility timeout. It must exceed the
+# longest a task may run (the hard time limit above) and any retry countdown, or a task still
+# running would be delivered twice; short enough that a killed worker's work resumes within
+# minutes rather than Redis's default hour.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 1200)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Publishing gives up quickly when the broker is down: the caller records the work first
+# (okrapp.core.jobs) and the sweep resends it, so a web request never waits on Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# A reminder claimed ("sending") for longer than this belongs to a worker that died mid-email.
+REMINDER_SENDING_TIMEOUT = env_int("REMINDER_SENDING_TIMEOUT", 900)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CHECKIN_REMINDER_DAY = env_str("CHECKIN_REMINDER_DAY", "monday")

@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     company_team,
 )
+from tests.support.brokers import PrivateRedis
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -127,3 +128,13 @@ def admin(company):
     user = UserFactory(display_name="Ada Admin", is_staff=True)
     MembershipFactory(user=user, team=company)
     return user
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path)
+    if server.binary is None:
+        _unavailable("it needs redis-server (apt-get install redis-server)")
+    server.start()
+    yield server
+    server.stop()

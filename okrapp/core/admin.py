@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from okrapp.core.models import Membership, PersonalAccessToken, Team, User
+from okrapp.core.models import Job, Membership, PersonalAccessToken, Team, User
 
 
 class PersonMembershipFormSet(BaseInlineFormSet):
@@ -95,3 +95,16 @@ class PersonalAccessTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__email"]
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background work: what is pending, what failed and why (the sweep retries pending jobs)."""
+
+    list_display = ["task", "status", "attempts", "created_at", "run_after", "finished_at"]
+    list_filter = ["status", "task"]
+    search_fields = ["task", "key"]
+    readonly_fields = [field.name for field in Job._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -284,3 +284,39 @@ class PersonalAccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Job(models.Model):
+    """Background work that must happen (a cycle's final roll-up, …), recorded in the same
+    transaction as the change that calls for it. The broker is only told after the commit; if
+    it is down, or a worker dies, the periodic sweep (okrapp.core.tasks.sweep_jobs) sends the
+    job again until a worker has done it. Running it is claimed with a conditional UPDATE."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    # Work that must happen once (a cycle's final roll-up) has a key: recording it twice is one.
+    key = models.CharField(_("key"), max_length=200, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    run_after = models.DateTimeField(_("run after"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "run_after"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk} ({self.status})"
