@@ -27,8 +27,25 @@ DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class ParseError(ValueError):
     pass
+
+
+def neutralise(text: str) -> str:
+    """A text cell shown as typed by a spreadsheet: an apostrophe before a formula's first
+    character — and before a leading apostrophe, so that `restore` reads every cell back."""
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def restore(text: str) -> str:
+    """The text `neutralise` was given."""
+    if text.startswith("'") and text[1:2] and text[1] in (*FORMULA_STARTS, "'"):
+        return text[1:]
+    return text
 
 
 def parse_date(raw: str) -> datetime.date:
@@ -124,7 +141,7 @@ def _read_rows(reader, delimiter: str, rows: list[Row]) -> None:
             break
         date_cell = cells[0]
         value_cell = cells[1] if len(cells) > 1 else ""
-        row.note = delimiter.join(cells[2:]).strip()
+        row.note = restore(delimiter.join(cells[2:]).strip())
         errors = []
         try:
             row.period_date = parse_date(date_cell)
@@ -178,4 +195,4 @@ def format_cell(cell, *, decimal_mark: str = ".") -> str:
         return numbers.plain_decimal(cell, decimal_mark=decimal_mark)
     if isinstance(cell, datetime.date):
         return cell.isoformat()
-    return str(cell)
+    return neutralise(str(cell))
