@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from checkins.models import TEXT_LENGTH
 from objectives.models import Confidence, KeyResult
 from okrapp.core.forms import LocalizedDecimalField
 
@@ -17,8 +18,8 @@ class CheckInForm(forms.Form):
     value = LocalizedDecimalField(label=_("Value"))
     done = forms.BooleanField(label=_("Done"), required=False)
     confidence = forms.ChoiceField(label=_("Confidence"), choices=Confidence.choices)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
-    blockers = forms.CharField(label=_("Blockers"), required=False, max_length=2000)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=TEXT_LENGTH)
+    blockers = forms.CharField(label=_("Blockers"), required=False, max_length=TEXT_LENGTH)
 
     def __init__(self, *args, key_result: KeyResult, long_text: bool = False, **kwargs):
         kwargs.setdefault("prefix", f"kr{key_result.pk}")

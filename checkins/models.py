@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import VALUE_FIELD, Confidence
+
+# A check-in's comment and blockers: a weekly note, bounded in the model, forms and API alike.
+TEXT_LENGTH = 2000
 
 
 class CheckIn(models.Model):
@@ -25,8 +29,18 @@ class CheckIn(models.Model):
     )
     value = models.DecimalField(_("value"), **VALUE_FIELD)
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    blockers = models.TextField(_("blockers"), blank=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=TEXT_LENGTH,
+        validators=[MaxLengthValidator(TEXT_LENGTH)],
+    )
+    blockers = models.TextField(
+        _("blockers"),
+        blank=True,
+        max_length=TEXT_LENGTH,
+        validators=[MaxLengthValidator(TEXT_LENGTH)],
+    )
     created_at = models.DateTimeField(_("checked in at"), default=timezone.now, db_index=True)
 
     class Meta:

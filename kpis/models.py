@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import VALUE_FIELD
+
+DEFINITION_LENGTH = 2000
 
 
 class KPI(models.Model):
@@ -28,7 +31,10 @@ class KPI(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     definition = models.TextField(
-        _("definition"), help_text=_("How the measure is computed, so everyone agrees on it.")
+        _("definition"),
+        max_length=DEFINITION_LENGTH,
+        validators=[MaxLengthValidator(DEFINITION_LENGTH)],
+        help_text=_("How the measure is computed, so everyone agrees on it."),
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     direction = models.CharField(

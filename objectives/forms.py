@@ -16,7 +16,7 @@ from objectives.models import Initiative, KeyResult, Objective
 from objectives.selectors import parent_choices
 from objectives.services import KEY_RESULT_FIELDS, default_team
 from okrapp.core import numbers
-from okrapp.core.forms import LargeSelect, add_service_errors
+from okrapp.core.forms import LargeSelect, LocalizedDecimalField, add_service_errors
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -116,11 +116,12 @@ class KeyResultForm(forms.ModelForm):
     class Meta:
         model = KeyResult
         fields = list(KEY_RESULT_FIELDS)
+        # Numbers typed as people write them, in French or English (okrapp.core.numbers):
+        # a type=number input would drop a French decimal comma in some browsers.
+        field_classes = dict.fromkeys(
+            ("start_value", "target_value", "current_value", "weight"), LocalizedDecimalField
+        )
         widgets = {
-            "start_value": forms.NumberInput(attrs={"step": "any"}),
-            "target_value": forms.NumberInput(attrs={"step": "any"}),
-            "current_value": forms.NumberInput(attrs={"step": "any"}),
-            "weight": forms.NumberInput(attrs={"step": "any", "min": "0"}),
             "position": forms.NumberInput(attrs={"min": "0", "class": "position-input"}),
             "owner": LargeSelect,
         }
@@ -145,9 +146,6 @@ class KeyResultForm(forms.ModelForm):
             # and the forecast stay true.
             self.fields["current_value"].disabled = True
             self.fields["current_value"].help_text = _("Updated by check-ins.")
-        for name in ("start_value", "target_value", "current_value", "weight"):
-            if isinstance(self.initial.get(name), Decimal):
-                self.initial[name] = numbers.plain_decimal(self.initial[name])
         self.fields["position"].label = _("Order")
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 

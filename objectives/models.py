@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 SCORE_FIELD = {"max_digits": 20, "decimal_places": 12, "null": True, "blank": True}
 VALUE_FIELD = {"max_digits": 20, "decimal_places": 4}
+# Long texts are bounded too, in the model, the forms and the API alike.
+DESCRIPTION_LENGTH = 5000
 
 
 class Confidence(models.TextChoices):
@@ -40,7 +42,12 @@ class Objective(models.Model):
         "okrapp.Cycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="objectives"
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_LENGTH)],
+    )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     team = models.ForeignKey(
         "okrapp.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="objectives"

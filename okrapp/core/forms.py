@@ -40,10 +40,13 @@ class LargeSelect(forms.Select):
 
 class LocalizedDecimalField(forms.CharField):
     """A number typed as people write it ("1 234,5", "1234.5", "45 %"), read by
-    okrapp.core.numbers and shown in the active language."""
+    okrapp.core.numbers and shown in the active language. Also the form field of a model's
+    DecimalField (ModelForm `field_classes`): it then keeps that field's decimal places."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, max_digits=None, decimal_places=None, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.pop("min_value", None), kwargs.pop("max_value", None), kwargs.pop("step_size", None)
+        self.decimal_places = decimal_places
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
@@ -56,9 +59,17 @@ class LocalizedDecimalField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return numbers.parse_decimal(value)
+            number = numbers.parse_decimal(value)
         except numbers.NumberError as exc:
             raise ValidationError(str(exc), code="invalid") from None
+        if self.decimal_places is not None:
+            if number != number.quantize(Decimal(1).scaleb(-self.decimal_places)):
+                raise ValidationError(
+                    _("Use at most %(places)d decimal places.") % {"places": self.decimal_places},
+                    code="max_decimal_places",
+                )
+            number = number.quantize(Decimal(1).scaleb(-self.decimal_places))
+        return number
 
     def has_changed(self, initial, data) -> bool:
         try:

@@ -51,3 +51,39 @@ def test_an_untouched_new_row_is_no_change():
         }
     )
     assert not form.has_changed()
+
+
+def _row(**values) -> dict:
+    return {
+        "title": "Reach 500 subscribers",
+        "kind": "numeric",
+        "start_value": "0",
+        "target_value": "500",
+        "weight": "1",
+        "position": "0",
+        **values,
+    }
+
+
+@pytest.mark.parametrize("field", ["start_value", "target_value", "weight"])
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "1e30", "beaucoup"])
+def test_a_key_result_number_that_is_not_finite_is_a_field_error_not_a_crash(field, value):
+    form = KeyResultForm(data=_row(**{field: value}), initial={field: Decimal(1)})
+    assert not form.is_valid()
+    assert field in form.errors
+    assert field in form.changed_data
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("0,6", "0.6"), ("1 234,5", "1234.5"), ("1,234.5", "1234.5")]
+)
+def test_the_editor_reads_numbers_as_people_write_them(typed, expected):
+    form = KeyResultForm(data=_row(target_value=typed))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["target_value"] == Decimal(expected)
+
+
+def test_a_weight_keeps_its_two_decimal_places():
+    assert KeyResultForm(data=_row(weight="0,5")).is_valid()
+    form = KeyResultForm(data=_row(weight="0,125"))
+    assert not form.is_valid() and "weight" in form.errors
