@@ -67,6 +67,18 @@ def can_edit_at_level(viewer: Viewer, *, level: str, team: Team, owner_id: int |
     return owner_id == viewer.user.pk or viewer.leads(team)
 
 
+def can_make_owner(viewer: Viewer, *, owner_id: int, team: Team | None) -> bool:
+    """Who may be made the owner of an objective or key result of `team`: yourself; a member
+    of that team (or of a team under it) if you lead it; anyone if you are an admin."""
+    if viewer.is_admin or owner_id == viewer.user.pk:
+        return True
+    if team is None or not viewer.leads(team):
+        return False
+    return Membership.objects.filter(
+        user_id=owner_id, user__is_active=True, team__path__startswith=team.path
+    ).exists()
+
+
 def can_edit_objective(viewer: Viewer, objective: Objective) -> bool:
     if objective.cycle.status == Cycle.Status.CLOSED:
         return False

@@ -133,6 +133,15 @@ def _validate_objective(
         objective.full_clean(exclude=["score"])
     except ValidationError as error:
         errors = error.message_dict
+    if (
+        placed
+        and objective.owner_id
+        and objective.team_id
+        and not permissions.can_make_owner(
+            viewer, owner_id=objective.owner_id, team=objective.team
+        )
+    ):
+        errors.setdefault("owner", []).append(_owner_refused())
     if placed and _outside_owners_teams(viewer, objective):
         errors.setdefault("team", []).append(
             _("An individual objective belongs to one of its owner's teams.")
@@ -245,7 +254,22 @@ def _prepare_key_result(key_result: KeyResult, data: Mapping[str, Any]) -> None:
         key_result.start_value, key_result.target_value = Decimal(0), Decimal(1)
 
 
-def _sync_key_results(objective: Objective, rows: list[Mapping[str, Any]]) -> None:
+def _owner_refused() -> str:
+    return _("Choose yourself, or a member of a team you lead, as the owner.")
+
+
+def _owner_errors(viewer: Viewer, key_result: KeyResult, previous_owner_id: int | None) -> list:
+    """A new owner must be one the viewer may choose (permissions.can_make_owner)."""
+    if key_result.owner_id == previous_owner_id or permissions.can_make_owner(
+        viewer, owner_id=key_result.owner_id, team=key_result.objective.team
+    ):
+        return []
+    return [_owner_refused()]
+
+
+def _sync_key_results(
+    viewer: Viewer, objective: Objective, rows: list[Mapping[str, Any]]
+) -> None:
     """Make the objective's key results exactly `rows`: rows with an "id" update that key
     result, rows without one create a key result, missing ones are deleted.
 
@@ -264,6 +288,7 @@ def _sync_key_results(objective: Objective, rows: list[Mapping[str, Any]]) -> No
             ]
             continue
         key_result = existing.get(key_result_id) or KeyResult(objective=objective)
+        previous_owner_id = key_result.owner_id
         data = {name: value for name, value in row.items() if name not in {"id", "position"}}
         _prepare_key_result(key_result, data)
         key_result.position = index
@@ -272,6 +297,8 @@ def _sync_key_results(objective: Objective, rows: list[Mapping[str, Any]]) -> No
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 errors[f"key_results.{index}.{field}"] = messages
+        if owner_refused := _owner_errors(viewer, key_result, previous_owner_id):
+            errors.setdefault(f"key_results.{index}.owner", []).extend(owner_refused)
         built.append(key_result)
     if errors:
         raise ValidationError(errors)
@@ -316,7 +343,7 @@ def objective_create(
     _check_rights(viewer, objective)
     _validate_objective(viewer, objective)
     objective.save()
-    _sync_key_results(objective, list(key_results))
+    _sync_key_results(viewer, objective, list(key_results))
     objective_refresh_score(objective_id=objective.pk)
     return objective
 
@@ -353,7 +380,7 @@ def objective_update(
     )
     objective.save()
     if key_results is not None:
-        _sync_key_results(objective, list(key_results))
+        _sync_key_results(viewer, objective, list(key_results))
     objective_refresh_score(objective_id=objective.pk)
     return objective
 
@@ -411,6 +438,8 @@ def key_result_create(
         position = last.position + 1 if last else 0
     key_result.position = position
     key_result.full_clean(exclude=["score"])
+    if owner_refused := _owner_errors(viewer, key_result, previous_owner_id=None):
+        raise ValidationError({"owner": owner_refused})
     _check_weights(
         [*objective.key_results.values_list("weight", flat=True), key_result.weight], "weight"
     )
@@ -424,8 +453,11 @@ def key_result_update(*, viewer: Viewer, key_result: KeyResult, **changes: Any) 
     """Change a key result's fields (any of KEY_RESULT_FIELDS)."""
     objective = key_result.objective
     _editable_objective(viewer, objective)
+    previous_owner_id = key_result.owner_id
     _prepare_key_result(key_result, changes)
     key_result.full_clean(exclude=["score"])
+    if owner_refused := _owner_errors(viewer, key_result, previous_owner_id):
+        raise ValidationError({"owner": owner_refused})
     others = objective.key_results.exclude(pk=key_result.pk).values_list("weight", flat=True)
     _check_weights([*others, key_result.weight], "weight")
     key_result.save()
