@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from okrapp.core.models import Cycle, Membership, Team, quarter_bounds
@@ -17,6 +19,29 @@ def test_users_sign_in_by_email_which_is_stored_lowercase(django_user_model):
         email="Anne@Example.ORG", password="x" * 12, display_name="Anne"
     )
     assert user.email == "anne@example.org"
+
+
+def test_the_first_admin_is_created_without_prompts_from_the_environment(
+    django_user_model, monkeypatch
+):
+    # The README's first step in production: createsuperuser --noinput reads every required
+    # field (REQUIRED_FIELDS: display_name) from DJANGO_SUPERUSER_<FIELD>.
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "Premiere.Admin@Example.org")
+    monkeypatch.setenv("DJANGO_SUPERUSER_DISPLAY_NAME", "Première Admin")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-pass-phrase-2026")
+    call_command("createsuperuser", "--noinput", stdout=io.StringIO())
+    admin = django_user_model.objects.get()
+    assert admin.email == "premiere.admin@example.org"
+    assert admin.display_name == "Première Admin"
+    assert admin.is_org_admin and admin.is_superuser
+    assert admin.check_password("a-long-pass-phrase-2026")
+
+
+def test_the_first_admin_needs_a_display_name_without_prompts(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "admin@example.org")
+    monkeypatch.delenv("DJANGO_SUPERUSER_DISPLAY_NAME", raising=False)
+    with pytest.raises(CommandError, match="display_name"):
+        call_command("createsuperuser", "--noinput", stdout=io.StringIO())
 
 
 def test_team_path_follows_the_tree(company):

@@ -47,3 +47,20 @@ def test_a_malformed_boolean_fails_loudly(tmp_path):
     result = _run({"DEBUG": "maybe", "DATA_DIR": str(tmp_path)}, "check")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_collectstatic_with_the_production_storage_finds_every_file_it_names(tmp_path):
+    """The manifest storage rewrites each url() and sourceMappingURL to a hashed name and
+    fails on a file that is not there (a vendored script's missing source map did)."""
+    result = _run(
+        {
+            "SECRET_KEY": "collectstatic-needs-no-secret",
+            "STATIC_MANIFEST": "true",
+            "DATA_DIR": str(tmp_path),
+        },
+        "collectstatic",
+        "--noinput",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles" / "staticfiles.json").read_text()
+    assert "vendor/chart.umd.min.js.map" in manifest

@@ -114,3 +114,15 @@ def test_every_page_answers_with_a_strict_content_security_policy(client, member
     policy = client.get(reverse("dashboard"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_the_error_page_is_marked_in_the_language_it_is_written_in(rf):
+    # Django renders 500.html without a context (nothing may fail twice), so the template
+    # asks for the active language itself.
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("en"):
+        page = server_error(rf.get("/")).content.decode()
+    assert '<html lang="en">' in page
+    assert "Something went wrong" in page
