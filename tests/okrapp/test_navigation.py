@@ -14,7 +14,8 @@ def test_a_next_url_of_this_site_is_followed(rf, candidate):
 
 
 @pytest.mark.parametrize(
-    "candidate", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
+    "candidate",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "", "-12", "dashboard"],
 )
 def test_a_next_url_elsewhere_falls_back(rf, candidate):
     request = rf.post("/", {"next": candidate})
