@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kpis import csvformat
 from kpis.models import KPI, Measurement
-from kpis.permissions import can_create_kpi
+from kpis.permissions import can_place_kpi, creatable_teams
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
 from okrapp.core.forms import LocalizedDecimalField
@@ -20,21 +19,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def creatable_teams(viewer: Viewer):
-    """Teams the viewer may give a KPI to: all for admins; else those they belong to or lead
-    (with the sub-teams of the latter)."""
-    teams = Team.objects.order_by("path")
-    if viewer.is_admin:
-        return teams
-    led_paths = list(
-        Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True)
-    )
-    query = Q(pk__in=viewer.member_team_ids)
-    for path in led_paths:
-        query |= Q(path__startswith=path)
-    return teams.filter(query)
 
 
 class KPIForm(forms.ModelForm):
@@ -81,14 +65,13 @@ class KPIForm(forms.ModelForm):
             self.initial["team"] = own[-1].pk if own else None
 
     def clean(self):
+        # The instance still holds the stored team and owner: it takes the form's values after.
         cleaned = super().clean()
         team, owner = cleaned.get("team"), cleaned.get("owner")
-        changed = not self.instance.pk or {"team", "owner"} & set(self.changed_data)
         if (
             team
             and owner
-            and changed
-            and not can_create_kpi(self.viewer, team=team, owner_id=owner.pk)
+            and not can_place_kpi(self.viewer, team=team, owner_id=owner.pk, kpi=self.instance)
         ):
             self.add_error(
                 "owner",

@@ -183,21 +183,20 @@ class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
         # Unfiltered: the change may have made the KPI private to a team the author is not in.
         return with_latest(KPI.objects.all()).get(pk=kpi.pk)
 
-    def _check_may_create(self, *, team: Team, owner: User) -> None:
-        if not permissions.can_create_kpi(self.viewer, team=team, owner_id=owner.pk):
+    def _check_placement(self, *, team: Team, owner: User, kpi: KPI | None) -> None:
+        if not permissions.can_place_kpi(self.viewer, team=team, owner_id=owner.pk, kpi=kpi):
             raise PermissionDenied(_("You may not set KPIs with this owner for this team."))
 
     def perform_create(self, serializer: KPISerializer) -> None:
         data = dict(serializer.validated_data)
         data.setdefault("owner", self.request.user)
-        self._check_may_create(team=data["team"], owner=data["owner"])
+        self._check_placement(team=data["team"], owner=data["owner"], kpi=None)
         serializer.instance = self._fresh(services.kpi_create(**data))
 
     def perform_update(self, serializer: KPISerializer) -> None:
         kpi, data = serializer.instance, dict(serializer.validated_data)
         team, owner = data.get("team", kpi.team), data.get("owner", kpi.owner)
-        if team != kpi.team or owner != kpi.owner:
-            self._check_may_create(team=team, owner=owner)
+        self._check_placement(team=team, owner=owner, kpi=kpi)
         serializer.instance = self._fresh(services.kpi_update(kpi=kpi, **data))
 
     def perform_destroy(self, instance: KPI) -> None:
