@@ -12,7 +12,7 @@ from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from kpis import health
+from kpis import csvformat, health
 from kpis.models import KPI, KeyResultLink, Measurement
 from kpis.permissions import visible_kpis_q
 from objectives.models import KeyResult, Objective
@@ -252,3 +252,48 @@ def stale_kpis_by_owner(today: datetime.date | None = None) -> dict[int, list[KP
     for kpi in kpis:
         by_owner[kpi.owner_id].append(kpi)
     return dict(by_owner)
+
+
+# The CSV import's preview ------------------------------------------------------------------
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass
+class ImportPreview:
+    rows: list[csvformat.Row]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[csvformat.Row]:
+        return [row for row in self.rows if row.error]
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+def import_preview(*, kpi: KPI, text: str) -> ImportPreview:
+    """Parse the CSV and say, row by row, what applying it would do (or what is wrong)."""
+    rows = csvformat.parse_rows(text)
+    dates = [row.period_date for row in rows if row.period_date is not None]
+    existing = {
+        measurement.period_date: measurement
+        for measurement in Measurement.objects.filter(kpi=kpi, period_date__in=dates)
+    }
+    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "errors": 0}
+    for row in rows:
+        if row.error:
+            row.outcome = "error"
+            counts["errors"] += 1
+            continue
+        current = existing.get(row.period_date)
+        if current is None:
+            row.outcome = CREATED
+        elif current.value == row.value and current.note == row.note:
+            row.outcome = UNCHANGED
+        else:
+            row.outcome = UPDATED
+        row.previous = current.value if current else None
+        counts[row.outcome] += 1
+    return ImportPreview(rows=rows, counts=counts)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -96,7 +98,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = KPIForm(request.POST or None, viewer=viewer)
     if request.method == "POST" and form.is_valid():
-        kpi = _save_kpi(form, lambda fields: services.kpi_create(**fields))
+        kpi = _save_kpi(form, lambda fields: services.kpi_create(viewer=viewer, **fields))
         if kpi is not None:
             messages.success(request, _("The KPI is created. Record its first measurement."))
             return redirect("kpis:detail", kpi.pk)
@@ -106,7 +108,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
 def _save_kpi(form: KPIForm, save):
     try:
         return save(form.cleaned_data)
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         add_service_errors(form, exc)
         return None
 
@@ -114,9 +116,12 @@ def _save_kpi(form: KPIForm, save):
 def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     kpi = get_kpi_for_user(viewer, pk, write=True)
-    form = KPIForm(request.POST or None, instance=kpi, viewer=viewer)
+    # The form edits a copy: the service compares the change with the KPI as stored.
+    form = KPIForm(request.POST or None, instance=copy.copy(kpi), viewer=viewer)
     if request.method == "POST" and form.is_valid():
-        saved = _save_kpi(form, lambda fields: services.kpi_update(kpi=kpi, **fields))
+        saved = _save_kpi(
+            form, lambda fields: services.kpi_update(viewer=viewer, kpi=kpi, **fields)
+        )
         if saved is not None:
             messages.success(request, _("The KPI is saved."))
             return redirect("kpis:detail", kpi.pk)
@@ -125,8 +130,9 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
-    services.kpi_delete(kpi=kpi)
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    services.kpi_delete(viewer=viewer, kpi=kpi)
     messages.success(request, _("The KPI “%(name)s” is deleted.") % {"name": kpi.name})
     return redirect("kpis:board")
 
@@ -196,23 +202,21 @@ def _after_measurement(request: HttpRequest, kpi: KPI, **extra) -> HttpResponse:
 
 @require_POST
 def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one period; a period already measured is updated (services.measurements_record,
+    as the CSV import and the API)."""
     viewer = request_viewer(request)
     kpi = get_kpi_for_user(viewer, pk, write=True)
     form = MeasurementForm(request.POST)
-    if not form.is_valid():
-        return _after_measurement(request, kpi, form=form)
-    try:
-        services.measurement_upsert(
-            kpi=kpi,
-            period_date=form.cleaned_data["period_date"],
-            value=form.cleaned_data["value"],
-            note=form.cleaned_data["note"],
-            recorded_by=viewer.user,
-        )
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _after_measurement(request, kpi, form=form)
-    return _after_measurement(request, kpi)
+    if form.is_valid():
+        try:
+            services.measurements_record(
+                viewer=viewer, kpi=kpi, items=[form.cleaned_data], recorded_by=viewer.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_measurement(request, kpi)
+    return _after_measurement(request, kpi, form=form)
 
 
 def _measurement(kpi: KPI, measurement_pk: int) -> Measurement:
@@ -228,11 +232,10 @@ def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> Http
     if request.method == "POST" and edit_form.is_valid():
         try:
             services.measurement_update(
+                viewer=viewer,
                 measurement=_measurement(kpi, measurement_pk),
-                period_date=edit_form.cleaned_data["period_date"],
-                value=edit_form.cleaned_data["value"],
-                note=edit_form.cleaned_data["note"],
                 recorded_by=viewer.user,
+                **edit_form.cleaned_data,
             )
             return _after_measurement(request, kpi)
         except ValidationError as exc:
@@ -246,8 +249,9 @@ def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> Http
 
 @require_POST
 def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
-    services.measurement_delete(measurement=_measurement(kpi, measurement_pk))
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    services.measurement_delete(viewer=viewer, measurement=_measurement(kpi, measurement_pk))
     return _after_measurement(request, kpi)
 
 
@@ -258,7 +262,7 @@ def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"kpi": kpi, "form": form}
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["csv"]
-        context["preview"] = services.import_preview(kpi=kpi, text=text)
+        context["preview"] = selectors.import_preview(kpi=kpi, text=text)
         context["confirm_form"] = ImportConfirmForm(initial={"csv": text})
     template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
     return render(request, template, context)
@@ -273,12 +277,12 @@ def kpi_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("kpis:import", kpi.pk)
     text = confirm_form.cleaned_data["csv"]
     try:
-        counts = services.import_apply(kpi=kpi, text=text, recorded_by=viewer.user)
+        counts = services.import_apply(viewer=viewer, kpi=kpi, text=text, recorded_by=viewer.user)
     except ValidationError as exc:
         context = {
             "kpi": kpi,
             "form": ImportForm(),
-            "preview": services.import_preview(kpi=kpi, text=text),
+            "preview": selectors.import_preview(kpi=kpi, text=text),
             "confirm_form": confirm_form,
             "apply_errors": exc.messages,
         }
@@ -305,7 +309,7 @@ def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = get_kpi_for_user(viewer, pk)
     cycle = active_cycle()
     objectives = selectors.editable_objectives(viewer, cycle)
-    latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
+    latest = selectors.latest_measurement(kpi)
     initial = {
         "title": kpi.name,
         "start_value": latest.value if latest else None,
@@ -367,7 +371,9 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         kpi = _save_kpi(
             form,
-            lambda fields: services.key_result_to_kpi(key_result=key_result, **fields),
+            lambda fields: services.key_result_to_kpi(
+                viewer=viewer, key_result=key_result, **fields
+            ),
         )
         if kpi is not None:
             messages.success(

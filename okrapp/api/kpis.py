@@ -1,12 +1,11 @@
 """API v1: KPIs and their measurements. The rules are kpis.permissions and kpis.health, the
-writes kpis.services — recording a measurement here feeds linked key results exactly as the
-KPI page does (the bridge)."""
+reads kpis.selectors, the writes kpis.services — recording measurements here goes through
+the same service as the KPI page and the CSV import, so it feeds linked key results exactly
+as they do (the bridge)."""
 
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -132,24 +131,18 @@ class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
             permissions.get_kpi_for_user(self.viewer, self.lookup_id(), write=True)
         return super().get_object()
 
-    def _check_placement(self, *, team: Team, owner: User, kpi: KPI | None) -> None:
-        if not permissions.can_place_kpi(self.viewer, team=team, owner_id=owner.pk, kpi=kpi):
-            raise PermissionDenied(_("You may not set KPIs with this owner for this team."))
-
     def perform_create(self, serializer: KPISerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.setdefault("owner", self.request.user)
-        self._check_placement(team=data["team"], owner=data["owner"], kpi=None)
-        serializer.instance = selectors.kpi_with_latest(services.kpi_create(**data).pk)
+        kpi = services.kpi_create(viewer=self.viewer, **serializer.validated_data)
+        serializer.instance = selectors.kpi_with_latest(kpi.pk)
 
     def perform_update(self, serializer: KPISerializer) -> None:
-        kpi, data = serializer.instance, dict(serializer.validated_data)
-        team, owner = data.get("team", kpi.team), data.get("owner", kpi.owner)
-        self._check_placement(team=team, owner=owner, kpi=kpi)
-        serializer.instance = selectors.kpi_with_latest(services.kpi_update(kpi=kpi, **data).pk)
+        kpi = services.kpi_update(
+            viewer=self.viewer, kpi=serializer.instance, **serializer.validated_data
+        )
+        serializer.instance = selectors.kpi_with_latest(kpi.pk)
 
     def perform_destroy(self, instance: KPI) -> None:
-        services.kpi_delete(kpi=instance)
+        services.kpi_delete(viewer=self.viewer, kpi=instance)
 
     @extend_schema(
         methods=["GET"],
@@ -186,29 +179,8 @@ class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         items = serializer.validated_data if many else [serializer.validated_data]
-        stored = record_measurements(kpi=kpi, items=items, recorded_by=request.user)
-        data = MeasurementSerializer(stored, many=True).data
+        recorded = services.measurements_record(
+            viewer=self.viewer, kpi=kpi, items=items, recorded_by=request.user
+        )
+        data = MeasurementSerializer(recorded.measurements, many=True).data
         return Response(data if many else data[0], status=status.HTTP_200_OK)
-
-
-@transaction.atomic
-def record_measurements(*, kpi: KPI, items: list[dict], recorded_by: User) -> list[Measurement]:
-    """Upsert every item, then let the bridge record the latest period once (as the CSV import
-    does); one transaction, so a failure keeps nothing."""
-    if len(items) == 1:
-        measurement, _outcome = services.measurement_upsert(
-            kpi=kpi, recorded_by=recorded_by, **items[0]
-        )
-        return [measurement]
-    stored, touched = [], False
-    for item in sorted(items, key=lambda item: item["period_date"]):
-        measurement, outcome = services.measurement_upsert(
-            kpi=kpi, recorded_by=recorded_by, bridge=False, **item
-        )
-        stored.append(measurement)
-        touched = touched or outcome != services.UNCHANGED
-    if touched:
-        services.bridge_measurement(
-            measurement=selectors.latest_measurement(kpi), author=recorded_by
-        )
-    return stored
