@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,7 @@ from kpis.permissions import can_place_kpi, creatable_teams
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
 from okrapp.core.forms import LocalizedDecimalField
-from okrapp.core.models import Team, User
+from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
 
@@ -141,9 +143,17 @@ class KeyResultFromKPIForm(forms.Form):
     )
     target_value = LocalizedDecimalField(label=_("Target value"))
 
-    def __init__(self, *args, objectives: list[Objective], viewer: Viewer, kpi: KPI, **kwargs):
+    def __init__(
+        self,
+        *args,
+        objectives: list[Objective],
+        cycle: Cycle | None,
+        viewer: Viewer,
+        kpi: KPI,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.viewer, self.kpi = viewer, kpi
+        self.viewer, self.kpi, self.cycle = viewer, kpi, cycle
         self.fields["objective"].queryset = Objective.objects.filter(
             pk__in=[objective.pk for objective in objectives]
         ).order_by("level", "title")
@@ -167,3 +177,24 @@ class KeyResultFromKPIForm(forms.Form):
         if start is not None and target is not None and start == target:
             self.add_error("target_value", _("The target must differ from the start value."))
         return cleaned
+
+    def key_result_fields(self) -> dict[str, Any]:
+        """The arguments of services.kpi_to_key_result, once the form is valid: the objective
+        chosen, or the new one to create in the cycle."""
+        data = self.cleaned_data
+        new_objective = None
+        if data["objective"] is None:
+            level, team = self.new_objective_level()
+            new_objective = {
+                "title": data["new_objective_title"].strip(),
+                "level": level,
+                "team": team,
+                "cycle": self.cycle,
+            }
+        return {
+            "objective": data["objective"],
+            "new_objective": new_objective,
+            "title": data["title"],
+            "start_value": data["start_value"],
+            "target_value": data["target_value"],
+        }

@@ -1,4 +1,8 @@
-"""Reads about KPIs shared by pages, API and tasks; a fixed number of queries each."""
+"""Reads about KPIs shared by pages, API and tasks; a fixed number of queries each.
+
+The page selectors (`kpi_page`, `to_key_result_page`, `import_preview`) return what the
+templates show, permission flags and labels included, so the templates hold no rule.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,27 @@ from decimal import Decimal
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kpis import csvformat, health
 from kpis.models import KPI, KeyResultLink, Measurement
-from kpis.permissions import visible_kpis_q
+from kpis.permissions import can_edit_kpi, can_record_measurements, visible_kpis_q
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_edit_objective, visible_objectives_q
 from okrapp.core.models import Cycle, Team
 from okrapp.core.permissions import Viewer
+from okrapp.core.selectors import active_cycle
 
 SPARKLINE_PERIODS = 12
+TABLE_ROWS = 60
+
+STATUS_LABELS = {
+    health.GREEN: _("Healthy"),
+    health.AMBER: _("Watch"),
+    health.RED: _("Alert"),
+    health.STALE: _("Stale"),
+    health.NONE: _("No measurement"),
+}
 
 
 @dataclass
@@ -32,6 +47,10 @@ class KPICard:
     @property
     def latest(self) -> Measurement | None:
         return self.recent[-1] if self.recent else None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
 
 
 def _status(
@@ -195,6 +214,26 @@ def latest_measurement(kpi: KPI) -> Measurement | None:
     return measurements_newest_first(kpi).first()
 
 
+def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
+    """What the KPI page shows: health, measurements (the table's rows and the whole history
+    for the chart, newest first), linked key results and what the viewer may do."""
+    history = measurements_for(kpi)
+    latest = history[0] if history else None
+    status = kpi_status(kpi, latest)
+    return {
+        "latest": latest,
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "is_stale": status == health.STALE,
+        "history": history,
+        "measurements": history if show_all else history[:TABLE_ROWS],
+        "hidden_rows": 0 if show_all else max(0, len(history) - TABLE_ROWS),
+        "key_results": linked_key_results(viewer, kpi),
+        "can_edit": can_edit_kpi(viewer, kpi),
+        "can_record": can_record_measurements(viewer, kpi),
+    }
+
+
 def linked_key_results(viewer: Viewer, kpi: KPI) -> list[KeyResult]:
     """The key results following or born from this KPI that the viewer may see, newest first."""
     return list(
@@ -215,6 +254,27 @@ def linked_kpis(key_result_ids: Sequence[int]) -> dict[int, KPI]:
 
 def linked_kpi(key_result: KeyResult) -> KPI | None:
     return linked_kpis([key_result.pk]).get(key_result.pk)
+
+
+def to_key_result_page(viewer: Viewer, kpi: KPI) -> dict:
+    """What the page turning a KPI into a key result needs: the active cycle (and whether a
+    key result may join it), the objectives the viewer may add it to, the KPI's latest
+    measurement and the form's initial values."""
+    cycle = active_cycle()
+    objectives = editable_objectives(viewer, cycle)
+    latest = latest_measurement(kpi)
+    return {
+        "cycle": cycle,
+        "can_add": cycle is not None and not cycle.is_closed,
+        "objectives": objectives,
+        "latest": latest,
+        "initial": {
+            "title": kpi.name,
+            "start_value": latest.value if latest else None,
+            "target_value": kpi.target_value,
+            "objective": objectives[0].pk if objectives else None,
+        },
+    }
 
 
 def editable_objectives(viewer: Viewer, cycle: Cycle | None) -> list[Objective]:
@@ -259,6 +319,22 @@ def stale_kpis_by_owner(today: datetime.date | None = None) -> dict[int, list[KP
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
+@dataclass(frozen=True)
+class OutcomeBadge:
+    """How the preview shows what importing a row would do."""
+
+    pill: str  # the pill's colour class, empty for a plain pill
+    label: str
+    shows_previous: bool = False
+
+
+OUTCOME_BADGES = {
+    CREATED: OutcomeBadge(pill="pill-green", label=_("New")),
+    UPDATED: OutcomeBadge(pill="pill-amber", label=_("Updated"), shows_previous=True),
+    UNCHANGED: OutcomeBadge(pill="", label=_("Unchanged")),
+}
+
+
 @dataclass
 class ImportPreview:
     rows: list[csvformat.Row]
@@ -271,6 +347,11 @@ class ImportPreview:
     @property
     def is_valid(self) -> bool:
         return bool(self.rows) and not self.errors
+
+    @property
+    def lines(self) -> list[tuple[csvformat.Row, OutcomeBadge | None]]:
+        """Each row with its badge (None for a row in error)."""
+        return [(row, OUTCOME_BADGES.get(row.outcome)) for row in self.rows]
 
 
 def import_preview(*, kpi: KPI, text: str) -> ImportPreview:

@@ -22,7 +22,6 @@ from kpis.forms import (
 )
 from kpis.models import KPI, Measurement
 from kpis.permissions import (
-    can_edit_kpi,
     can_turn_key_result_into_kpi,
     get_kpi_for_user,
     may_create_any_kpi,
@@ -31,9 +30,8 @@ from objectives.permissions import get_key_result_for_user
 from okrapp.core.forms import add_service_errors
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
-from okrapp.core.selectors import active_cycle, team_tree
+from okrapp.core.selectors import team_tree
 
-TABLE_ROWS = 60
 CHART_POINTS = 366
 
 
@@ -53,22 +51,12 @@ def board(request: HttpRequest) -> HttpResponse:
         "teams": team_tree(),
         "team": team,
         "status": status,
-        "statuses": status_labels(),
+        "statuses": list(selectors.STATUS_LABELS.items()),
         "query": request.GET.urlencode(),
         "can_create": may_create_any_kpi(viewer),
     }
     template = "kpis/board.html#kpi-board" if request.htmx else "kpis/board.html"
     return render(request, template, context)
-
-
-def status_labels() -> list[tuple[str, str]]:
-    return [
-        (health.GREEN, _("Healthy")),
-        (health.AMBER, _("Watch")),
-        (health.RED, _("Alert")),
-        (health.STALE, _("Stale")),
-        (health.NONE, _("No measurement")),
-    ]
 
 
 def board_export(request: HttpRequest) -> HttpResponse:
@@ -166,24 +154,9 @@ def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
 
 
 def _detail_context(request: HttpRequest, kpi: KPI, **extra) -> dict:
-    viewer = request_viewer(request)
-    show_all = request.GET.get("all") == "1"
-    measurements = selectors.measurements_for(kpi)
-    latest = measurements[0] if measurements else None
-    return {
-        "kpi": kpi,
-        "latest": latest,
-        "status": selectors.kpi_status(kpi, latest),
-        "statuses": dict(status_labels()),
-        "measurements": measurements if show_all else measurements[:TABLE_ROWS],
-        "hidden_rows": 0 if show_all else max(0, len(measurements) - TABLE_ROWS),
-        "chart": chart_spec(kpi, measurements),
-        "key_results": selectors.linked_key_results(viewer, kpi),
-        "can_edit": can_edit_kpi(viewer, kpi),
-        "form": extra.pop("form", None)
-        or MeasurementForm(initial={"period_date": timezone.localdate()}),
-        **extra,
-    }
+    page = selectors.kpi_page(request_viewer(request), kpi, show_all=request.GET.get("all") == "1")
+    form = extra.pop("form", None) or MeasurementForm(initial={"period_date": timezone.localdate()})
+    return {"kpi": kpi, **page, "chart": chart_spec(kpi, page["history"]), "form": form, **extra}
 
 
 def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -255,6 +228,11 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
     return _after_measurement(request, kpi)
 
 
+def _import_page(request: HttpRequest, context: dict) -> HttpResponse:
+    template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
+    return render(request, template, context)
+
+
 def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the upload form; POST: the preview, row by row, with a confirm button."""
     kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
@@ -264,8 +242,7 @@ def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
         text = form.cleaned_data["csv"]
         context["preview"] = selectors.import_preview(kpi=kpi, text=text)
         context["confirm_form"] = ImportConfirmForm(initial={"csv": text})
-    template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
-    return render(request, template, context)
+    return _import_page(request, context)
 
 
 @require_POST
@@ -279,15 +256,11 @@ def kpi_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         counts = services.import_apply(viewer=viewer, kpi=kpi, text=text, recorded_by=viewer.user)
     except ValidationError as exc:
-        context = {
-            "kpi": kpi,
-            "form": ImportForm(),
-            "preview": selectors.import_preview(kpi=kpi, text=text),
-            "confirm_form": confirm_form,
-            "apply_errors": exc.messages,
-        }
-        template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
-        return render(request, template, context)
+        preview = selectors.import_preview(kpi=kpi, text=text)
+        context = {"kpi": kpi, "form": ImportForm(), "preview": preview}
+        return _import_page(
+            request, {**context, "confirm_form": confirm_form, "apply_errors": exc.messages}
+        )
     messages.success(
         request,
         _("Import done. New: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s.")
@@ -307,38 +280,19 @@ def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn a KPI into a key result of the active cycle, linked to it."""
     viewer = request_viewer(request)
     kpi = get_kpi_for_user(viewer, pk)
-    cycle = active_cycle()
-    objectives = selectors.editable_objectives(viewer, cycle)
-    latest = selectors.latest_measurement(kpi)
-    initial = {
-        "title": kpi.name,
-        "start_value": latest.value if latest else None,
-        "target_value": kpi.target_value,
-        "objective": objectives[0].pk if objectives else None,
-    }
+    page = selectors.to_key_result_page(viewer, kpi)
     form = KeyResultFromKPIForm(
-        request.POST or None, initial=initial, objectives=objectives, viewer=viewer, kpi=kpi
+        request.POST or None,
+        initial=page["initial"],
+        objectives=page["objectives"],
+        cycle=page["cycle"],
+        viewer=viewer,
+        kpi=kpi,
     )
-    if request.method == "POST" and form.is_valid() and cycle is not None:
-        data = form.cleaned_data
-        new_objective = None
-        if data["objective"] is None:
-            level, team = form.new_objective_level()
-            new_objective = {
-                "title": data["new_objective_title"].strip(),
-                "level": level,
-                "team": team,
-                "cycle": cycle,
-            }
+    if request.method == "POST" and form.is_valid() and page["can_add"]:
         try:
             key_result = services.kpi_to_key_result(
-                kpi=kpi,
-                viewer=viewer,
-                objective=data["objective"],
-                new_objective=new_objective,
-                title=data["title"],
-                start_value=data["start_value"],
-                target_value=data["target_value"],
+                viewer=viewer, kpi=kpi, **form.key_result_fields()
             )
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
@@ -349,8 +303,7 @@ def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"title": key_result.title, "objective": key_result.objective.title},
             )
             return redirect("kpis:detail", kpi.pk)
-    context = {"kpi": kpi, "form": form, "cycle": cycle, "latest": latest}
-    return render(request, "kpis/to_key_result.html", context)
+    return render(request, "kpis/to_key_result.html", {"kpi": kpi, "form": form, **page})
 
 
 def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
@@ -363,11 +316,8 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
     linked = selectors.linked_kpi(key_result)
     if linked is not None:
         return redirect("kpis:detail", linked.pk)
-    form = KPIForm(
-        request.POST or None,
-        initial=services.key_result_kpi_initial(key_result),
-        viewer=viewer,
-    )
+    initial = services.key_result_kpi_initial(key_result)
+    form = KPIForm(request.POST or None, initial=initial, viewer=viewer)
     if request.method == "POST" and form.is_valid():
         kpi = _save_kpi(
             form,
@@ -381,5 +331,4 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
                 _("The KPI is created from the key result, with its check-ins as measurements."),
             )
             return redirect("kpis:detail", kpi.pk)
-    context = {"form": form, "key_result": key_result}
-    return render(request, "kpis/form.html", context)
+    return render(request, "kpis/form.html", {"form": form, "key_result": key_result})
