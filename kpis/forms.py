@@ -1,17 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kpis import csvformat
 from kpis.models import KPI, Measurement
-from kpis.permissions import can_create_kpi
+from kpis.permissions import can_place_kpi, creatable_teams
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
 from okrapp.core.forms import LocalizedDecimalField
-from okrapp.core.models import Team, User
+from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
 
@@ -20,21 +21,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def creatable_teams(viewer: Viewer):
-    """Teams the viewer may give a KPI to: all for admins; else those they belong to or lead
-    (with the sub-teams of the latter)."""
-    teams = Team.objects.order_by("path")
-    if viewer.is_admin:
-        return teams
-    led_paths = list(
-        Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True)
-    )
-    query = Q(pk__in=viewer.member_team_ids)
-    for path in led_paths:
-        query |= Q(path__startswith=path)
-    return teams.filter(query)
 
 
 class KPIForm(forms.ModelForm):
@@ -81,14 +67,13 @@ class KPIForm(forms.ModelForm):
             self.initial["team"] = own[-1].pk if own else None
 
     def clean(self):
+        # The instance still holds the stored team and owner: it takes the form's values after.
         cleaned = super().clean()
         team, owner = cleaned.get("team"), cleaned.get("owner")
-        changed = not self.instance.pk or {"team", "owner"} & set(self.changed_data)
         if (
             team
             and owner
-            and changed
-            and not can_create_kpi(self.viewer, team=team, owner_id=owner.pk)
+            and not can_place_kpi(self.viewer, team=team, owner_id=owner.pk, kpi=self.instance)
         ):
             self.add_error(
                 "owner",
@@ -158,9 +143,17 @@ class KeyResultFromKPIForm(forms.Form):
     )
     target_value = LocalizedDecimalField(label=_("Target value"))
 
-    def __init__(self, *args, objectives: list[Objective], viewer: Viewer, kpi: KPI, **kwargs):
+    def __init__(
+        self,
+        *args,
+        objectives: list[Objective],
+        cycle: Cycle | None,
+        viewer: Viewer,
+        kpi: KPI,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.viewer, self.kpi = viewer, kpi
+        self.viewer, self.kpi, self.cycle = viewer, kpi, cycle
         self.fields["objective"].queryset = Objective.objects.filter(
             pk__in=[objective.pk for objective in objectives]
         ).order_by("level", "title")
@@ -184,3 +177,24 @@ class KeyResultFromKPIForm(forms.Form):
         if start is not None and target is not None and start == target:
             self.add_error("target_value", _("The target must differ from the start value."))
         return cleaned
+
+    def key_result_fields(self) -> dict[str, Any]:
+        """The arguments of services.kpi_to_key_result, once the form is valid: the objective
+        chosen, or the new one to create in the cycle."""
+        data = self.cleaned_data
+        new_objective = None
+        if data["objective"] is None:
+            level, team = self.new_objective_level()
+            new_objective = {
+                "title": data["new_objective_title"].strip(),
+                "level": level,
+                "team": team,
+                "cycle": self.cycle,
+            }
+        return {
+            "objective": data["objective"],
+            "new_objective": new_objective,
+            "title": data["title"],
+            "start_value": data["start_value"],
+            "target_value": data["target_value"],
+        }

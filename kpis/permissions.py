@@ -5,13 +5,16 @@
 - A KPI is edited, and its measurements recorded, by its owner, the leads of its team (or of
   an ancestor team) and admins; anyone else who may see it gets 403.
 - A new KPI may be created by admins and team leads for their teams (any owner), and by a
-  team member for their own team with themselves as owner.
+  team member for their own team with themselves as owner. Giving an existing KPI another
+  team or owner follows the same rule (`can_place_kpi`).
+- A KPI becomes a key result for anyone who may see it (the objective's rules decide where);
+  a key result becomes a KPI for its owner, its objective's owner, the team's leads and admins.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kpis.models import KPI
@@ -51,8 +54,46 @@ def can_create_kpi(viewer: Viewer, *, team: Team, owner_id: int | None) -> bool:
     return owner_id == viewer.user.pk and viewer.is_member_of(team.pk)
 
 
+def can_place_kpi(viewer: Viewer, *, team: Team, owner_id: int | None, kpi: KPI | None) -> bool:
+    """Whether the viewer may give a KPI this team and owner; `kpi` is the KPI as stored, or
+    None (or unsaved) for a new one. A KPI that keeps its team and owner keeps them whoever
+    edits it; a new one, or a move to another team or owner, follows `can_create_kpi`."""
+    if (
+        kpi is not None
+        and kpi.pk is not None
+        and (kpi.team_id, kpi.owner_id) == (team.pk, owner_id)
+    ):
+        return True
+    return can_create_kpi(viewer, team=team, owner_id=owner_id)
+
+
+def creatable_teams(viewer: Viewer) -> QuerySet[Team]:
+    """Teams the viewer may give a KPI to: all for admins; else those they belong to or lead
+    (with the sub-teams of the latter)."""
+    teams = Team.objects.order_by("path")
+    if viewer.is_admin:
+        return teams
+    led_paths = list(
+        Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True)
+    )
+    query = Q(pk__in=viewer.member_team_ids)
+    for path in led_paths:
+        query |= Q(path__startswith=path)
+    return teams.filter(query)
+
+
 def may_create_any_kpi(viewer: Viewer) -> bool:
     return viewer.is_admin or bool(viewer.member_team_ids)
+
+
+def can_record_measurements(viewer: Viewer, kpi: KPI) -> bool:
+    """Record, correct, import and delete the KPI's measurements: whoever may edit it."""
+    return can_edit_kpi(viewer, kpi)
+
+
+def can_turn_kpi_into_key_result(viewer: Viewer, kpi: KPI) -> bool:
+    """Anyone who sees the KPI; objectives.permissions decides which objective may take it."""
+    return can_view_kpi(viewer, kpi)
 
 
 def can_turn_key_result_into_kpi(viewer: Viewer, key_result: KeyResult) -> bool:

@@ -1,4 +1,8 @@
-"""Reads about KPIs shared by pages, API and tasks; a fixed number of queries each."""
+"""Reads about KPIs shared by pages, API and tasks; a fixed number of queries each.
+
+The page selectors (`kpi_page`, `to_key_result_page`, `import_preview`) return what the
+templates show, permission flags and labels included, so the templates hold no rule.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,32 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import F, Max, Q, Window
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from kpis import health
+from kpis import csvformat, health
 from kpis.models import KPI, KeyResultLink, Measurement
-from kpis.permissions import visible_kpis_q
+from kpis.permissions import can_edit_kpi, can_record_measurements, visible_kpis_q
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_edit_objective, visible_objectives_q
 from okrapp.core.models import Cycle, Team
 from okrapp.core.permissions import Viewer
+from okrapp.core.selectors import active_cycle
 
 SPARKLINE_PERIODS = 12
+TABLE_ROWS = 60
+
+STATUS_LABELS = {
+    health.GREEN: _("Healthy"),
+    health.AMBER: _("Watch"),
+    health.RED: _("Alert"),
+    health.STALE: _("Stale"),
+    health.NONE: _("No measurement"),
+}
 
 
 @dataclass
@@ -32,16 +48,35 @@ class KPICard:
     def latest(self) -> Measurement | None:
         return self.recent[-1] if self.recent else None
 
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
 
-def kpi_status(kpi: KPI, latest: Measurement | None, today: datetime.date | None = None) -> str:
+
+def _status(
+    kpi: KPI,
+    *,
+    latest_value: Decimal | None,
+    latest_date: datetime.date | None,
+    today: datetime.date | None,
+) -> str:
     return health.status(
         direction=kpi.direction,
         target=kpi.target_value,
         threshold=kpi.alert_threshold,
         frequency=kpi.frequency,
+        latest_value=latest_value,
+        latest_date=latest_date,
+        today=today or timezone.localdate(),
+    )
+
+
+def kpi_status(kpi: KPI, latest: Measurement | None, today: datetime.date | None = None) -> str:
+    return _status(
+        kpi,
         latest_value=latest.value if latest else None,
         latest_date=latest.period_date if latest else None,
-        today=today or timezone.localdate(),
+        today=today,
     )
 
 
@@ -67,6 +102,69 @@ def recent_measurements(
 
 def visible_kpis(viewer: Viewer):
     return KPI.objects.filter(visible_kpis_q(viewer)).select_related("team", "owner")
+
+
+# KPIs with their latest measurement (the API's list and detail) -----------------------------
+
+
+def with_latest(kpis: QuerySet[KPI]) -> QuerySet[KPI]:
+    """The KPIs with their latest measurement's value and date (two subqueries, no N+1)."""
+    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period_date")
+    return kpis.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_date=Subquery(latest.values("period_date")[:1]),
+    ).order_by("name", "id")
+
+
+def visible_kpis_with_latest(viewer: Viewer) -> QuerySet[KPI]:
+    return with_latest(KPI.objects.filter(visible_kpis_q(viewer)))
+
+
+def kpi_with_latest(pk: int) -> KPI:
+    """Unfiltered: a change may have made the KPI private to a team its author is not in."""
+    return with_latest(KPI.objects.all()).get(pk=pk)
+
+
+def latest_status(kpi: KPI, today: datetime.date | None = None) -> str:
+    """The status of a KPI read through `with_latest`."""
+    return _status(
+        kpi,
+        latest_value=getattr(kpi, "latest_value", None),
+        latest_date=getattr(kpi, "latest_date", None),
+        today=today,
+    )
+
+
+def filter_status(
+    kpis: QuerySet[KPI], status: str, today: datetime.date | None = None
+) -> QuerySet[KPI]:
+    """The KPIs (read through `with_latest`) whose status is `status`. The status rules are
+    kpis.health's, in Python: one extra query, no second copy of them in SQL."""
+    rows = kpis.order_by().values_list(
+        "pk",
+        "direction",
+        "target_value",
+        "alert_threshold",
+        "frequency",
+        "latest_value",
+        "latest_date",
+    )
+    today = today or timezone.localdate()
+    wanted = [
+        pk
+        for pk, direction, target, threshold, frequency, latest_value, latest_date in rows
+        if health.status(
+            direction=direction,
+            target=target,
+            threshold=threshold,
+            frequency=frequency,
+            latest_value=latest_value,
+            latest_date=latest_date,
+            today=today,
+        )
+        == status
+    ]
+    return kpis.filter(pk__in=wanted)
 
 
 def board(
@@ -101,11 +199,39 @@ def status_counts(cards: list[KPICard]) -> dict[str, int]:
     return counts
 
 
+def measurements_newest_first(kpi: KPI) -> QuerySet[Measurement]:
+    return Measurement.objects.filter(kpi=kpi).order_by("-period_date")
+
+
 def measurements_for(kpi: KPI, limit: int | None = None) -> list[Measurement]:
     """Newest first."""
-    rows = Measurement.objects.filter(kpi=kpi).select_related("recorded_by")
-    rows = rows.order_by("-period_date")
+    rows = measurements_newest_first(kpi).select_related("recorded_by")
     return list(rows[:limit] if limit else rows)
+
+
+def latest_measurement(kpi: KPI) -> Measurement | None:
+    """The measurement of the KPI's latest period, the one that speaks for it."""
+    return measurements_newest_first(kpi).first()
+
+
+def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
+    """What the KPI page shows: health, measurements (the table's rows and the whole history
+    for the chart, newest first), linked key results and what the viewer may do."""
+    history = measurements_for(kpi)
+    latest = history[0] if history else None
+    status = kpi_status(kpi, latest)
+    return {
+        "latest": latest,
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "is_stale": status == health.STALE,
+        "history": history,
+        "measurements": history if show_all else history[:TABLE_ROWS],
+        "hidden_rows": 0 if show_all else max(0, len(history) - TABLE_ROWS),
+        "key_results": linked_key_results(viewer, kpi),
+        "can_edit": can_edit_kpi(viewer, kpi),
+        "can_record": can_record_measurements(viewer, kpi),
+    }
 
 
 def linked_key_results(viewer: Viewer, kpi: KPI) -> list[KeyResult]:
@@ -128,6 +254,27 @@ def linked_kpis(key_result_ids: Sequence[int]) -> dict[int, KPI]:
 
 def linked_kpi(key_result: KeyResult) -> KPI | None:
     return linked_kpis([key_result.pk]).get(key_result.pk)
+
+
+def to_key_result_page(viewer: Viewer, kpi: KPI) -> dict:
+    """What the page turning a KPI into a key result needs: the active cycle (and whether a
+    key result may join it), the objectives the viewer may add it to, the KPI's latest
+    measurement and the form's initial values."""
+    cycle = active_cycle()
+    objectives = editable_objectives(viewer, cycle)
+    latest = latest_measurement(kpi)
+    return {
+        "cycle": cycle,
+        "can_add": cycle is not None and not cycle.is_closed,
+        "objectives": objectives,
+        "latest": latest,
+        "initial": {
+            "title": kpi.name,
+            "start_value": latest.value if latest else None,
+            "target_value": kpi.target_value,
+            "objective": objectives[0].pk if objectives else None,
+        },
+    }
 
 
 def editable_objectives(viewer: Viewer, cycle: Cycle | None) -> list[Objective]:
@@ -165,3 +312,69 @@ def stale_kpis_by_owner(today: datetime.date | None = None) -> dict[int, list[KP
     for kpi in kpis:
         by_owner[kpi.owner_id].append(kpi)
     return dict(by_owner)
+
+
+# The CSV import's preview ------------------------------------------------------------------
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class OutcomeBadge:
+    """How the preview shows what importing a row would do."""
+
+    pill: str  # the pill's colour class, empty for a plain pill
+    label: str
+    shows_previous: bool = False
+
+
+OUTCOME_BADGES = {
+    CREATED: OutcomeBadge(pill="pill-green", label=_("New")),
+    UPDATED: OutcomeBadge(pill="pill-amber", label=_("Updated"), shows_previous=True),
+    UNCHANGED: OutcomeBadge(pill="", label=_("Unchanged")),
+}
+
+
+@dataclass
+class ImportPreview:
+    rows: list[csvformat.Row]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[csvformat.Row]:
+        return [row for row in self.rows if row.error]
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+    @property
+    def lines(self) -> list[tuple[csvformat.Row, OutcomeBadge | None]]:
+        """Each row with its badge (None for a row in error)."""
+        return [(row, OUTCOME_BADGES.get(row.outcome)) for row in self.rows]
+
+
+def import_preview(*, kpi: KPI, text: str) -> ImportPreview:
+    """Parse the CSV and say, row by row, what applying it would do (or what is wrong)."""
+    rows = csvformat.parse_rows(text)
+    dates = [row.period_date for row in rows if row.period_date is not None]
+    existing = {
+        measurement.period_date: measurement
+        for measurement in Measurement.objects.filter(kpi=kpi, period_date__in=dates)
+    }
+    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "errors": 0}
+    for row in rows:
+        if row.error:
+            row.outcome = "error"
+            counts["errors"] += 1
+            continue
+        current = existing.get(row.period_date)
+        if current is None:
+            row.outcome = CREATED
+        elif current.value == row.value and current.note == row.note:
+            row.outcome = UNCHANGED
+        else:
+            row.outcome = UPDATED
+        row.previous = current.value if current else None
+        counts[row.outcome] += 1
+    return ImportPreview(rows=rows, counts=counts)

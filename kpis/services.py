@@ -1,5 +1,9 @@
 """Every write to KPIs and measurements, one transaction each, and the KPI ↔ key result bridge.
 
+Pages, the CSV import and the API call the same functions. Each one checks rights
+(PermissionDenied, by kpis.permissions), refuses fields it does not know (ValidationError),
+validates (full_clean) and writes.
+
 The bridge: a key result linked to a KPI (`KeyResultLink`) in a cycle that is not closed
 receives a check-in each time the KPI's latest period is recorded or corrected, so its
 score follows the KPI without double entry. The check-in is linked to the measurement
@@ -10,10 +14,13 @@ finds that check-in and leaves it alone.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -21,11 +28,12 @@ from django.utils.translation import gettext as _
 
 from checkins import services as checkin_services
 from checkins.models import CheckIn
-from kpis import csvformat, health
+from kpis import csvformat, health, permissions, selectors
 from kpis.models import KPI, KeyResultLink, Measurement, MeasurementCheckIn
+from kpis.selectors import CREATED, UNCHANGED, UPDATED
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
-from okrapp.core.models import Cycle, User
+from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
 KPI_FIELDS = (
@@ -41,33 +49,76 @@ KPI_FIELDS = (
     "team",
     "visibility",
 )
+MEASUREMENT_FIELDS = ("period_date", "value", "note")
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# Rules --------------------------------------------------------------------------------------
+
+
+def _refuse_unknown(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _("Unknown fields: %(fields)s.")
+                % {"fields": ", ".join(sorted(unknown))}
+            }
+        )
+
+
+def _check_placement(
+    viewer: Viewer, *, team: Team | None, owner: User | None, kpi: KPI | None
+) -> None:
+    if team is None or owner is None:
+        return  # full_clean says what is missing
+    if not permissions.can_place_kpi(viewer, team=team, owner_id=owner.pk, kpi=kpi):
+        raise PermissionDenied(_("You may not set KPIs with this owner for this team."))
+
+
+def _check_may_edit(viewer: Viewer, kpi: KPI) -> None:
+    if not permissions.can_edit_kpi(viewer, kpi):
+        raise PermissionDenied(_("You may not change this KPI."))
+
+
+def _check_may_record(viewer: Viewer, kpi: KPI) -> None:
+    if not permissions.can_record_measurements(viewer, kpi):
+        raise PermissionDenied(_("You may not record the measurements of this KPI."))
 
 
 # KPIs ---------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def kpi_create(**fields) -> KPI:
-    kpi = KPI(**{name: value for name, value in fields.items() if name in KPI_FIELDS})
+def kpi_create(*, viewer: Viewer, **fields: Any) -> KPI:
+    """A new KPI from any of KPI_FIELDS; its owner is the viewer unless given."""
+    _refuse_unknown(fields, KPI_FIELDS)
+    fields.setdefault("owner", viewer.user)
+    _check_placement(viewer, team=fields.get("team"), owner=fields["owner"], kpi=None)
+    kpi = KPI(**fields)
     kpi.full_clean()
     kpi.save()
     return kpi
 
 
 @transaction.atomic
-def kpi_update(*, kpi: KPI, **fields) -> KPI:
+def kpi_update(*, viewer: Viewer, kpi: KPI, **fields: Any) -> KPI:
+    """Change any of KPI_FIELDS. `kpi` is the KPI as stored: its team and owner before the
+    change decide whether the viewer may give it these."""
+    _check_may_edit(viewer, kpi)
+    _refuse_unknown(fields, KPI_FIELDS)
+    team, owner = fields.get("team", kpi.team), fields.get("owner", kpi.owner)
+    _check_placement(viewer, team=team, owner=owner, kpi=kpi)
     for name, value in fields.items():
-        if name in KPI_FIELDS:
-            setattr(kpi, name, value)
+        setattr(kpi, name, value)
     kpi.full_clean()
     kpi.save()
     return kpi
 
 
 @transaction.atomic
-def kpi_delete(*, kpi: KPI) -> None:
+def kpi_delete(*, viewer: Viewer, kpi: KPI) -> None:
+    if not permissions.can_edit_kpi(viewer, kpi):
+        raise PermissionDenied(_("You may not delete this KPI."))
     # Linked key results keep their check-ins; only their links go.
     kpi.delete()
 
@@ -75,20 +126,33 @@ def kpi_delete(*, kpi: KPI) -> None:
 # Measurements -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def measurement_upsert(
+@dataclass
+class Recorded:
+    """What `measurements_record` did: the measurements in date order, and for each one
+    whether it was created, updated or left unchanged."""
+
+    measurements: list[Measurement] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {outcome: self.outcomes.count(outcome) for outcome in (CREATED, UPDATED, UNCHANGED)}
+
+    @property
+    def changed(self) -> bool:
+        return any(outcome != UNCHANGED for outcome in self.outcomes)
+
+
+def _measurement_upsert(
     *,
     kpi: KPI,
     period_date: datetime.date,
     value: Decimal,
     note: str = "",
     recorded_by: User | None,
-    bridge: bool = True,
 ) -> tuple[Measurement, str]:
     """One measurement per KPI and period date: create it, update it, or leave it unchanged.
-
-    Returns the measurement and what happened (created, updated, unchanged).
-    """
+    No bridge: the caller runs it once, when every item is stored."""
     value = Decimal(value)
     note = (note or "").strip()
     measurement = (
@@ -107,14 +171,49 @@ def measurement_upsert(
     if outcome != UNCHANGED:
         measurement.full_clean()
         measurement.save()
-    if bridge:
-        bridge_measurement(measurement=measurement, author=recorded_by or kpi.owner)
     return measurement, outcome
+
+
+@transaction.atomic
+def measurements_record(
+    *,
+    viewer: Viewer,
+    kpi: KPI,
+    items: Iterable[Mapping[str, Any]],
+    recorded_by: User | None,
+) -> Recorded:
+    """Record measurements of a KPI: one from the KPI page, a file from the CSV import, one
+    or a list from the API. Each item has a `period_date`, a `value` and maybe a `note`.
+
+    1. Check that the viewer may record the KPI's measurements, and that no item carries a
+       field other than those three.
+    2. Upsert every item in date order (one measurement per period date: created, updated
+       or left unchanged), without the bridge.
+    3. If anything changed, run the bridge once, for the KPI's latest period, so linked key
+       results receive one check-in however many periods were recorded.
+
+    All or nothing: one transaction, so an invalid item keeps nothing.
+    """
+    _check_may_record(viewer, kpi)
+    items = list(items)
+    for item in items:
+        _refuse_unknown(item, MEASUREMENT_FIELDS)
+    recorded = Recorded()
+    for item in sorted(items, key=itemgetter("period_date")):
+        measurement, outcome = _measurement_upsert(kpi=kpi, recorded_by=recorded_by, **item)
+        recorded.measurements.append(measurement)
+        recorded.outcomes.append(outcome)
+    if recorded.changed:
+        bridge_measurement(
+            measurement=selectors.latest_measurement(kpi), author=recorded_by or kpi.owner
+        )
+    return recorded
 
 
 @transaction.atomic
 def measurement_update(
     *,
+    viewer: Viewer,
     measurement: Measurement,
     period_date: datetime.date,
     value: Decimal,
@@ -122,6 +221,7 @@ def measurement_update(
     recorded_by: User | None,
 ) -> Measurement:
     """Correct a measurement in place, its period date included."""
+    _check_may_record(viewer, measurement.kpi)
     clash = (
         Measurement.objects.filter(kpi_id=measurement.kpi_id, period_date=period_date)
         .exclude(pk=measurement.pk)
@@ -146,7 +246,8 @@ def measurement_update(
 
 
 @transaction.atomic
-def measurement_delete(*, measurement: Measurement) -> None:
+def measurement_delete(*, viewer: Viewer, measurement: Measurement) -> None:
+    _check_may_record(viewer, measurement.kpi)
     # A check-in recorded from it stays in the key result's history; only the link goes.
     measurement.delete()
 
@@ -240,74 +341,25 @@ def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckI
 # CSV import and export ----------------------------------------------------------------------
 
 
-@dataclass
-class ImportPreview:
-    rows: list[csvformat.Row]
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[csvformat.Row]:
-        return [row for row in self.rows if row.error]
-
-    @property
-    def is_valid(self) -> bool:
-        return bool(self.rows) and not self.errors
-
-
-def import_preview(*, kpi: KPI, text: str) -> ImportPreview:
-    """Parse the CSV and say, row by row, what applying it would do (or what is wrong)."""
-    rows = csvformat.parse_rows(text)
-    dates = [row.period_date for row in rows if row.period_date is not None]
-    existing = {
-        measurement.period_date: measurement
-        for measurement in Measurement.objects.filter(kpi=kpi, period_date__in=dates)
-    }
-    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "errors": 0}
-    for row in rows:
-        if row.error:
-            row.outcome = "error"
-            counts["errors"] += 1
-            continue
-        current = existing.get(row.period_date)
-        if current is None:
-            row.outcome = CREATED
-        elif current.value == row.value and current.note == row.note:
-            row.outcome = UNCHANGED
-        else:
-            row.outcome = UPDATED
-        row.previous = current.value if current else None
-        counts[row.outcome] += 1
-    return ImportPreview(rows=rows, counts=counts)
-
-
 @transaction.atomic
-def import_apply(*, kpi: KPI, text: str, recorded_by: User) -> dict[str, int]:
-    """All or nothing: any bad row refuses the whole file; else every row is upserted in this
-    one transaction, and the bridge runs once, for the latest period, at the end."""
-    preview = import_preview(kpi=kpi, text=text)
+def import_apply(*, viewer: Viewer, kpi: KPI, text: str, recorded_by: User) -> dict[str, int]:
+    """All or nothing: any bad row refuses the whole file; else every row is recorded by
+    `measurements_record`, in this one transaction, and the bridge runs once, for the latest
+    period, at the end."""
+    _check_may_record(viewer, kpi)
+    preview = selectors.import_preview(kpi=kpi, text=text)
     if not preview.rows:
         raise ValidationError(_("The file holds no measurement."))
     if preview.errors:
         raise ValidationError(
             _("Nothing was imported: %(count)s rows have errors.") % {"count": len(preview.errors)}
         )
-    counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
-    touched = False
-    for row in sorted(preview.rows, key=lambda row: row.period_date):
-        _measurement, outcome = measurement_upsert(
-            kpi=kpi,
-            period_date=row.period_date,
-            value=row.value,
-            note=row.note,
-            recorded_by=recorded_by,
-            bridge=False,
-        )
-        counts[outcome] += 1
-        touched = touched or outcome != UNCHANGED
-    if touched:
-        latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
-        bridge_measurement(measurement=latest, author=recorded_by)
-    return counts
+    items = [
+        {"period_date": row.period_date, "value": row.value, "note": row.note}
+        for row in preview.rows
+    ]
+    recorded = measurements_record(viewer=viewer, kpi=kpi, items=items, recorded_by=recorded_by)
+    return recorded.counts
 
 
 def measurements_csv(kpi: KPI, *, delimiter: str = ",", decimal_mark: str = ".") -> str:
@@ -365,8 +417,8 @@ def board_csv(cards, *, delimiter: str = ",", decimal_mark: str = ".") -> str:
 @transaction.atomic
 def kpi_to_key_result(
     *,
-    kpi: KPI,
     viewer: Viewer,
+    kpi: KPI,
     objective: Objective | None = None,
     new_objective: dict | None = None,
     title: str,
@@ -374,8 +426,10 @@ def kpi_to_key_result(
     target_value: Decimal,
 ) -> KeyResult:
     """Add a key result following the KPI to an objective (given, or created on the spot from
-    `new_objective`: title, level, team, cycle), linked through a KeyResultLink. The objectives
-    services check that the viewer may edit that objective."""
+    `new_objective`: title, level, team, cycle), linked through a KeyResultLink. The viewer
+    must see the KPI; the objectives services check that they may edit that objective."""
+    if not permissions.can_turn_kpi_into_key_result(viewer, kpi):
+        raise PermissionDenied(_("You may not turn this KPI into a key result."))
     if objective is None:
         objective = objective_services.objective_create(
             viewer=viewer, owner=viewer.user, **(new_objective or {})
@@ -396,15 +450,18 @@ def kpi_to_key_result(
 
 
 @transaction.atomic
-def key_result_to_kpi(*, key_result: KeyResult, **fields) -> KPI:
-    """Create a KPI from a key result, import its check-in history as measurements (the
-    latest check-in of each day, dated that day) and link the key result to it.
+def key_result_to_kpi(*, viewer: Viewer, key_result: KeyResult, **fields: Any) -> KPI:
+    """Create a KPI (any of KPI_FIELDS) from a key result, import its check-in history as
+    measurements (the latest check-in of each day, dated that day) and link the key result
+    to it.
 
     The imported check-ins carry their measurement, so correcting that period later updates
     the check-in instead of adding a second one."""
+    if not permissions.can_turn_key_result_into_kpi(viewer, key_result):
+        raise PermissionDenied(_("You may not turn this key result into a KPI."))
     if KeyResultLink.objects.filter(key_result=key_result).exists():
         raise ValidationError(_("This key result is already linked to a KPI."))
-    kpi = kpi_create(**fields)
+    kpi = kpi_create(viewer=viewer, **fields)
     latest_per_day: dict[datetime.date, CheckIn] = {}
     for checkin in CheckIn.objects.filter(key_result=key_result).order_by("created_at", "id"):
         latest_per_day[timezone.localdate(checkin.created_at)] = checkin

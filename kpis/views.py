@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +22,6 @@ from kpis.forms import (
 )
 from kpis.models import KPI, Measurement
 from kpis.permissions import (
-    can_edit_kpi,
     can_turn_key_result_into_kpi,
     get_kpi_for_user,
     may_create_any_kpi,
@@ -29,9 +30,8 @@ from objectives.permissions import get_key_result_for_user
 from okrapp.core.forms import add_service_errors
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
-from okrapp.core.selectors import active_cycle, team_tree
+from okrapp.core.selectors import team_tree
 
-TABLE_ROWS = 60
 CHART_POINTS = 366
 
 
@@ -51,22 +51,12 @@ def board(request: HttpRequest) -> HttpResponse:
         "teams": team_tree(),
         "team": team,
         "status": status,
-        "statuses": status_labels(),
+        "statuses": list(selectors.STATUS_LABELS.items()),
         "query": request.GET.urlencode(),
         "can_create": may_create_any_kpi(viewer),
     }
     template = "kpis/board.html#kpi-board" if request.htmx else "kpis/board.html"
     return render(request, template, context)
-
-
-def status_labels() -> list[tuple[str, str]]:
-    return [
-        (health.GREEN, _("Healthy")),
-        (health.AMBER, _("Watch")),
-        (health.RED, _("Alert")),
-        (health.STALE, _("Stale")),
-        (health.NONE, _("No measurement")),
-    ]
 
 
 def board_export(request: HttpRequest) -> HttpResponse:
@@ -96,7 +86,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = KPIForm(request.POST or None, viewer=viewer)
     if request.method == "POST" and form.is_valid():
-        kpi = _save_kpi(form, lambda fields: services.kpi_create(**fields))
+        kpi = _save_kpi(form, lambda fields: services.kpi_create(viewer=viewer, **fields))
         if kpi is not None:
             messages.success(request, _("The KPI is created. Record its first measurement."))
             return redirect("kpis:detail", kpi.pk)
@@ -106,7 +96,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
 def _save_kpi(form: KPIForm, save):
     try:
         return save(form.cleaned_data)
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         add_service_errors(form, exc)
         return None
 
@@ -114,9 +104,12 @@ def _save_kpi(form: KPIForm, save):
 def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     kpi = get_kpi_for_user(viewer, pk, write=True)
-    form = KPIForm(request.POST or None, instance=kpi, viewer=viewer)
+    # The form edits a copy: the service compares the change with the KPI as stored.
+    form = KPIForm(request.POST or None, instance=copy.copy(kpi), viewer=viewer)
     if request.method == "POST" and form.is_valid():
-        saved = _save_kpi(form, lambda fields: services.kpi_update(kpi=kpi, **fields))
+        saved = _save_kpi(
+            form, lambda fields: services.kpi_update(viewer=viewer, kpi=kpi, **fields)
+        )
         if saved is not None:
             messages.success(request, _("The KPI is saved."))
             return redirect("kpis:detail", kpi.pk)
@@ -125,8 +118,9 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
-    services.kpi_delete(kpi=kpi)
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    services.kpi_delete(viewer=viewer, kpi=kpi)
     messages.success(request, _("The KPI “%(name)s” is deleted.") % {"name": kpi.name})
     return redirect("kpis:board")
 
@@ -160,24 +154,9 @@ def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
 
 
 def _detail_context(request: HttpRequest, kpi: KPI, **extra) -> dict:
-    viewer = request_viewer(request)
-    show_all = request.GET.get("all") == "1"
-    measurements = selectors.measurements_for(kpi)
-    latest = measurements[0] if measurements else None
-    return {
-        "kpi": kpi,
-        "latest": latest,
-        "status": selectors.kpi_status(kpi, latest),
-        "statuses": dict(status_labels()),
-        "measurements": measurements if show_all else measurements[:TABLE_ROWS],
-        "hidden_rows": 0 if show_all else max(0, len(measurements) - TABLE_ROWS),
-        "chart": chart_spec(kpi, measurements),
-        "key_results": selectors.linked_key_results(viewer, kpi),
-        "can_edit": can_edit_kpi(viewer, kpi),
-        "form": extra.pop("form", None)
-        or MeasurementForm(initial={"period_date": timezone.localdate()}),
-        **extra,
-    }
+    page = selectors.kpi_page(request_viewer(request), kpi, show_all=request.GET.get("all") == "1")
+    form = extra.pop("form", None) or MeasurementForm(initial={"period_date": timezone.localdate()})
+    return {"kpi": kpi, **page, "chart": chart_spec(kpi, page["history"]), "form": form, **extra}
 
 
 def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -196,23 +175,21 @@ def _after_measurement(request: HttpRequest, kpi: KPI, **extra) -> HttpResponse:
 
 @require_POST
 def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one period; a period already measured is updated (services.measurements_record,
+    as the CSV import and the API)."""
     viewer = request_viewer(request)
     kpi = get_kpi_for_user(viewer, pk, write=True)
     form = MeasurementForm(request.POST)
-    if not form.is_valid():
-        return _after_measurement(request, kpi, form=form)
-    try:
-        services.measurement_upsert(
-            kpi=kpi,
-            period_date=form.cleaned_data["period_date"],
-            value=form.cleaned_data["value"],
-            note=form.cleaned_data["note"],
-            recorded_by=viewer.user,
-        )
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _after_measurement(request, kpi, form=form)
-    return _after_measurement(request, kpi)
+    if form.is_valid():
+        try:
+            services.measurements_record(
+                viewer=viewer, kpi=kpi, items=[form.cleaned_data], recorded_by=viewer.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_measurement(request, kpi)
+    return _after_measurement(request, kpi, form=form)
 
 
 def _measurement(kpi: KPI, measurement_pk: int) -> Measurement:
@@ -228,11 +205,10 @@ def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> Http
     if request.method == "POST" and edit_form.is_valid():
         try:
             services.measurement_update(
+                viewer=viewer,
                 measurement=_measurement(kpi, measurement_pk),
-                period_date=edit_form.cleaned_data["period_date"],
-                value=edit_form.cleaned_data["value"],
-                note=edit_form.cleaned_data["note"],
                 recorded_by=viewer.user,
+                **edit_form.cleaned_data,
             )
             return _after_measurement(request, kpi)
         except ValidationError as exc:
@@ -246,9 +222,15 @@ def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> Http
 
 @require_POST
 def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    kpi = get_kpi_for_user(request_viewer(request), pk, write=True)
-    services.measurement_delete(measurement=_measurement(kpi, measurement_pk))
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    services.measurement_delete(viewer=viewer, measurement=_measurement(kpi, measurement_pk))
     return _after_measurement(request, kpi)
+
+
+def _import_page(request: HttpRequest, context: dict) -> HttpResponse:
+    template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
+    return render(request, template, context)
 
 
 def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -258,10 +240,9 @@ def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"kpi": kpi, "form": form}
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["csv"]
-        context["preview"] = services.import_preview(kpi=kpi, text=text)
+        context["preview"] = selectors.import_preview(kpi=kpi, text=text)
         context["confirm_form"] = ImportConfirmForm(initial={"csv": text})
-    template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
-    return render(request, template, context)
+    return _import_page(request, context)
 
 
 @require_POST
@@ -273,17 +254,13 @@ def kpi_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("kpis:import", kpi.pk)
     text = confirm_form.cleaned_data["csv"]
     try:
-        counts = services.import_apply(kpi=kpi, text=text, recorded_by=viewer.user)
+        counts = services.import_apply(viewer=viewer, kpi=kpi, text=text, recorded_by=viewer.user)
     except ValidationError as exc:
-        context = {
-            "kpi": kpi,
-            "form": ImportForm(),
-            "preview": services.import_preview(kpi=kpi, text=text),
-            "confirm_form": confirm_form,
-            "apply_errors": exc.messages,
-        }
-        template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
-        return render(request, template, context)
+        preview = selectors.import_preview(kpi=kpi, text=text)
+        context = {"kpi": kpi, "form": ImportForm(), "preview": preview}
+        return _import_page(
+            request, {**context, "confirm_form": confirm_form, "apply_errors": exc.messages}
+        )
     messages.success(
         request,
         _("Import done. New: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s.")
@@ -303,38 +280,19 @@ def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn a KPI into a key result of the active cycle, linked to it."""
     viewer = request_viewer(request)
     kpi = get_kpi_for_user(viewer, pk)
-    cycle = active_cycle()
-    objectives = selectors.editable_objectives(viewer, cycle)
-    latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
-    initial = {
-        "title": kpi.name,
-        "start_value": latest.value if latest else None,
-        "target_value": kpi.target_value,
-        "objective": objectives[0].pk if objectives else None,
-    }
+    page = selectors.to_key_result_page(viewer, kpi)
     form = KeyResultFromKPIForm(
-        request.POST or None, initial=initial, objectives=objectives, viewer=viewer, kpi=kpi
+        request.POST or None,
+        initial=page["initial"],
+        objectives=page["objectives"],
+        cycle=page["cycle"],
+        viewer=viewer,
+        kpi=kpi,
     )
-    if request.method == "POST" and form.is_valid() and cycle is not None:
-        data = form.cleaned_data
-        new_objective = None
-        if data["objective"] is None:
-            level, team = form.new_objective_level()
-            new_objective = {
-                "title": data["new_objective_title"].strip(),
-                "level": level,
-                "team": team,
-                "cycle": cycle,
-            }
+    if request.method == "POST" and form.is_valid() and page["can_add"]:
         try:
             key_result = services.kpi_to_key_result(
-                kpi=kpi,
-                viewer=viewer,
-                objective=data["objective"],
-                new_objective=new_objective,
-                title=data["title"],
-                start_value=data["start_value"],
-                target_value=data["target_value"],
+                viewer=viewer, kpi=kpi, **form.key_result_fields()
             )
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
@@ -345,8 +303,7 @@ def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"title": key_result.title, "objective": key_result.objective.title},
             )
             return redirect("kpis:detail", kpi.pk)
-    context = {"kpi": kpi, "form": form, "cycle": cycle, "latest": latest}
-    return render(request, "kpis/to_key_result.html", context)
+    return render(request, "kpis/to_key_result.html", {"kpi": kpi, "form": form, **page})
 
 
 def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
@@ -359,15 +316,14 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
     linked = selectors.linked_kpi(key_result)
     if linked is not None:
         return redirect("kpis:detail", linked.pk)
-    form = KPIForm(
-        request.POST or None,
-        initial=services.key_result_kpi_initial(key_result),
-        viewer=viewer,
-    )
+    initial = services.key_result_kpi_initial(key_result)
+    form = KPIForm(request.POST or None, initial=initial, viewer=viewer)
     if request.method == "POST" and form.is_valid():
         kpi = _save_kpi(
             form,
-            lambda fields: services.key_result_to_kpi(key_result=key_result, **fields),
+            lambda fields: services.key_result_to_kpi(
+                viewer=viewer, key_result=key_result, **fields
+            ),
         )
         if kpi is not None:
             messages.success(
@@ -375,5 +331,4 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
                 _("The KPI is created from the key result, with its check-ins as measurements."),
             )
             return redirect("kpis:detail", kpi.pk)
-    context = {"form": form, "key_result": key_result}
-    return render(request, "kpis/form.html", context)
+    return render(request, "kpis/form.html", {"form": form, "key_result": key_result})

@@ -1,21 +1,18 @@
 """API v1: KPIs and their measurements. The rules are kpis.permissions and kpis.health, the
-writes kpis.services — recording a measurement here feeds linked key results exactly as the
-KPI page does (the bridge)."""
+reads kpis.selectors, the writes kpis.services — recording measurements here goes through
+the same service as the KPI page and the CSV import, so it feeds linked key results exactly
+as they do (the bridge)."""
 
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kpis import health, permissions, services
+from kpis import health, permissions, selectors, services
 from kpis.models import KPI, Measurement
 from okrapp.api.base import (
     ApiViewMixin,
@@ -59,19 +56,7 @@ class KPISerializer(BaseModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=health.STATUSES))
     def get_status(self, kpi: KPI) -> str:
-        return kpi_status(kpi)
-
-
-def kpi_status(kpi: KPI) -> str:
-    return health.status(
-        direction=kpi.direction,
-        target=kpi.target_value,
-        threshold=kpi.alert_threshold,
-        frequency=kpi.frequency,
-        latest_value=getattr(kpi, "latest_value", None),
-        latest_date=getattr(kpi, "latest_date", None),
-        today=timezone.localdate(),
-    )
+        return selectors.latest_status(kpi)
 
 
 class MeasurementSerializer(BaseModelSerializer):
@@ -101,15 +86,6 @@ class MeasurementListSerializer(serializers.ListSerializer):
         return attrs
 
 
-def with_latest(kpis):
-    """The KPIs with their latest measurement's value and date (two subqueries, no N+1)."""
-    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period_date")
-    return kpis.annotate(
-        latest_value=Subquery(latest.values("value")[:1]),
-        latest_date=Subquery(latest.values("period_date")[:1]),
-    ).order_by("name", "id")
-
-
 class KPIFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[(value, value) for value in health.STATUSES], method="filter_status"
@@ -121,31 +97,7 @@ class KPIFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         """The status rules are kpis.health's, in Python: one extra query, no second copy."""
-        rows = queryset.order_by().values_list(
-            "pk",
-            "direction",
-            "target_value",
-            "alert_threshold",
-            "frequency",
-            "latest_value",
-            "latest_date",
-        )
-        today = timezone.localdate()
-        wanted = [
-            pk
-            for pk, direction, target, threshold, frequency, latest_value, latest_date in rows
-            if health.status(
-                direction=direction,
-                target=target,
-                threshold=threshold,
-                frequency=frequency,
-                latest_value=latest_value,
-                latest_date=latest_date,
-                today=today,
-            )
-            == value
-        ]
-        return queryset.filter(pk__in=wanted)
+        return selectors.filter_status(queryset, value)
 
 
 MEASUREMENT_INPUT = {
@@ -172,36 +124,25 @@ class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return KPI.objects.none()
-        return with_latest(KPI.objects.filter(permissions.visible_kpis_q(self.viewer)))
+        return selectors.visible_kpis_with_latest(self.viewer)
 
     def get_object(self) -> KPI:
         if self.is_write() and self.action != "measurements":
             permissions.get_kpi_for_user(self.viewer, self.lookup_id(), write=True)
         return super().get_object()
 
-    def _fresh(self, kpi: KPI) -> KPI:
-        # Unfiltered: the change may have made the KPI private to a team the author is not in.
-        return with_latest(KPI.objects.all()).get(pk=kpi.pk)
-
-    def _check_may_create(self, *, team: Team, owner: User) -> None:
-        if not permissions.can_create_kpi(self.viewer, team=team, owner_id=owner.pk):
-            raise PermissionDenied(_("You may not set KPIs with this owner for this team."))
-
     def perform_create(self, serializer: KPISerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.setdefault("owner", self.request.user)
-        self._check_may_create(team=data["team"], owner=data["owner"])
-        serializer.instance = self._fresh(services.kpi_create(**data))
+        kpi = services.kpi_create(viewer=self.viewer, **serializer.validated_data)
+        serializer.instance = selectors.kpi_with_latest(kpi.pk)
 
     def perform_update(self, serializer: KPISerializer) -> None:
-        kpi, data = serializer.instance, dict(serializer.validated_data)
-        team, owner = data.get("team", kpi.team), data.get("owner", kpi.owner)
-        if team != kpi.team or owner != kpi.owner:
-            self._check_may_create(team=team, owner=owner)
-        serializer.instance = self._fresh(services.kpi_update(kpi=kpi, **data))
+        kpi = services.kpi_update(
+            viewer=self.viewer, kpi=serializer.instance, **serializer.validated_data
+        )
+        serializer.instance = selectors.kpi_with_latest(kpi.pk)
 
     def perform_destroy(self, instance: KPI) -> None:
-        services.kpi_delete(kpi=instance)
+        services.kpi_delete(viewer=self.viewer, kpi=instance)
 
     @extend_schema(
         methods=["GET"],
@@ -227,9 +168,7 @@ class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def measurements(self, request, pk=None):
         if request.method == "GET":
             kpi = self.get_object()
-            page = self.paginate_queryset(
-                Measurement.objects.filter(kpi=kpi).order_by("-period_date")
-            )
+            page = self.paginate_queryset(selectors.measurements_newest_first(kpi))
             return self.get_paginated_response(MeasurementSerializer(page, many=True).data)
         kpi = permissions.get_kpi_for_user(self.viewer, self.lookup_id(), write=True)
         many = isinstance(request.data, list)
@@ -240,28 +179,8 @@ class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         items = serializer.validated_data if many else [serializer.validated_data]
-        stored = record_measurements(kpi=kpi, items=items, recorded_by=request.user)
-        data = MeasurementSerializer(stored, many=True).data
+        recorded = services.measurements_record(
+            viewer=self.viewer, kpi=kpi, items=items, recorded_by=request.user
+        )
+        data = MeasurementSerializer(recorded.measurements, many=True).data
         return Response(data if many else data[0], status=status.HTTP_200_OK)
-
-
-@transaction.atomic
-def record_measurements(*, kpi: KPI, items: list[dict], recorded_by: User) -> list[Measurement]:
-    """Upsert every item, then let the bridge record the latest period once (as the CSV import
-    does); one transaction, so a failure keeps nothing."""
-    if len(items) == 1:
-        measurement, _outcome = services.measurement_upsert(
-            kpi=kpi, recorded_by=recorded_by, **items[0]
-        )
-        return [measurement]
-    stored, touched = [], False
-    for item in sorted(items, key=lambda item: item["period_date"]):
-        measurement, outcome = services.measurement_upsert(
-            kpi=kpi, recorded_by=recorded_by, bridge=False, **item
-        )
-        stored.append(measurement)
-        touched = touched or outcome != services.UNCHANGED
-    if touched:
-        latest = Measurement.objects.filter(kpi=kpi).order_by("-period_date").first()
-        services.bridge_measurement(measurement=latest, author=recorded_by)
-    return stored

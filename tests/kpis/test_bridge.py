@@ -52,9 +52,15 @@ def key_result(kpi, cycle, team, lead):
 
 
 def record(kpi, value, *, period_date=LAST_MONTH, by=None):
-    return services.measurement_upsert(
-        kpi=kpi, period_date=period_date, value=Decimal(value), recorded_by=by or kpi.owner
+    """One measurement recorded as the KPI page does: (the measurement, what happened)."""
+    author = by or kpi.owner
+    recorded = services.measurements_record(
+        viewer=viewer_for(author),
+        kpi=kpi,
+        items=[{"period_date": period_date, "value": Decimal(value)}],
+        recorded_by=author,
     )
+    return recorded.measurements[0], recorded.outcomes[0]
 
 
 def test_a_new_measurement_records_a_check_in_on_the_linked_key_result(kpi, key_result):
@@ -138,8 +144,8 @@ def test_every_open_linked_key_result_follows_and_none_twice(kpi, key_result, te
 
 def test_a_csv_import_records_one_check_in_and_its_reimport_none(kpi, key_result, lead):
     text = "date;value\n31/01/2026;30\n28/02/2026;44,5\n"
-    services.import_apply(kpi=kpi, text=text, recorded_by=lead)
-    services.import_apply(kpi=kpi, text=text, recorded_by=lead)
+    for _ in range(2):
+        services.import_apply(viewer=viewer_for(lead), kpi=kpi, text=text, recorded_by=lead)
     checkin = CheckIn.objects.get(key_result=key_result)
     assert checkin.value == Decimal("44.5")
     assert measurement_of(checkin).period_date == datetime.date(2026, 2, 28)
@@ -147,7 +153,7 @@ def test_a_csv_import_records_one_check_in_and_its_reimport_none(kpi, key_result
 
 def test_deleting_a_measurement_keeps_the_check_in(kpi, key_result):
     measurement, _ = record(kpi, "45")
-    services.measurement_delete(measurement=measurement)
+    services.measurement_delete(viewer=viewer_for(kpi.owner), measurement=measurement)
     assert measurement_of(CheckIn.objects.get(key_result=key_result)) is None
 
 
@@ -248,7 +254,9 @@ def test_a_key_result_becomes_a_kpi_with_its_check_in_history(cycle, team, lead)
     CheckInFactory(
         key_result=key_result, value=Decimal(260), created_at=monday + datetime.timedelta(days=7)
     )
-    kpi = services.key_result_to_kpi(key_result=key_result, **_kpi_fields(key_result, team, lead))
+    kpi = services.key_result_to_kpi(
+        viewer=viewer_for(lead), key_result=key_result, **_kpi_fields(key_result, team, lead)
+    )
     assert (kpi.name, kpi.unit, kpi.target_value, kpi.direction) == (
         "Reach 500 webinar sign-ups",
         "sign-ups",
@@ -283,7 +291,9 @@ def test_the_kpi_made_from_a_key_result_does_not_echo_back_duplicates(cycle, tea
         target_value=Decimal(500),
     )
     CheckInFactory(key_result=key_result, value=Decimal(100), created_at=timezone.now())
-    kpi = services.key_result_to_kpi(key_result=key_result, **_kpi_fields(key_result, team, lead))
+    kpi = services.key_result_to_kpi(
+        viewer=viewer_for(lead), key_result=key_result, **_kpi_fields(key_result, team, lead)
+    )
     measurement = Measurement.objects.get(kpi=kpi)
     record(kpi, "100", period_date=measurement.period_date)
     assert CheckIn.objects.filter(key_result=key_result).count() == 1
@@ -291,5 +301,7 @@ def test_the_kpi_made_from_a_key_result_does_not_echo_back_duplicates(cycle, tea
 
 def test_a_key_result_already_linked_is_not_turned_twice(kpi, key_result, team, lead):
     with pytest.raises(ValidationError):
-        services.key_result_to_kpi(key_result=key_result, **_kpi_fields(key_result, team, lead))
+        services.key_result_to_kpi(
+            viewer=viewer_for(lead), key_result=key_result, **_kpi_fields(key_result, team, lead)
+        )
     assert KPI.objects.count() == 1

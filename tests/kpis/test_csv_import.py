@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from kpis import csvformat, services
+from kpis import csvformat, selectors, services
 from kpis.models import Measurement
 from okrapp.core import numbers
+from okrapp.core.permissions import viewer_for
 from tests.factories import KPIFactory, MeasurementFactory
 
 D = datetime.date
@@ -127,14 +128,18 @@ FRENCH_FILE = "Date;Valeur;Note\n31/01/2026;1 234,5;janvier\n28/02/2026;1 300,25
 
 
 @pytest.fixture
-def kpi(db):
-    return KPIFactory(target_value=Decimal(1000))
+def kpi(lead):
+    return KPIFactory(target_value=Decimal(1000), owner=lead)
+
+
+def import_apply(kpi, text, *, by):
+    return services.import_apply(viewer=viewer_for(by), kpi=kpi, text=text, recorded_by=by)
 
 
 def test_preview_says_row_by_row_what_the_import_would_do(kpi):
     MeasurementFactory(kpi=kpi, period_date=D(2026, 1, 31), value=Decimal(1000))
     MeasurementFactory(kpi=kpi, period_date=D(2026, 2, 28), value=Decimal("1300.25"))
-    preview = services.import_preview(
+    preview = selectors.import_preview(
         kpi=kpi, text=FRENCH_FILE + "31/03/2026;1 400;\n30/04/2026;beaucoup;\n"
     )
     assert [row.outcome for row in preview.rows] == ["updated", "unchanged", "created", "error"]
@@ -146,12 +151,12 @@ def test_preview_says_row_by_row_what_the_import_would_do(kpi):
 
 def test_preview_writes_nothing(kpi, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
-        services.import_preview(kpi=kpi, text=FRENCH_FILE)
+        selectors.import_preview(kpi=kpi, text=FRENCH_FILE)
     assert not Measurement.objects.exists()
 
 
 def test_import_reads_french_number_formats(kpi, lead):
-    counts = services.import_apply(kpi=kpi, text=FRENCH_FILE, recorded_by=lead)
+    counts = import_apply(kpi, FRENCH_FILE, by=lead)
     assert counts == {"created": 2, "updated": 0, "unchanged": 0}
     assert list(Measurement.objects.order_by("period_date").values_list("value", "note")) == [
         (Decimal("1234.5"), "janvier"),
@@ -162,34 +167,34 @@ def test_import_reads_french_number_formats(kpi, lead):
 def test_import_is_all_or_nothing(kpi, lead):
     MeasurementFactory(kpi=kpi, period_date=D(2026, 1, 31), value=Decimal(1))
     with pytest.raises(ValidationError):
-        services.import_apply(kpi=kpi, text=FRENCH_FILE + "31/02/2026;12\n", recorded_by=lead)
+        import_apply(kpi, FRENCH_FILE + "31/02/2026;12\n", by=lead)
     assert list(Measurement.objects.values_list("period_date", "value")) == [
         (D(2026, 1, 31), Decimal(1))
     ]
 
 
 def test_reimporting_the_same_file_changes_nothing(kpi, lead):
-    services.import_apply(kpi=kpi, text=FRENCH_FILE, recorded_by=lead)
+    import_apply(kpi, FRENCH_FILE, by=lead)
     before = list(Measurement.objects.order_by("pk").values())
-    counts = services.import_apply(kpi=kpi, text=FRENCH_FILE, recorded_by=lead)
+    counts = import_apply(kpi, FRENCH_FILE, by=lead)
     assert counts == {"created": 0, "updated": 0, "unchanged": 2}
     assert list(Measurement.objects.order_by("pk").values()) == before
 
 
 def test_importing_a_period_again_updates_it_rather_than_duplicating(kpi, lead):
-    services.import_apply(kpi=kpi, text=FRENCH_FILE, recorded_by=lead)
-    services.import_apply(kpi=kpi, text="2026-01-31,1500\n", recorded_by=lead)
+    import_apply(kpi, FRENCH_FILE, by=lead)
+    import_apply(kpi, "2026-01-31,1500\n", by=lead)
     assert Measurement.objects.count() == 2
     assert Measurement.objects.get(period_date=D(2026, 1, 31)).value == Decimal(1500)
 
 
 def test_an_empty_file_is_refused(kpi, lead):
     with pytest.raises(ValidationError):
-        services.import_apply(kpi=kpi, text="date;value\n", recorded_by=lead)
+        import_apply(kpi, "date;value\n", by=lead)
 
 
 def test_export_of_a_kpi_imports_back_unchanged(kpi, lead):
-    services.import_apply(kpi=kpi, text=FRENCH_FILE, recorded_by=lead)
+    import_apply(kpi, FRENCH_FILE, by=lead)
     exported = services.measurements_csv(kpi)
     assert exported.splitlines()[1] == "2026-01-31,1234.5,janvier"
-    assert services.import_apply(kpi=kpi, text=exported, recorded_by=lead)["unchanged"] == 2
+    assert import_apply(kpi, exported, by=lead)["unchanged"] == 2

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from kpis import services
+from kpis import selectors
 from kpis.badges import key_result_kpi_badges
 from kpis.models import KPI, Measurement
 from kpis.selectors import linked_kpi
@@ -132,7 +132,7 @@ def test_a_french_export_imports_back_unchanged(client, member, team):
     MeasurementFactory(kpi=kpi, period_date=datetime.date(2026, 1, 31), value=Decimal("1234.5"))
     client.force_login(member)
     text = client.get(reverse("kpis:export", args=[kpi.pk])).content.decode("utf-8-sig")
-    preview = services.import_preview(kpi=kpi, text=text)
+    preview = selectors.import_preview(kpi=kpi, text=text)
     assert preview.counts == {"created": 0, "updated": 0, "unchanged": 1, "errors": 0}
 
 
