@@ -137,9 +137,7 @@ def _validate_objective(
         placed
         and objective.owner_id
         and objective.team_id
-        and not permissions.can_make_owner(
-            viewer, owner_id=objective.owner_id, team=objective.team
-        )
+        and not permissions.can_make_owner(viewer, owner_id=objective.owner_id, team=objective.team)
     ):
         errors.setdefault("owner", []).append(_owner_refused())
     if placed and _outside_owners_teams(viewer, objective):
@@ -267,9 +265,7 @@ def _owner_errors(viewer: Viewer, key_result: KeyResult, previous_owner_id: int 
     return [_owner_refused()]
 
 
-def _sync_key_results(
-    viewer: Viewer, objective: Objective, rows: list[Mapping[str, Any]]
-) -> None:
+def _sync_key_results(viewer: Viewer, objective: Objective, rows: list[Mapping[str, Any]]) -> None:
     """Make the objective's key results exactly `rows`: rows with an "id" update that key
     result, rows without one create a key result, missing ones are deleted.
 

@@ -49,7 +49,11 @@ NASTY = [
     "on",
 ]
 SHELL_ACTIONS = {"/accounts/logout/", "/language/"}
-VALUES = st.one_of(st.sampled_from(NASTY), st.text(st.characters(exclude_categories=("Cs",)), max_size=50), st.integers().map(str))
+VALUES = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=50),
+    st.integers().map(str),
+)
 
 
 class FormReader(HTMLParser):

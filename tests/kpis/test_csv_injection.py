@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from kpis import csvformat, services
 from kpis.models import Measurement
+from okrapp.core.permissions import viewer_for
 from tests.factories import KPIFactory, MeasurementFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,8 @@ def test_a_note_that_looks_like_a_formula_is_neutralised_and_imports_back_unchan
     MeasurementFactory(kpi=kpi, period_date=datetime.date(2026, 1, 31), value=-3, note="@SUM(A1)")
     exported = services.measurements_csv(kpi)
     assert exported.splitlines()[1] == "2026-01-31,-3,'@SUM(A1)"
-    counts = services.import_apply(kpi=kpi, text=exported, recorded_by=lead)
+    counts = services.import_apply(
+        viewer=viewer_for(lead), kpi=kpi, text=exported, recorded_by=lead
+    )
     assert counts["unchanged"] == 1
     assert Measurement.objects.get(kpi=kpi).note == "@SUM(A1)"
