@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,16 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import forecast, selectors, services
+from checkins import selectors, services
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
 from checkins.permissions import get_checkin_for_author
-from objectives import scoring
-from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
 from okrapp.core import weeks
@@ -228,109 +224,17 @@ def _key_result_page(
     form: CheckInForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    checkins = selectors.key_result_checkins(key_result)
-    attach_key_result_badges(viewer, [key_result])
     allowed = can_check_in(viewer, key_result)
     if allowed and form is None:
-        form = CheckInForm(
-            initial=CheckInForm.initial_for(key_result), key_result=key_result, long_text=True
-        )
-    latest = checkins[0] if checkins else None
-    projection = _projection(key_result, checkins)
+        initial = CheckInForm.initial_for(key_result)
+        form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
     context = {
         "key_result": key_result,
         "objective": key_result.objective,
-        "checkins": checkins,
         "form": form if allowed else None,
-        "can_change_latest": latest is not None
-        and latest.author_id == viewer.user.pk
-        and not key_result.objective.cycle.is_closed,
-        "projection": projection,
-        "chart": _chart_spec(key_result, checkins),
+        **selectors.key_result_page(viewer, key_result),
     }
     return render(request, "checkins/key_result.html", context, status=status)
-
-
-def _cycle_start(cycle: Cycle) -> datetime.datetime:
-    return datetime.datetime.combine(
-        cycle.start_date, datetime.time.min, tzinfo=weeks.organisation_zone()
-    )
-
-
-def _days(moment: datetime.datetime, start: datetime.datetime) -> float:
-    return (moment - start).total_seconds() / 86400
-
-
-def _checkin_points(key_result: KeyResult, checkins: list[CheckIn]) -> list[tuple[float, float]]:
-    start = _cycle_start(key_result.objective.cycle)
-    return [(_days(checkin.created_at, start), float(checkin.value)) for checkin in checkins]
-
-
-def _projection(key_result: KeyResult, checkins: list[CheckIn]) -> dict | None:
-    """The value at cycle end on the least-squares line, and the score it would give."""
-    cycle = key_result.objective.cycle
-    if key_result.is_milestone or not checkins or cycle.is_closed:
-        return None  # a closed cycle has its final value: nothing left to project
-    duration = (cycle.end_date - cycle.start_date).days + 1
-    value = forecast.projected_value(
-        _checkin_points(key_result, checkins),
-        at=duration,
-        anchor=(0.0, float(key_result.start_value)),
-    )
-    if value is None:
-        return None
-    value = value.quantize(Decimal("0.1"))
-    score = scoring.key_result_score(
-        start=key_result.start_value, target=key_result.target_value, current=value
-    )
-    return {"value": value, "score": score}
-
-
-def _chart_spec(key_result: KeyResult, checkins: list[CheckIn]) -> dict:
-    """One label per day of the cycle (the axis stays proportional to time): the ideal line,
-    the value at each check-in day (gaps spanned), and the projection to the cycle end."""
-    cycle = key_result.objective.cycle
-    duration = (cycle.end_date - cycle.start_date).days + 1
-    dates = [cycle.start_date + datetime.timedelta(days=day) for day in range(duration)]
-    start_value, target = float(key_result.start_value), float(key_result.target_value)
-    zone = weeks.organisation_zone()
-
-    actual: list[float | None] = [None] * duration
-    actual[0] = start_value
-    for checkin in reversed(checkins):  # oldest first: the day's latest check-in wins
-        day = (checkin.created_at.astimezone(zone).date() - cycle.start_date).days
-        if 0 <= day < duration:
-            actual[day] = float(checkin.value)
-    ideal = [
-        round(
-            forecast.ideal_value(start=start_value, target=target, duration=duration - 1, at=day), 4
-        )
-        for day in range(duration)
-    ]
-    datasets = [
-        {"label": _("Value"), "data": actual, "color": "#2854c5"},
-        {
-            "label": _("Ideal line"),
-            "data": ideal,
-            "color": "#7a8294",
-            "dashed": True,
-            "points": False,
-        },
-    ]
-    projection = _projection(key_result, checkins)
-    last = max((day for day, value in enumerate(actual) if value is not None), default=0)
-    if projection is not None and last < duration - 1:
-        projected: list[float | None] = [None] * duration
-        projected[last] = actual[last]
-        projected[-1] = float(projection["value"])
-        datasets.append(
-            {"label": _("Projection"), "data": projected, "color": "#d98c00", "dashed": True}
-        )
-    return {
-        "labels": [formats.date_format(day, "j M") for day in dates],
-        "datasets": datasets,
-        "yTitle": key_result.unit,
-    }
 
 
 @require_GET

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn
@@ -23,6 +22,7 @@ from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
 from objectives.permissions import can_view_objective
 from objectives.rollup import Tally, TeamNode, TeamScore
 from objectives.rollup_services import person_tallies, team_scores
+from okrapp.core import charts
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.weeks import week_of
@@ -221,7 +221,7 @@ def trend_chart(
     rolled_up_label: str,
     own_label: str | None = None,
 ) -> dict | None:
-    """Chart.js spec (static/js/charts.js) of a node's snapshots; today's live score is
+    """The chart of a node's snapshots (okrapp.core.charts); today's live score is
     appended while the cycle runs, so the line ends where the page's figures are."""
     points = [(day, own, rolled_up) for day, own, rolled_up in snapshots]
     today = timezone.localdate()
@@ -237,19 +237,17 @@ def trend_chart(
     if not points or all(own is None and rolled is None for _, own, rolled in points):
         return None
 
-    def series(values):
-        return [None if value is None else float(round(value, 1)) for value in values]
-
-    datasets = [{"label": rolled_up_label, "data": series(p[2] for p in points)}]
+    rolled_up = charts.series(rolled_up_label, (p[2] for p in points), places=1)
+    lines = [rolled_up]
     if own_label:
-        datasets.append({"label": own_label, "data": series(p[1] for p in points), "dashed": True})
-    return {
-        "labels": [date_format(p[0], "SHORT_DATE_FORMAT") for p in points],
-        "datasets": datasets,
-        "yMin": 0,
-        "yMax": 100,
-        "yTitle": _("Score"),
-    }
+        lines.append(charts.series(own_label, (p[1] for p in points), role=charts.OWN, places=1))
+    return charts.line_chart(
+        labels=charts.date_labels(p[0] for p in points),
+        series=lines,
+        y_min=0,
+        y_max=100,
+        y_title=_("Score"),
+    )
 
 
 def team_snapshots(cycle: Cycle, team_id: int) -> list:
