@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checkins import selectors, services
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
-from checkins.permissions import get_checkin_for_author
+from checkins.permissions import can_change_latest, can_follow_teams, get_checkin_for_author
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
 from okrapp.core import weeks
 from okrapp.core.forms import add_service_errors
-from okrapp.core.models import Cycle
 from okrapp.core.navigation import safe_next_url
 from okrapp.core.permissions import Viewer, request_viewer
 from okrapp.core.selectors import active_cycle
@@ -64,9 +64,8 @@ def _row(
         key_result=key_result,
         form=form if allowed else None,
         can_check_in=allowed,
-        can_change_latest=(
-            key_result.latest_checkin_author_id == viewer.user.pk
-            and key_result.objective.cycle.status != Cycle.Status.CLOSED
+        can_change_latest=can_change_latest(
+            viewer, key_result, author_id=key_result.latest_checkin_author_id
         ),
         editing=editing,
         saved=saved,
@@ -101,9 +100,28 @@ def my_week(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "checked_count": sum(1 for row in rows if row.key_result.checked_this_week),
         "row_count": len(rows),
-        "shows_team_link": viewer.is_admin or bool(viewer.lead_team_ids),
+        "shows_team_link": can_follow_teams(viewer),
     }
     return render(request, "checkins/my_week.html", context)
+
+
+def _saved(form: CheckInForm, save) -> bool:
+    """Whether the form is valid and `save` (a service, given the check-in's values) took it;
+    the service's errors go beside the fields."""
+    if form.is_valid():
+        try:
+            save(**form.checkin_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return not form.errors
+
+
+def _after_change(request: HttpRequest, key_result_pk: int, message: str, **row) -> HttpResponse:
+    """After a change on My week: the row again (htmx), or back where one came from."""
+    if request.htmx:
+        return _render_row(request, key_result_pk, **row)
+    messages.success(request, message)
+    return redirect(safe_next_url(request, reverse("checkins:my_week")))
 
 
 @require_POST
@@ -111,23 +129,9 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     key_result = get_key_result_for_user(viewer, pk, check_in=True)
     form = CheckInForm(request.POST, key_result=key_result)
-    if form.is_valid():
-        try:
-            services.checkin_create(
-                key_result=key_result,
-                author=request.user,
-                value=form.checkin_value(),
-                confidence=form.cleaned_data["confidence"],
-                comment=form.cleaned_data["comment"],
-                blockers=form.cleaned_data["blockers"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    if not form.errors:
-        if request.htmx:
-            return _render_row(request, pk, saved=True)
-        messages.success(request, _("Check-in saved."))
-        return redirect(safe_next_url(request, reverse("checkins:my_week")))
+    create = partial(services.checkin_create, key_result=key_result, author=request.user)
+    if _saved(form, create):
+        return _after_change(request, pk, _("Check-in saved."), saved=True)
     if request.htmx:
         return _render_row(request, pk, form=form)
     return _key_result_page(request, viewer, key_result, form=form, status=400)
@@ -136,37 +140,18 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct one's latest check-in: in place on My week (htmx), or on its own page."""
-    viewer = request_viewer(request)
-    checkin = get_checkin_for_author(viewer, pk)
+    checkin = get_checkin_for_author(request_viewer(request), pk)
     key_result = checkin.key_result
-    long_text = not request.htmx
+    if request.method == "GET" and request.htmx:
+        return _render_row(request, key_result.pk, editing=checkin)
     if request.method == "GET":
-        if request.htmx:
-            return _render_row(request, key_result.pk, editing=checkin)
-        form = CheckInForm(
-            initial=CheckInForm.initial_for(key_result, checkin),
-            key_result=key_result,
-            long_text=long_text,
-        )
+        initial = CheckInForm.initial_for(key_result, checkin)
+        form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
         return _edit_page(request, form, checkin)
-    form = CheckInForm(request.POST, key_result=key_result, long_text=long_text)
-    if form.is_valid():
-        try:
-            services.checkin_update(
-                checkin=checkin,
-                author=request.user,
-                value=form.checkin_value(),
-                confidence=form.cleaned_data["confidence"],
-                comment=form.cleaned_data["comment"],
-                blockers=form.cleaned_data["blockers"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    if not form.errors:
-        if request.htmx:
-            return _render_row(request, key_result.pk, saved=True)
-        messages.success(request, _("Check-in corrected."))
-        return redirect(safe_next_url(request, reverse("checkins:my_week")))
+    form = CheckInForm(request.POST, key_result=key_result, long_text=not request.htmx)
+    update = partial(services.checkin_update, checkin=checkin, author=request.user)
+    if _saved(form, update):
+        return _after_change(request, key_result.pk, _("Check-in corrected."), saved=True)
     if request.htmx:
         return _render_row(request, key_result.pk, form=form, editing=checkin)
     return _edit_page(request, form, checkin, status=400)
@@ -189,17 +174,14 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.checkin_delete(checkin=checkin, author=request.user)
     except ValidationError as error:
         raise PermissionDenied(" ".join(error.messages)) from error
-    if request.htmx:
-        return _render_row(request, key_result_id)
-    messages.success(request, _("Check-in deleted."))
-    return redirect(safe_next_url(request, reverse("checkins:my_week")))
+    return _after_change(request, key_result_id, _("Check-in deleted."))
 
 
 @require_GET
 def team_week(request: HttpRequest) -> HttpResponse:
     """A lead's view: who in their teams (and sub-teams) has checked in this week."""
     viewer = request_viewer(request)
-    if not (viewer.is_admin or viewer.lead_team_ids):
+    if not can_follow_teams(viewer):
         raise PermissionDenied
     cycle = active_cycle()
     week = weeks.week_of()
