@@ -165,6 +165,15 @@ class AttentionItem:
     reason: str  # "off_track" or "stale"
     days_since: int | None
 
+    @property
+    def is_off_track(self) -> bool:
+        return self.reason == "off_track"
+
+    @property
+    def is_stale(self) -> bool:
+        """Checked in once, but not for STALE_AFTER or more."""
+        return self.days_since is not None and self.days_since >= STALE_AFTER.days
+
 
 def needs_attention(
     cycle: Cycle, viewer: Viewer, limit: int = ATTENTION_LIMIT
@@ -250,24 +259,21 @@ def trend_chart(
     )
 
 
-def team_snapshots(cycle: Cycle, team_id: int) -> list:
+def _snapshots(cycle: Cycle, node_type: str, **node) -> list:
+    """(day, own score, rolled-up score) of one node over the cycle, oldest first."""
     return list(
-        ScoreSnapshot.objects.filter(
-            cycle=cycle, node_type=ScoreSnapshot.NodeType.TEAM, team_id=team_id
-        )
+        ScoreSnapshot.objects.filter(cycle=cycle, node_type=node_type, **node)
         .order_by("day")
         .values_list("day", "own_score", "rolled_up_score")
     )
+
+
+def team_snapshots(cycle: Cycle, team_id: int) -> list:
+    return _snapshots(cycle, ScoreSnapshot.NodeType.TEAM, team_id=team_id)
 
 
 def person_snapshots(cycle: Cycle, user_id: int) -> list:
-    return list(
-        ScoreSnapshot.objects.filter(
-            cycle=cycle, node_type=ScoreSnapshot.NodeType.PERSON, user_id=user_id
-        )
-        .order_by("day")
-        .values_list("day", "own_score", "rolled_up_score")
-    )
+    return _snapshots(cycle, ScoreSnapshot.NodeType.PERSON, user_id=user_id)
 
 
 # Team page ----------------------------------------------------------------------------
@@ -356,3 +362,102 @@ def checkin_weeks(person: User, today: datetime.date, weeks: int = 104) -> list[
 def checkin_streak(person: User) -> int:
     today = timezone.localdate()
     return rollup.checkin_streak(checkin_weeks(person, today), today)
+
+
+# Pages --------------------------------------------------------------------------------
+
+
+def _node_summary(org: Organisation, team: Team) -> dict:
+    """A team's live score and this week's check-in coverage of its branch."""
+    key_results, checked_in = org.coverage.get(team.pk, (0, 0))
+    return {
+        "score": org.scores[team.pk],
+        "key_results": key_results,
+        "checked_in": checked_in,
+        "coverage": share(checked_in, key_results),
+    }
+
+
+def dashboard_page(cycle: Cycle, viewer: Viewer, *, open_id: int | None = None) -> dict:
+    """What the dashboard shows of a cycle: the company's score, coverage and confidence, the
+    team tree (opened down to `open_id`), the key results that need attention while the
+    cycle runs, and the company's trend."""
+    org = organisation(cycle)
+    company = org.company
+    page: dict = {"org": org, "company": company}
+    if company is None:
+        return page
+    summary = _node_summary(org, company)
+    shows_attention = not cycle.is_closed
+    attention, attention_total = needs_attention(cycle, viewer) if shows_attention else ([], 0)
+    open_ids = open_lineage(org.teams, open_id) | {company.pk}
+    chart = trend_chart(
+        team_snapshots(cycle, company.pk),
+        cycle=cycle,
+        live=summary["score"],
+        rolled_up_label=_("Company score (everything)"),
+        own_label=_("Company objectives"),
+    )
+    return {
+        **page,
+        **summary,
+        "confidence": confidence_slices(org.confidence),
+        "rows": org.rows_under(company, open_ids),
+        "shows_attention": shows_attention,
+        "attention": attention,
+        "attention_total": attention_total,
+        "chart": chart,
+    }
+
+
+def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
+    """What a team's page shows: its lineage, and in a cycle its scores, coverage, sub-teams,
+    objectives, members and trend."""
+    page: dict = {"lineage": list(Team.objects.filter(pk__in=team.ancestor_ids).order_by("path"))}
+    if cycle is None:
+        return page
+    org = organisation(cycle)
+    summary = _node_summary(org, team)
+    chart = trend_chart(
+        team_snapshots(cycle, team.pk),
+        cycle=cycle,
+        live=summary["score"],
+        rolled_up_label=_("Rolled-up score"),
+        own_label=_("Own score"),
+    )
+    return {
+        **page,
+        **summary,
+        "sub_teams": org.rows_under(team),
+        "objectives": team_objectives(cycle, team, viewer),
+        "members": team_members(cycle, team),
+        "chart": chart,
+    }
+
+
+def person_page(cycle: Cycle | None, person: User, viewer: Viewer) -> dict:
+    """What a person's page shows: their teams and check-in streak, and in a cycle their
+    personal score, objectives, key results in others' objectives and trend."""
+    page: dict = {
+        "memberships": list(
+            person.memberships.select_related("team").order_by("-is_primary", "team__path")
+        ),
+        "streak": checkin_streak(person),
+    }
+    if cycle is None:
+        return page
+    tally = person_tallies(cycle.pk, [person.pk]).get(person.pk, rollup.EMPTY)
+    chart = trend_chart(
+        person_snapshots(cycle, person.pk),
+        cycle=cycle,
+        live=tally,
+        rolled_up_label=_("Personal score"),
+    )
+    return {
+        **page,
+        "score": tally.mean,
+        "scored": tally.count,
+        "objectives": person_objectives(cycle, person, viewer),
+        "other_key_results": key_results_owned_elsewhere(cycle, person, viewer),
+        "chart": chart,
+    }
