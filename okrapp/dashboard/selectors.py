@@ -367,14 +367,25 @@ def checkin_streak(person: User) -> int:
 # Pages --------------------------------------------------------------------------------
 
 
-def _node_summary(org: Organisation, team: Team) -> dict:
-    """A team's live score and this week's check-in coverage of its branch."""
+def _team_summary(
+    cycle: Cycle, org: Organisation, team: Team, *, rolled_up_label: str, own_label: str
+) -> dict:
+    """A team's live score, this week's check-in coverage of its branch, and its trend."""
+    score = org.scores[team.pk]
     key_results, checked_in = org.coverage.get(team.pk, (0, 0))
+    chart = trend_chart(
+        team_snapshots(cycle, team.pk),
+        cycle=cycle,
+        live=score,
+        rolled_up_label=rolled_up_label,
+        own_label=own_label,
+    )
     return {
-        "score": org.scores[team.pk],
+        "score": score,
         "key_results": key_results,
         "checked_in": checked_in,
         "coverage": share(checked_in, key_results),
+        "chart": chart,
     }
 
 
@@ -387,17 +398,16 @@ def dashboard_page(cycle: Cycle, viewer: Viewer, *, open_id: int | None = None) 
     page: dict = {"org": org, "company": company}
     if company is None:
         return page
-    summary = _node_summary(org, company)
-    shows_attention = not cycle.is_closed
-    attention, attention_total = needs_attention(cycle, viewer) if shows_attention else ([], 0)
-    open_ids = open_lineage(org.teams, open_id) | {company.pk}
-    chart = trend_chart(
-        team_snapshots(cycle, company.pk),
-        cycle=cycle,
-        live=summary["score"],
+    summary = _team_summary(
+        cycle,
+        org,
+        company,
         rolled_up_label=_("Company score (everything)"),
         own_label=_("Company objectives"),
     )
+    shows_attention = not cycle.is_closed
+    attention, attention_total = needs_attention(cycle, viewer) if shows_attention else ([], 0)
+    open_ids = open_lineage(org.teams, open_id) | {company.pk}
     return {
         **page,
         **summary,
@@ -406,7 +416,6 @@ def dashboard_page(cycle: Cycle, viewer: Viewer, *, open_id: int | None = None) 
         "shows_attention": shows_attention,
         "attention": attention,
         "attention_total": attention_total,
-        "chart": chart,
     }
 
 
@@ -417,13 +426,8 @@ def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
     if cycle is None:
         return page
     org = organisation(cycle)
-    summary = _node_summary(org, team)
-    chart = trend_chart(
-        team_snapshots(cycle, team.pk),
-        cycle=cycle,
-        live=summary["score"],
-        rolled_up_label=_("Rolled-up score"),
-        own_label=_("Own score"),
+    summary = _team_summary(
+        cycle, org, team, rolled_up_label=_("Rolled-up score"), own_label=_("Own score")
     )
     return {
         **page,
@@ -431,7 +435,6 @@ def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
         "sub_teams": org.rows_under(team),
         "objectives": team_objectives(cycle, team, viewer),
         "members": team_members(cycle, team),
-        "chart": chart,
     }
 
 
