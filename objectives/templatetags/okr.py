@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 
 from objectives import scoring
+from objectives.models import KeyResult
 from okrapp.core import numbers
 
 register = template.Library()
@@ -55,7 +56,7 @@ def score_bar(value: Decimal | None, label: str = "") -> dict:
 
 
 @register.inclusion_tag("components/key_result_value.html")
-def key_result_value(key_result, value: Decimal | None) -> dict:
+def key_result_value(key_result: KeyResult, value: Decimal | None) -> dict:
     """One of a key result's values as people read it: "Done" or "Not done" for a milestone,
     else the value with its unit."""
     done = (
