@@ -1,12 +1,18 @@
-"""Where a key result is heading: pure functions over plain numbers, no ORM.
+"""Where a key result is heading: pure functions over plain values, no ORM.
 
-x is time in days since the cycle start; y is the key result's value.
+x is time in days since the cycle start (its first midnight, organisation time); y is the key
+result's value.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+
+# A check-in as the forecast sees it: when it was made, and the value it gave.
+Point = tuple[datetime.datetime, Decimal]
 
 
 def least_squares(points: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
@@ -61,3 +67,85 @@ def value_at(checkins: Sequence[tuple[float, float]], *, at: float, start: float
             break
         value = y
     return value
+
+
+def cycle_days(start: datetime.date, end: datetime.date) -> int:
+    """How many days a cycle lasts, both ends included: it ends at its last midnight."""
+    return (end - start).days + 1
+
+
+def days_since(start: datetime.date, moment: datetime.datetime, zone: datetime.tzinfo) -> float:
+    """Days, with their fraction, from the start day's midnight in `zone` to `moment`."""
+    origin = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    return (moment - origin).total_seconds() / 86400
+
+
+def cycle_end_value(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    start_value: Decimal,
+    checkins: Sequence[Point],
+    zone: datetime.tzinfo,
+) -> Decimal | None:
+    """The value at the cycle's end on the least-squares line through the check-ins (the start
+    value anchors a single one), to one decimal; None without a check-in."""
+    points = [(days_since(start, moment, zone), float(value)) for moment, value in checkins]
+    value = projected_value(points, at=cycle_days(start, end), anchor=(0.0, float(start_value)))
+    return None if value is None else value.quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A key result's lines over its cycle, one value per day (the axis stays proportional
+    to time); None where there is no value."""
+
+    days: list[datetime.date]
+    values: list[float | None]
+    ideal: list[float]
+    projected: list[float | None] | None
+
+
+def trajectory(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    start_value: Decimal,
+    target_value: Decimal,
+    checkins: Sequence[Point],
+    zone: datetime.tzinfo,
+    projection: Decimal | None = None,
+) -> Trajectory:
+    """The lines of a key result's chart, `checkins` in the order they were made.
+
+    1. Values: the start value on the first day, then each check-in day's value; the day's
+       latest check-in wins, and check-ins outside the cycle are left out.
+    2. Ideal: the straight line from the start value on the first day to the target on the
+       last.
+    3. Projected, given a projection: from the last day with a value to the projection on
+       the last day; none when the last day already has a value.
+    """
+    duration = cycle_days(start, end)
+    days = [start + datetime.timedelta(days=day) for day in range(duration)]
+    values: list[float | None] = [None] * duration
+    values[0] = float(start_value)
+    for moment, value in checkins:
+        day = (moment.astimezone(zone).date() - start).days
+        if 0 <= day < duration:
+            values[day] = float(value)
+    ideal = [
+        round(
+            ideal_value(
+                start=float(start_value), target=float(target_value), duration=duration - 1, at=day
+            ),
+            4,
+        )
+        for day in range(duration)
+    ]
+    last = max((day for day, value in enumerate(values) if value is not None), default=0)
+    projected: list[float | None] | None = None
+    if projection is not None and last < duration - 1:
+        projected = [None] * duration
+        projected[last] = values[last]
+        projected[-1] = float(projection)
+    return Trajectory(days=days, values=values, ideal=ideal, projected=projected)

@@ -54,3 +54,12 @@ class CheckInForm(forms.Form):
             done = self.cleaned_data["done"]
             return self.key_result.target_value if done else self.key_result.start_value
         return self.cleaned_data["value"]
+
+    def checkin_fields(self) -> dict:
+        """The check-in's values, as the services take them (checkin_create, checkin_update)."""
+        return {
+            "value": self.checkin_value(),
+            "confidence": self.cleaned_data["confidence"],
+            "comment": self.cleaned_data["comment"],
+            "blockers": self.cleaned_data["blockers"],
+        }

@@ -6,18 +6,28 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from checkins.models import CheckIn
+from objectives.models import KeyResult
 from objectives.permissions import can_view_objective
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer
 
 
+def can_change_latest(viewer: Viewer, key_result: KeyResult, *, author_id: int | None) -> bool:
+    """Whether the viewer may correct or delete a key result's latest check-in, made by
+    `author_id`: only its author, only in an open cycle."""
+    return author_id == viewer.user.pk and key_result.objective.cycle.status != Cycle.Status.CLOSED
+
+
 def can_change_checkin(viewer: Viewer, checkin: CheckIn, *, latest_id: int | None) -> bool:
     """Only its author, only the key result's latest check-in, only in an open cycle."""
-    return (
-        checkin.author_id == viewer.user.pk
-        and checkin.pk == latest_id
-        and checkin.key_result.objective.cycle.status != Cycle.Status.CLOSED
+    return checkin.pk == latest_id and can_change_latest(
+        viewer, checkin.key_result, author_id=checkin.author_id
     )
+
+
+def can_follow_teams(viewer: Viewer) -> bool:
+    """Leads follow their teams' check-ins (and sub-teams'); admins follow everyone's."""
+    return viewer.is_admin or bool(viewer.lead_team_ids)
 
 
 def get_checkin_for_author(viewer: Viewer, pk: int) -> CheckIn:

@@ -11,12 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
-from checkins import hooks
+from checkins import forecast, hooks
 from checkins.models import CheckIn, Notification
+from checkins.permissions import can_change_checkin
+from objectives import scoring
+from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
 from objectives.permissions import key_result_owner_sees_objective_q, visible_objectives_q
-from okrapp.core import weeks
+from okrapp.core import charts, weeks
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.weeks import Week
@@ -80,11 +84,84 @@ def my_week_key_result(pk: int, week: Week) -> KeyResult:
 
 
 def key_result_checkins(key_result: KeyResult) -> list[CheckIn]:
-    """Newest first, with their authors."""
-    return list(
+    """Newest first, with their authors (and their key result, already loaded)."""
+    checkins = list(
         CheckIn.objects.filter(key_result=key_result)
         .select_related("author")
         .order_by("-created_at", "-id")
+    )
+    for checkin in checkins:
+        checkin.key_result = key_result
+    return checkins
+
+
+def key_result_page(viewer: Viewer, key_result: KeyResult) -> dict:
+    """What a key result's page shows beside its check-in form: the check-ins (newest first),
+    whether the viewer may correct the latest, the projection at cycle end and the chart.
+    The key result comes with its objective and cycle."""
+    checkins = key_result_checkins(key_result)
+    attach_key_result_badges(viewer, [key_result])
+    latest = checkins[0] if checkins else None
+    projection = key_result_projection(key_result, checkins)
+    return {
+        "checkins": checkins,
+        "can_change_latest": latest is not None
+        and can_change_checkin(viewer, latest, latest_id=latest.pk),
+        "projection": projection,
+        "chart": key_result_chart(key_result, checkins, projection),
+    }
+
+
+def _points(checkins: list[CheckIn]) -> list[forecast.Point]:
+    """Check-ins newest first (as listed) → the forecast's points, oldest first."""
+    return [(checkin.created_at, checkin.value) for checkin in reversed(checkins)]
+
+
+def key_result_projection(key_result: KeyResult, checkins: list[CheckIn]) -> dict | None:
+    """The value at cycle end at the check-ins' pace (checkins.forecast), and the score it
+    would give; None for a milestone, without a check-in, or once the cycle is closed (its
+    values are final: nothing is left to project)."""
+    cycle = key_result.objective.cycle
+    if key_result.is_milestone or not checkins or cycle.is_closed:
+        return None
+    value = forecast.cycle_end_value(
+        start=cycle.start_date,
+        end=cycle.end_date,
+        start_value=key_result.start_value,
+        checkins=_points(checkins),
+        zone=weeks.organisation_zone(),
+    )
+    if value is None:
+        return None
+    score = scoring.key_result_score(
+        start=key_result.start_value, target=key_result.target_value, current=value
+    )
+    return {"value": value, "score": score}
+
+
+def key_result_chart(
+    key_result: KeyResult, checkins: list[CheckIn], projection: dict | None
+) -> dict:
+    """The trajectory chart (okrapp.core.charts): the value at each check-in day, the ideal
+    line from start to target, and the projection to the cycle end."""
+    cycle = key_result.objective.cycle
+    lines = forecast.trajectory(
+        start=cycle.start_date,
+        end=cycle.end_date,
+        start_value=key_result.start_value,
+        target_value=key_result.target_value,
+        checkins=_points(checkins),
+        zone=weeks.organisation_zone(),
+        projection=None if projection is None else projection["value"],
+    )
+    series = [
+        charts.series(_("Value"), lines.values),
+        charts.series(_("Ideal line"), lines.ideal, role=charts.IDEAL),
+    ]
+    if lines.projected is not None:
+        series.append(charts.series(_("Projection"), lines.projected, role=charts.PROJECTION))
+    return charts.line_chart(
+        labels=charts.date_labels(lines.days, "j M"), series=series, y_title=key_result.unit
     )
 
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,21 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import forecast, selectors, services
+from checkins import selectors, services
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
-from checkins.permissions import get_checkin_for_author
-from objectives import scoring
-from objectives.hooks import attach_key_result_badges
+from checkins.permissions import can_change_latest, can_follow_teams, get_checkin_for_author
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
 from okrapp.core import weeks
 from okrapp.core.forms import add_service_errors
-from okrapp.core.models import Cycle
 from okrapp.core.navigation import safe_next_url
 from okrapp.core.permissions import Viewer, request_viewer
 from okrapp.core.selectors import active_cycle
@@ -68,9 +64,8 @@ def _row(
         key_result=key_result,
         form=form if allowed else None,
         can_check_in=allowed,
-        can_change_latest=(
-            key_result.latest_checkin_author_id == viewer.user.pk
-            and key_result.objective.cycle.status != Cycle.Status.CLOSED
+        can_change_latest=can_change_latest(
+            viewer, key_result, author_id=key_result.latest_checkin_author_id
         ),
         editing=editing,
         saved=saved,
@@ -105,9 +100,28 @@ def my_week(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "checked_count": sum(1 for row in rows if row.key_result.checked_this_week),
         "row_count": len(rows),
-        "shows_team_link": viewer.is_admin or bool(viewer.lead_team_ids),
+        "shows_team_link": can_follow_teams(viewer),
     }
     return render(request, "checkins/my_week.html", context)
+
+
+def _saved(form: CheckInForm, save) -> bool:
+    """Whether the form is valid and `save` (a service, given the check-in's values) took it;
+    the service's errors go beside the fields."""
+    if form.is_valid():
+        try:
+            save(**form.checkin_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return not form.errors
+
+
+def _after_change(request: HttpRequest, key_result_pk: int, message: str, **row) -> HttpResponse:
+    """After a change on My week: the row again (htmx), or back where one came from."""
+    if request.htmx:
+        return _render_row(request, key_result_pk, **row)
+    messages.success(request, message)
+    return redirect(safe_next_url(request, reverse("checkins:my_week")))
 
 
 @require_POST
@@ -115,23 +129,9 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     key_result = get_key_result_for_user(viewer, pk, check_in=True)
     form = CheckInForm(request.POST, key_result=key_result)
-    if form.is_valid():
-        try:
-            services.checkin_create(
-                key_result=key_result,
-                author=request.user,
-                value=form.checkin_value(),
-                confidence=form.cleaned_data["confidence"],
-                comment=form.cleaned_data["comment"],
-                blockers=form.cleaned_data["blockers"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    if not form.errors:
-        if request.htmx:
-            return _render_row(request, pk, saved=True)
-        messages.success(request, _("Check-in saved."))
-        return redirect(safe_next_url(request, reverse("checkins:my_week")))
+    create = partial(services.checkin_create, key_result=key_result, author=request.user)
+    if _saved(form, create):
+        return _after_change(request, pk, _("Check-in saved."), saved=True)
     if request.htmx:
         return _render_row(request, pk, form=form)
     return _key_result_page(request, viewer, key_result, form=form, status=400)
@@ -140,37 +140,18 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct one's latest check-in: in place on My week (htmx), or on its own page."""
-    viewer = request_viewer(request)
-    checkin = get_checkin_for_author(viewer, pk)
+    checkin = get_checkin_for_author(request_viewer(request), pk)
     key_result = checkin.key_result
-    long_text = not request.htmx
+    if request.method == "GET" and request.htmx:
+        return _render_row(request, key_result.pk, editing=checkin)
     if request.method == "GET":
-        if request.htmx:
-            return _render_row(request, key_result.pk, editing=checkin)
-        form = CheckInForm(
-            initial=CheckInForm.initial_for(key_result, checkin),
-            key_result=key_result,
-            long_text=long_text,
-        )
+        initial = CheckInForm.initial_for(key_result, checkin)
+        form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
         return _edit_page(request, form, checkin)
-    form = CheckInForm(request.POST, key_result=key_result, long_text=long_text)
-    if form.is_valid():
-        try:
-            services.checkin_update(
-                checkin=checkin,
-                author=request.user,
-                value=form.checkin_value(),
-                confidence=form.cleaned_data["confidence"],
-                comment=form.cleaned_data["comment"],
-                blockers=form.cleaned_data["blockers"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-    if not form.errors:
-        if request.htmx:
-            return _render_row(request, key_result.pk, saved=True)
-        messages.success(request, _("Check-in corrected."))
-        return redirect(safe_next_url(request, reverse("checkins:my_week")))
+    form = CheckInForm(request.POST, key_result=key_result, long_text=not request.htmx)
+    update = partial(services.checkin_update, checkin=checkin, author=request.user)
+    if _saved(form, update):
+        return _after_change(request, key_result.pk, _("Check-in corrected."), saved=True)
     if request.htmx:
         return _render_row(request, key_result.pk, form=form, editing=checkin)
     return _edit_page(request, form, checkin, status=400)
@@ -193,17 +174,14 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.checkin_delete(checkin=checkin, author=request.user)
     except ValidationError as error:
         raise PermissionDenied(" ".join(error.messages)) from error
-    if request.htmx:
-        return _render_row(request, key_result_id)
-    messages.success(request, _("Check-in deleted."))
-    return redirect(safe_next_url(request, reverse("checkins:my_week")))
+    return _after_change(request, key_result_id, _("Check-in deleted."))
 
 
 @require_GET
 def team_week(request: HttpRequest) -> HttpResponse:
     """A lead's view: who in their teams (and sub-teams) has checked in this week."""
     viewer = request_viewer(request)
-    if not (viewer.is_admin or viewer.lead_team_ids):
+    if not can_follow_teams(viewer):
         raise PermissionDenied
     cycle = active_cycle()
     week = weeks.week_of()
@@ -228,109 +206,17 @@ def _key_result_page(
     form: CheckInForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    checkins = selectors.key_result_checkins(key_result)
-    attach_key_result_badges(viewer, [key_result])
     allowed = can_check_in(viewer, key_result)
     if allowed and form is None:
-        form = CheckInForm(
-            initial=CheckInForm.initial_for(key_result), key_result=key_result, long_text=True
-        )
-    latest = checkins[0] if checkins else None
-    projection = _projection(key_result, checkins)
+        initial = CheckInForm.initial_for(key_result)
+        form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
     context = {
         "key_result": key_result,
         "objective": key_result.objective,
-        "checkins": checkins,
         "form": form if allowed else None,
-        "can_change_latest": latest is not None
-        and latest.author_id == viewer.user.pk
-        and not key_result.objective.cycle.is_closed,
-        "projection": projection,
-        "chart": _chart_spec(key_result, checkins),
+        **selectors.key_result_page(viewer, key_result),
     }
     return render(request, "checkins/key_result.html", context, status=status)
-
-
-def _cycle_start(cycle: Cycle) -> datetime.datetime:
-    return datetime.datetime.combine(
-        cycle.start_date, datetime.time.min, tzinfo=weeks.organisation_zone()
-    )
-
-
-def _days(moment: datetime.datetime, start: datetime.datetime) -> float:
-    return (moment - start).total_seconds() / 86400
-
-
-def _checkin_points(key_result: KeyResult, checkins: list[CheckIn]) -> list[tuple[float, float]]:
-    start = _cycle_start(key_result.objective.cycle)
-    return [(_days(checkin.created_at, start), float(checkin.value)) for checkin in checkins]
-
-
-def _projection(key_result: KeyResult, checkins: list[CheckIn]) -> dict | None:
-    """The value at cycle end on the least-squares line, and the score it would give."""
-    cycle = key_result.objective.cycle
-    if key_result.is_milestone or not checkins or cycle.is_closed:
-        return None  # a closed cycle has its final value: nothing left to project
-    duration = (cycle.end_date - cycle.start_date).days + 1
-    value = forecast.projected_value(
-        _checkin_points(key_result, checkins),
-        at=duration,
-        anchor=(0.0, float(key_result.start_value)),
-    )
-    if value is None:
-        return None
-    value = value.quantize(Decimal("0.1"))
-    score = scoring.key_result_score(
-        start=key_result.start_value, target=key_result.target_value, current=value
-    )
-    return {"value": value, "score": score}
-
-
-def _chart_spec(key_result: KeyResult, checkins: list[CheckIn]) -> dict:
-    """One label per day of the cycle (the axis stays proportional to time): the ideal line,
-    the value at each check-in day (gaps spanned), and the projection to the cycle end."""
-    cycle = key_result.objective.cycle
-    duration = (cycle.end_date - cycle.start_date).days + 1
-    dates = [cycle.start_date + datetime.timedelta(days=day) for day in range(duration)]
-    start_value, target = float(key_result.start_value), float(key_result.target_value)
-    zone = weeks.organisation_zone()
-
-    actual: list[float | None] = [None] * duration
-    actual[0] = start_value
-    for checkin in reversed(checkins):  # oldest first: the day's latest check-in wins
-        day = (checkin.created_at.astimezone(zone).date() - cycle.start_date).days
-        if 0 <= day < duration:
-            actual[day] = float(checkin.value)
-    ideal = [
-        round(
-            forecast.ideal_value(start=start_value, target=target, duration=duration - 1, at=day), 4
-        )
-        for day in range(duration)
-    ]
-    datasets = [
-        {"label": _("Value"), "data": actual, "color": "#2854c5"},
-        {
-            "label": _("Ideal line"),
-            "data": ideal,
-            "color": "#7a8294",
-            "dashed": True,
-            "points": False,
-        },
-    ]
-    projection = _projection(key_result, checkins)
-    last = max((day for day, value in enumerate(actual) if value is not None), default=0)
-    if projection is not None and last < duration - 1:
-        projected: list[float | None] = [None] * duration
-        projected[last] = actual[last]
-        projected[-1] = float(projection["value"])
-        datasets.append(
-            {"label": _("Projection"), "data": projected, "color": "#d98c00", "dashed": True}
-        )
-    return {
-        "labels": [formats.date_format(day, "j M") for day in dates],
-        "datasets": datasets,
-        "yTitle": key_result.unit,
-    }
 
 
 @require_GET

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -27,6 +27,7 @@ from kpis.permissions import (
     may_create_any_kpi,
 )
 from objectives.permissions import get_key_result_for_user
+from okrapp.core import charts
 from okrapp.core.forms import add_service_errors
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
@@ -126,31 +127,24 @@ def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
-    """Chart.js data (static/js/charts.js): the values, the target line and the alert band."""
+    """The chart (okrapp.core.charts): the values, the target line and the alert band."""
     points = list(reversed(measurements[:CHART_POINTS]))
-    labels = [formats.date_format(m.period_date, "SHORT_DATE_FORMAT") for m in points]
-    datasets = [
-        {"label": kpi.name, "data": [float(m.value) for m in points], "color": "#2854c5"},
-        {
-            "label": _("Target"),
-            "data": [float(kpi.target_value)] * len(points),
-            "color": "#1f8a4c",
-            "dashed": True,
-            "points": False,
-        },
+    lines = [
+        charts.series(kpi.name, (m.value for m in points)),
+        charts.level(_("Target"), kpi.target_value, len(points), role=charts.TARGET),
     ]
     if kpi.alert_threshold is not None:
-        datasets.append(
-            {
-                "label": _("Alert threshold"),
-                "data": [float(kpi.alert_threshold)] * len(points),
-                "color": "#d98c00",
-                "dashed": True,
-                "points": False,
-                "fill": "-1",  # the band between the target and the threshold
-            }
+        lines.append(
+            charts.level(
+                _("Alert threshold"),
+                kpi.alert_threshold,
+                len(points),
+                role=charts.THRESHOLD,
+                band=True,  # between the target and the threshold
+            )
         )
-    return {"labels": labels, "datasets": datasets, "yTitle": kpi.unit}
+    labels = charts.date_labels(m.period_date for m in points)
+    return charts.line_chart(labels=labels, series=lines, y_title=kpi.unit)
 
 
 def _detail_context(request: HttpRequest, kpi: KPI, **extra) -> dict:

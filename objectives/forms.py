@@ -245,16 +245,23 @@ def _decimal(raw: str | None) -> Decimal | None:
         return None
 
 
-def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
-    """The key result rows typed so far (prefix, draft), in their order, from raw form data;
-    blank and removed rows are left out. Works on invalid data: the coach never blocks."""
+MAX_ROWS = 100  # read from raw data: a tampered TOTAL_FORMS cannot make the coach loop long
+
+
+def row_prefixes(data) -> list[str]:
+    """The key result rows' prefixes in raw form data ("kr-0", "kr-1", …), from TOTAL_FORMS."""
     try:
         total = int(data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", 0))
     except (TypeError, ValueError):
         total = 0
+    return [f"{KEY_RESULT_PREFIX}-{index}" for index in range(min(total, MAX_ROWS))]
+
+
+def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
+    """The key result rows typed so far (prefix, draft), in their order, from raw form data;
+    blank and removed rows are left out. Works on invalid data: the coach never blocks."""
     rows = []
-    for index in range(min(total, 100)):
-        prefix = f"{KEY_RESULT_PREFIX}-{index}"
+    for index, prefix in enumerate(row_prefixes(data)):
         if data.get(f"{prefix}-DELETE"):
             continue
         title = (data.get(f"{prefix}-title") or "").strip()
@@ -273,6 +280,72 @@ def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
         rows.append((position, index, prefix, draft))
     rows.sort(key=lambda row: (row[0], row[1]))
     return [(prefix, draft) for _, _, prefix, draft in rows]
+
+
+def coach_owner_id(data) -> int | None:
+    """The owner chosen so far in raw form data, if it is an id."""
+    owner_id = data.get("owner")
+    return int(owner_id) if str(owner_id or "").isdigit() else None
+
+
+def editor_data(post):
+    """The editor's POST data; with "add_row" (the page without JavaScript), one more key
+    result row."""
+    if "add_row" not in post:
+        return post
+    data = post.copy()
+    raw_total = data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS") or "0"
+    # A tampered count is left as it is: the formset then reports it, no crash.
+    if raw_total.isdigit():
+        data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = str(int(raw_total) + 1)
+    return data
+
+
+def editor_initial(viewer: Viewer, query) -> dict[str, Any]:
+    """A new objective's defaults, from the query string (?level=&team=&parent=): a lead's
+    first thought is their team, an admin's the company, anyone else's their own."""
+    level = query.get("level")
+    if level not in permissions.creatable_levels(viewer):
+        if viewer.lead_team_ids:
+            level = Objective.Level.TEAM
+        elif viewer.is_admin:
+            level = Objective.Level.COMPANY
+        else:
+            level = Objective.Level.INDIVIDUAL
+    initial = {"owner": viewer.user.pk, "level": level}
+    for name in ("team", "parent"):
+        if query.get(name, "").isdigit():
+            initial[name] = int(query[name])
+    if "team" not in initial and viewer.lead_team_ids:
+        initial["team"] = min(viewer.lead_team_ids)
+    return initial
+
+
+def editor_values(form: ObjectiveForm, formset: BaseKeyResultFormSet) -> dict[str, Any]:
+    """The values an unbound editor shows, shaped like POST data, for the first warnings."""
+    data: dict[str, Any] = {name: form[name].value() for name in ("title", "owner", "level")}
+    data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = len(formset.forms)
+    for kr_form in formset.forms:
+        for name in ("title", "target_value", "kind", "position"):
+            value = kr_form[name].value()
+            data[kr_form.add_prefix(name)] = "" if value is None else str(value)
+        if kr_form.instance.pk:
+            data[kr_form.add_prefix("id")] = kr_form.instance.pk
+    return data
+
+
+def rows_in_order(formset: BaseKeyResultFormSet, data) -> list[KeyResultForm]:
+    """The key result rows as the person arranged them (their "Order" fields), so a page
+    shown again after an error keeps the order they chose."""
+    if data is None:
+        return list(formset.forms)
+
+    def position(indexed) -> tuple[int, int]:
+        index, kr_form = indexed
+        raw = str(data.get(kr_form.add_prefix("position")) or "")
+        return (int(raw) if raw.isdigit() else index, index)
+
+    return [kr_form for _, kr_form in sorted(enumerate(formset.forms), key=position)]
 
 
 class InitiativeForm(forms.ModelForm):

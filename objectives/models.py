@@ -12,10 +12,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from objectives import scoring
+
 SCORE_FIELD = {"max_digits": 20, "decimal_places": 12, "null": True, "blank": True}
 VALUE_FIELD = {"max_digits": 20, "decimal_places": 4}
 # Long texts are bounded too, in the model, the forms and the API alike.
 DESCRIPTION_LENGTH = 5000
+DEFAULT_WEIGHT = Decimal(1)
 
 
 class Confidence(models.TextChoices):
@@ -95,6 +98,14 @@ class Objective(models.Model):
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.PRIVATE
 
+    @property
+    def is_company_level(self) -> bool:
+        return self.level == self.Level.COMPANY
+
+    @property
+    def is_aspirational(self) -> bool:
+        return self.kind == self.Kind.ASPIRATIONAL
+
 
 class KeyResult(models.Model):
     class Kind(models.TextChoices):
@@ -125,7 +136,7 @@ class KeyResult(models.Model):
         _("weight"),
         max_digits=6,
         decimal_places=2,
-        default=Decimal(1),
+        default=DEFAULT_WEIGHT,
         validators=[MinValueValidator(Decimal(0))],
     )
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -172,6 +183,25 @@ class KeyResult(models.Model):
     @property
     def is_milestone(self) -> bool:
         return self.kind == self.Kind.MILESTONE
+
+    @property
+    def is_done(self) -> bool:
+        """A milestone that is reached (objectives.scoring.milestone_done)."""
+        return self.is_milestone and scoring.milestone_done(
+            start=self.start_value, target=self.target_value, current=self.current_value
+        )
+
+    @property
+    def is_weighted(self) -> bool:
+        """It weighs more or less than the others in its objective's score."""
+        return self.weight != DEFAULT_WEIGHT
+
+    @property
+    def display_unit(self) -> str:
+        """The unit shown after its values: a percentage without a unit of its own shows %."""
+        if not self.unit and self.kind == self.Kind.PERCENTAGE:
+            return "%"
+        return self.unit
 
 
 class Initiative(models.Model):

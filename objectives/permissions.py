@@ -144,6 +144,15 @@ def can_create_objectives(viewer: Viewer, cycle: Cycle | None) -> bool:
     return cycle is not None and cycle.status != Cycle.Status.CLOSED
 
 
+def can_add_aligned(viewer: Viewer, objective: Objective) -> bool:
+    """Whether the objective's page offers to align a new objective under it: company and team
+    objectives take aligned ones while the cycle is open (the editor then checks what the
+    viewer may set)."""
+    return objective.level != Objective.Level.INDIVIDUAL and can_create_objectives(
+        viewer, objective.cycle
+    )
+
+
 def creatable_levels(viewer: Viewer) -> list[str]:
     """The levels at which the viewer may set objectives: company for admins, team for leads."""
     levels = []

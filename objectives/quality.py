@@ -189,3 +189,37 @@ def objective_warnings(
     for index, draft in enumerate(key_results):
         warnings += key_result_warnings(draft, index)
     return warnings
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The coach's warnings by where the editor shows them.
+
+    - `all`: (key result number from 1, or None, message) for the summary, in order;
+    - `fields`: messages beside the "title", "owner" and "key_results" fields;
+    - `rows`: messages beside each key result row, by row name; every row of the page has a
+      list, an empty one clearing what it showed before.
+    """
+
+    all: list[tuple[int | None, str]]
+    fields: dict[str, list[str]]
+    rows: dict[str, list[str]]
+
+
+def advice(
+    warnings: Sequence[Warning], *, draft_rows: Sequence[str], rows: Sequence[str] = ()
+) -> Advice:
+    """Group the warnings by place. `draft_rows[i]` names the row of the i-th key result given
+    to the coach (a warning's `index`); `rows` names every row on the page."""
+    by_row: dict[str, list[str]] = {name: [] for name in rows}
+    by_field: dict[str, list[str]] = {"title": [], "owner": [], "key_results": []}
+    for warning in warnings:
+        if warning.field == "key_result":
+            by_row.setdefault(draft_rows[warning.index], []).append(warning.message)
+        else:
+            by_field[warning.field].append(warning.message)
+    summary = [
+        (None if warning.index is None else warning.index + 1, warning.message)
+        for warning in warnings
+    ]
+    return Advice(all=summary, fields=by_field, rows=by_row)

@@ -27,11 +27,17 @@ def progress(*, start: Decimal, target: Decimal, current: Decimal) -> Decimal:
 def key_result_score(
     *, start: Decimal, target: Decimal, current: Decimal, is_milestone: bool = False
 ) -> Decimal:
-    """0–100. A milestone is done (100) or not (0); it is done once current reaches target."""
+    """0–100. A milestone is done (100) or not (0): see milestone_done."""
     if is_milestone:
-        done = (Decimal(current) >= Decimal(target)) if target >= start else current <= target
-        return HUNDRED if done else ZERO
+        return HUNDRED if milestone_done(start=start, target=target, current=current) else ZERO
     return HUNDRED * progress(start=start, target=target, current=current)
+
+
+def milestone_done(*, start: Decimal, target: Decimal, current: Decimal) -> bool:
+    """A milestone is done once its value reaches the target (from the start's side)."""
+    if target >= start:
+        return Decimal(current) >= Decimal(target)
+    return current <= target
 
 
 def weighted_mean(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:

@@ -20,19 +20,21 @@ from django.db.models import (
 
 from objectives import hooks
 from objectives.models import Initiative, KeyResult, Objective
-from objectives.permissions import visible_objectives_q
+from objectives.permissions import can_manage_initiatives, visible_objectives_q
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
 LEVEL_ORDER = {Objective.Level.COMPANY: 0, Objective.Level.TEAM: 1, Objective.Level.INDIVIDUAL: 2}
 
 
+def initiatives_prefetch() -> Prefetch:
+    return Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
+
+
 def key_results_prefetch(*, with_initiatives: bool = False) -> Prefetch:
     queryset = KeyResult.objects.select_related("owner").order_by("position", "id")
     if with_initiatives:
-        queryset = queryset.prefetch_related(
-            Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
-        )
+        queryset = queryset.prefetch_related(initiatives_prefetch())
     return Prefetch("key_results", queryset=queryset)
 
 
@@ -167,17 +169,18 @@ def alignment_chain(viewer: Viewer, objective: Objective) -> list[Objective | No
 
 
 def objective_page(viewer: Viewer, objective: Objective) -> dict:
-    """Everything the objective page shows, in a fixed number of queries."""
+    """Everything the objective page shows, in a fixed number of queries: the key results
+    (with their initiatives, badges, and `can_manage`: whether the viewer manages their
+    initiatives), the alignment chain above and the objectives aligned below."""
     key_results = list(
         KeyResult.objects.filter(objective=objective)
         .select_related("owner")
-        .prefetch_related(
-            Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
-        )
+        .prefetch_related(initiatives_prefetch())
         .order_by("position", "id")
     )
     for key_result in key_results:
         key_result.objective = objective  # already loaded with its cycle and team
+        key_result.can_manage = can_manage_initiatives(viewer, key_result)
     hooks.attach_key_result_badges(viewer, key_results)
     children = list(
         Objective.objects.filter(parent=objective)
@@ -190,6 +193,13 @@ def objective_page(viewer: Viewer, objective: Objective) -> dict:
         "chain": alignment_chain(viewer, objective),
         "children": children,
     }
+
+
+def key_result_initiatives(viewer: Viewer, key_result: KeyResult) -> KeyResult:
+    """The key result with its initiatives (and their owners) loaded, and `can_manage`."""
+    prefetch_related_objects([key_result], initiatives_prefetch())
+    key_result.can_manage = can_manage_initiatives(viewer, key_result)
+    return key_result
 
 
 @dataclass

@@ -17,12 +17,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from objectives import permissions, quality, selectors, services
 from objectives.forms import (
     KEY_RESULT_PREFIX,
+    MAX_ROWS,
     BoardFilterForm,
     InitiativeForm,
     ObjectiveForm,
     apply_service_errors,
     coach_drafts,
+    coach_owner_id,
+    editor_data,
+    editor_initial,
+    editor_values,
     key_result_formset,
+    row_prefixes,
+    rows_in_order,
 )
 from objectives.models import Initiative, Objective
 from okrapp.core.forms import add_service_errors
@@ -72,13 +79,11 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "objective": objective,
         "can_edit": permissions.can_edit_objective(viewer, objective),
+        "can_add_aligned": permissions.can_add_aligned(viewer, objective),
         "initiative_form": InitiativeForm(),
         "statuses": Initiative.Status.choices,
         **selectors.objective_page(viewer, objective),
     }
-    for key_result in context["key_results"]:
-        key_result.objective = objective  # already loaded: no query per row
-        key_result.can_manage = permissions.can_manage_initiatives(viewer, key_result)
     return render(request, "objectives/objective_detail.html", context)
 
 
@@ -100,26 +105,6 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, viewer, objective.cycle, objective)
 
 
-def _initial(request: HttpRequest, viewer: Viewer) -> dict:
-    """A new objective's defaults, from the query string (?level=&team=&parent=)."""
-    levels = permissions.creatable_levels(viewer)
-    level = request.GET.get("level")
-    if level not in levels:
-        if viewer.lead_team_ids:
-            level = Objective.Level.TEAM
-        elif viewer.is_admin:
-            level = Objective.Level.COMPANY
-        else:
-            level = Objective.Level.INDIVIDUAL
-    initial = {"owner": viewer.user.pk, "level": level}
-    for name in ("team", "parent"):
-        if request.GET.get(name, "").isdigit():
-            initial[name] = int(request.GET[name])
-    if "team" not in initial and viewer.lead_team_ids:
-        initial["team"] = min(viewer.lead_team_ids)
-    return initial
-
-
 def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objective):
     """One page for an objective and its key results.
 
@@ -129,116 +114,60 @@ def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objec
     3. GET (or invalid POST): the page, with the coach's warnings.
     """
     is_new = objective.pk is None
-    data = request.POST if request.method == "POST" else None
-    extra = NEW_OBJECTIVE_ROWS if is_new and data is None else 0
-    if data is not None and "add_row" in data:
-        data = data.copy()
-        raw_total = data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS") or "0"
-        # A tampered count is left as it is: the formset then reports it, no crash.
-        if raw_total.isdigit():
-            data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = str(int(raw_total) + 1)
+    data = editor_data(request.POST) if request.method == "POST" else None
+    initial = editor_initial(viewer, request.GET) if is_new else None
     form = ObjectiveForm(
-        data,
-        instance=copy.copy(objective),
-        viewer=viewer,
-        cycle=cycle,
-        initial=_initial(request, viewer) if is_new else None,
+        data, instance=copy.copy(objective), viewer=viewer, cycle=cycle, initial=initial
     )
+    extra = NEW_OBJECTIVE_ROWS if is_new and data is None else 0
     formset = key_result_formset(data, instance=objective, extra=extra)
     if data is not None and "add_row" not in data and form.is_valid() and formset.is_valid():
-        kept = formset.kept_forms()
-        try:
-            saved = _save(viewer, cycle, objective, form, formset, kept)
-        except ValidationError as error:
-            apply_service_errors(error, form, kept, formset)
-        else:
+        saved = _save(viewer, cycle, objective, form, formset)
+        if saved is not None:
             messages.success(request, _("The objective is saved."))
             return redirect("objectives:detail", saved.pk)
-    warnings = _coach(data or _data_of(form, formset), cycle, objective)
+    advice = _coach(data or editor_values(form, formset), cycle, objective)
     for kr_form in formset.forms:
-        kr_form.coach_warnings = warnings["rows"].get(kr_form.prefix, [])
-    return render(
-        request,
-        "objectives/editor.html",
-        {
-            "form": form,
-            "formset": formset,
-            "kr_forms": _rows_in_order(formset, data),
-            "objective": objective,
-            "cycle": cycle,
-            "is_new": is_new,
-            "coach": warnings,
-        },
-    )
+        kr_form.coach_warnings = advice.rows.get(kr_form.prefix, [])
+    context = {"form": form, "formset": formset, "objective": objective, "cycle": cycle}
+    context.update(kr_forms=rows_in_order(formset, data), is_new=is_new, coach=advice)
+    return render(request, "objectives/editor.html", context)
 
 
-def _rows_in_order(formset, data) -> list:
-    """The key result rows as the person arranged them (their "Order" fields), so a page
-    shown again after an error keeps the order they chose."""
-    if data is None:
-        return list(formset.forms)
-
-    def position(indexed) -> tuple[int, int]:
-        index, kr_form = indexed
-        raw = str(data.get(kr_form.add_prefix("position")) or "")
-        return (int(raw) if raw.isdigit() else index, index)
-
-    return [kr_form for _, kr_form in sorted(enumerate(formset.forms), key=position)]
-
-
-def _save(viewer, cycle, objective, form, formset, kept) -> Objective:
+def _save(viewer, cycle, objective, form, formset) -> Objective | None:
+    """The objective saved by its service, or None when the service refused it: its errors
+    are then beside the fields."""
     fields = {name: form.cleaned_data.get(name) for name in services.OBJECTIVE_FIELDS}
     fields["description"] = fields["description"] or ""
+    kept = formset.kept_forms()
     rows = formset.rows(kept)
-    if objective.pk is None:
-        return services.objective_create(viewer=viewer, cycle=cycle, key_results=rows, **fields)
-    return services.objective_update(viewer=viewer, objective=objective, key_results=rows, **fields)
+    try:
+        if objective.pk is None:
+            return services.objective_create(viewer=viewer, cycle=cycle, key_results=rows, **fields)
+        return services.objective_update(
+            viewer=viewer, objective=objective, key_results=rows, **fields
+        )
+    except ValidationError as error:
+        apply_service_errors(error, form, kept, formset)
+        return None
 
 
-def _data_of(form: ObjectiveForm, formset) -> dict:
-    """The values an unbound editor shows, shaped like POST data, for the first warnings."""
-    data = {name: form[name].value() for name in ("title", "owner", "level")}
-    data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = len(formset.forms)
-    for kr_form in formset.forms:
-        for name in ("title", "target_value", "kind", "position"):
-            value = kr_form[name].value()
-            data[kr_form.add_prefix(name)] = "" if value is None else str(value)
-        if kr_form.instance.pk:
-            data[kr_form.add_prefix("id")] = kr_form.instance.pk
-    return data
-
-
-def _coach(data, cycle: Cycle, objective: Objective) -> dict:
-    """The coach's warnings, grouped by where they are shown."""
+def _coach(data, cycle: Cycle, objective: Objective) -> quality.Advice:
+    """The coach's warnings on what is typed so far, grouped by where they are shown."""
     drafts = coach_drafts(data)
-    owner_id = data.get("owner")
-    owner_id = int(owner_id) if str(owner_id or "").isdigit() else None
     count = selectors.objectives_count(
-        cycle=cycle, owner_id=owner_id, level=data.get("level") or "", exclude_pk=objective.pk
+        cycle=cycle,
+        owner_id=coach_owner_id(data),
+        level=data.get("level") or "",
+        exclude_pk=objective.pk,
     )
     warnings = quality.objective_warnings(
         title=data.get("title") or "",
         key_results=[draft for _, draft in drafts],
         objectives_for_owner_and_level=count + 1,
     )
-    try:
-        total = int(data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", 0))
-    except (TypeError, ValueError):
-        total = 0
-    by_row: dict[str, list[str]] = {
-        f"{KEY_RESULT_PREFIX}-{index}": [] for index in range(min(total, 100))
-    }
-    by_field: dict[str, list[str]] = {"title": [], "owner": [], "key_results": []}
-    for warning in warnings:
-        if warning.field == "key_result":
-            by_row[drafts[warning.index][0]].append(warning.message)
-        else:
-            by_field[warning.field].append(warning.message)
-    summary = [
-        (None if warning.index is None else warning.index + 1, warning.message)
-        for warning in warnings
-    ]
-    return {"all": summary, "fields": by_field, "rows": by_row}
+    draft_rows = [prefix for prefix, _ in drafts]
+    return quality.advice(warnings, draft_rows=draft_rows, rows=row_prefixes(data))
 
 
 @require_POST
@@ -261,7 +190,7 @@ def key_result_row(request: HttpRequest) -> HttpResponse:
     """An empty key result row for the editor, numbered from the form's TOTAL_FORMS; the new
     TOTAL_FORMS goes back out of band so the next row gets the next number."""
     raw = request.GET.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", "0")
-    index = min(int(raw), 99) if raw.isdigit() else 0
+    index = min(int(raw), MAX_ROWS - 1) if raw.isdigit() else 0
     formset = key_result_formset(None, instance=Objective())
     kr_form = formset._construct_form(index)
     kr_form.fields["position"].initial = index
@@ -291,24 +220,18 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _initiatives_response(request: HttpRequest, viewer: Viewer, key_result_pk: int, form=None):
+    """The key result's initiatives again (htmx), or its place on the objective page."""
+    key_result = permissions.get_key_result_for_user(viewer, key_result_pk)
     if not request.htmx:
-        key_result = permissions.get_key_result_for_user(viewer, key_result_pk)
         return redirect(
             f"{reverse('objectives:detail', args=[key_result.objective_id])}#kr-{key_result.pk}"
         )
-    key_result = permissions.get_key_result_for_user(viewer, key_result_pk)
-    key_result.can_manage = permissions.can_manage_initiatives(viewer, key_result)
-    key_result.prefetched_initiatives = list(key_result.initiatives.select_related("owner"))
-    return render(
-        request,
-        "objectives/objective_detail.html#initiatives",
-        {
-            "kr": key_result,
-            "initiatives": key_result.prefetched_initiatives,
-            "initiative_form": form or InitiativeForm(),
-            "statuses": Initiative.Status.choices,
-        },
-    )
+    context = {
+        "kr": selectors.key_result_initiatives(viewer, key_result),
+        "initiative_form": form or InitiativeForm(),
+        "statuses": Initiative.Status.choices,
+    }
+    return render(request, "objectives/objective_detail.html#initiatives", context)
 
 
 @require_POST

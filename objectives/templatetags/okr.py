@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 
 from objectives import scoring
+from objectives.models import KeyResult
 from okrapp.core import numbers
 
 register = template.Library()
@@ -52,3 +53,17 @@ def score_bar(value: Decimal | None, label: str = "") -> dict:
         "width": bar_width(value),
         "label": label,
     }
+
+
+@register.inclusion_tag("components/key_result_value.html")
+def key_result_value(key_result: KeyResult, value: Decimal | None) -> dict:
+    """One of a key result's values as people read it: "Done" or "Not done" for a milestone,
+    else the value with its unit."""
+    done = (
+        scoring.milestone_done(
+            start=key_result.start_value, target=key_result.target_value, current=value
+        )
+        if key_result.is_milestone
+        else None
+    )
+    return {"value": value, "unit": key_result.unit, "done": done}

@@ -248,6 +248,10 @@ class Cycle(models.Model):
         return self.name
 
     @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 

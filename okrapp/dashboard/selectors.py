@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn
@@ -23,6 +22,7 @@ from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
 from objectives.permissions import can_view_objective
 from objectives.rollup import Tally, TeamNode, TeamScore
 from objectives.rollup_services import person_tallies, team_scores
+from okrapp.core import charts
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.weeks import week_of
@@ -165,6 +165,15 @@ class AttentionItem:
     reason: str  # "off_track" or "stale"
     days_since: int | None
 
+    @property
+    def is_off_track(self) -> bool:
+        return self.reason == "off_track"
+
+    @property
+    def is_stale(self) -> bool:
+        """Checked in once, but not for STALE_AFTER or more."""
+        return self.days_since is not None and self.days_since >= STALE_AFTER.days
+
 
 def needs_attention(
     cycle: Cycle, viewer: Viewer, limit: int = ATTENTION_LIMIT
@@ -221,7 +230,7 @@ def trend_chart(
     rolled_up_label: str,
     own_label: str | None = None,
 ) -> dict | None:
-    """Chart.js spec (static/js/charts.js) of a node's snapshots; today's live score is
+    """The chart of a node's snapshots (okrapp.core.charts); today's live score is
     appended while the cycle runs, so the line ends where the page's figures are."""
     points = [(day, own, rolled_up) for day, own, rolled_up in snapshots]
     today = timezone.localdate()
@@ -237,39 +246,34 @@ def trend_chart(
     if not points or all(own is None and rolled is None for _, own, rolled in points):
         return None
 
-    def series(values):
-        return [None if value is None else float(round(value, 1)) for value in values]
-
-    datasets = [{"label": rolled_up_label, "data": series(p[2] for p in points)}]
+    rolled_up = charts.series(rolled_up_label, (p[2] for p in points), places=1)
+    lines = [rolled_up]
     if own_label:
-        datasets.append({"label": own_label, "data": series(p[1] for p in points), "dashed": True})
-    return {
-        "labels": [date_format(p[0], "SHORT_DATE_FORMAT") for p in points],
-        "datasets": datasets,
-        "yMin": 0,
-        "yMax": 100,
-        "yTitle": _("Score"),
-    }
+        lines.append(charts.series(own_label, (p[1] for p in points), role=charts.OWN, places=1))
+    return charts.line_chart(
+        labels=charts.date_labels(p[0] for p in points),
+        series=lines,
+        y_min=0,
+        y_max=100,
+        y_title=_("Score"),
+    )
+
+
+def _snapshots(cycle: Cycle, node_type: str, **node) -> list:
+    """(day, own score, rolled-up score) of one node over the cycle, oldest first."""
+    return list(
+        ScoreSnapshot.objects.filter(cycle=cycle, node_type=node_type, **node)
+        .order_by("day")
+        .values_list("day", "own_score", "rolled_up_score")
+    )
 
 
 def team_snapshots(cycle: Cycle, team_id: int) -> list:
-    return list(
-        ScoreSnapshot.objects.filter(
-            cycle=cycle, node_type=ScoreSnapshot.NodeType.TEAM, team_id=team_id
-        )
-        .order_by("day")
-        .values_list("day", "own_score", "rolled_up_score")
-    )
+    return _snapshots(cycle, ScoreSnapshot.NodeType.TEAM, team_id=team_id)
 
 
 def person_snapshots(cycle: Cycle, user_id: int) -> list:
-    return list(
-        ScoreSnapshot.objects.filter(
-            cycle=cycle, node_type=ScoreSnapshot.NodeType.PERSON, user_id=user_id
-        )
-        .order_by("day")
-        .values_list("day", "own_score", "rolled_up_score")
-    )
+    return _snapshots(cycle, ScoreSnapshot.NodeType.PERSON, user_id=user_id)
 
 
 # Team page ----------------------------------------------------------------------------
@@ -358,3 +362,105 @@ def checkin_weeks(person: User, today: datetime.date, weeks: int = 104) -> list[
 def checkin_streak(person: User) -> int:
     today = timezone.localdate()
     return rollup.checkin_streak(checkin_weeks(person, today), today)
+
+
+# Pages --------------------------------------------------------------------------------
+
+
+def _team_summary(
+    cycle: Cycle, org: Organisation, team: Team, *, rolled_up_label: str, own_label: str
+) -> dict:
+    """A team's live score, this week's check-in coverage of its branch, and its trend."""
+    score = org.scores[team.pk]
+    key_results, checked_in = org.coverage.get(team.pk, (0, 0))
+    chart = trend_chart(
+        team_snapshots(cycle, team.pk),
+        cycle=cycle,
+        live=score,
+        rolled_up_label=rolled_up_label,
+        own_label=own_label,
+    )
+    return {
+        "score": score,
+        "key_results": key_results,
+        "checked_in": checked_in,
+        "coverage": share(checked_in, key_results),
+        "chart": chart,
+    }
+
+
+def dashboard_page(cycle: Cycle, viewer: Viewer, *, open_id: int | None = None) -> dict:
+    """What the dashboard shows of a cycle: the company's score, coverage and confidence, the
+    team tree (opened down to `open_id`), the key results that need attention while the
+    cycle runs, and the company's trend."""
+    org = organisation(cycle)
+    company = org.company
+    page: dict = {"org": org, "company": company}
+    if company is None:
+        return page
+    summary = _team_summary(
+        cycle,
+        org,
+        company,
+        rolled_up_label=_("Company score (everything)"),
+        own_label=_("Company objectives"),
+    )
+    shows_attention = not cycle.is_closed
+    attention, attention_total = needs_attention(cycle, viewer) if shows_attention else ([], 0)
+    open_ids = open_lineage(org.teams, open_id) | {company.pk}
+    return {
+        **page,
+        **summary,
+        "confidence": confidence_slices(org.confidence),
+        "rows": org.rows_under(company, open_ids),
+        "shows_attention": shows_attention,
+        "attention": attention,
+        "attention_total": attention_total,
+    }
+
+
+def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
+    """What a team's page shows: its lineage, and in a cycle its scores, coverage, sub-teams,
+    objectives, members and trend."""
+    page: dict = {"lineage": list(Team.objects.filter(pk__in=team.ancestor_ids).order_by("path"))}
+    if cycle is None:
+        return page
+    org = organisation(cycle)
+    summary = _team_summary(
+        cycle, org, team, rolled_up_label=_("Rolled-up score"), own_label=_("Own score")
+    )
+    return {
+        **page,
+        **summary,
+        "sub_teams": org.rows_under(team),
+        "objectives": team_objectives(cycle, team, viewer),
+        "members": team_members(cycle, team),
+    }
+
+
+def person_page(cycle: Cycle | None, person: User, viewer: Viewer) -> dict:
+    """What a person's page shows: their teams and check-in streak, and in a cycle their
+    personal score, objectives, key results in others' objectives and trend."""
+    page: dict = {
+        "memberships": list(
+            person.memberships.select_related("team").order_by("-is_primary", "team__path")
+        ),
+        "streak": checkin_streak(person),
+    }
+    if cycle is None:
+        return page
+    tally = person_tallies(cycle.pk, [person.pk]).get(person.pk, rollup.EMPTY)
+    chart = trend_chart(
+        person_snapshots(cycle, person.pk),
+        cycle=cycle,
+        live=tally,
+        rolled_up_label=_("Personal score"),
+    )
+    return {
+        **page,
+        "score": tally.mean,
+        "scored": tally.count,
+        "objectives": person_objectives(cycle, person, viewer),
+        "other_key_results": key_results_owned_elsewhere(cycle, person, viewer),
+        "chart": chart,
+    }

@@ -1,29 +1,41 @@
 // Draws every <canvas data-chart="ID"> from the JSON in <script type="application/json" id="ID">
-// (Django's json_script). The JSON: {type?, labels, datasets: [{label, data, color?, dashed?,
-// fill?, stepped?}], yTitle?, yMin?, yMax?, xType? ("category" | "linear")}. No inline script: CSP-safe.
+// (Django's json_script), built by okrapp/core/charts.py. The JSON is data only: {kind?,
+// labels, datasets: [{label, role, data, fill?}], yTitle?, yMin?, yMax?}; each series' look
+// comes from its role here ("fill" names a band: "-1", down to the series before). No inline
+// script: CSP-safe.
 (function () {
+  const ROLES = {
+    value: { color: "#2854c5" },
+    own: { color: "#1f8a4c", dashed: true },
+    ideal: { color: "#7a8294", dashed: true, points: false },
+    projection: { color: "#d98c00", dashed: true },
+    target: { color: "#1f8a4c", dashed: true, points: false },
+    // With "fill", the band between it and the series before it (the target) is tinted.
+    threshold: { color: "#d98c00", dashed: true, points: false, band: "rgba(217,140,0,0.12)" },
+  };
+  function dataset(set) {
+    const look = ROLES[set.role] || ROLES.value;
+    return {
+      label: set.label,
+      data: set.data,
+      borderColor: look.color,
+      backgroundColor: set.fill ? look.band || ROLES.threshold.band : look.color,
+      borderDash: look.dashed ? [6, 4] : [],
+      fill: set.fill || false,
+      pointRadius: look.points === false ? 0 : 3,
+      spanGaps: true,
+      tension: 0,
+    };
+  }
   function draw(canvas) {
     if (canvas.dataset.drawn || typeof Chart === "undefined") return;
     const source = document.getElementById(canvas.dataset.chart);
     if (!source) return;
     const spec = JSON.parse(source.textContent);
-    const palette = ["#2854c5", "#1f8a4c", "#c0392b", "#d98c00", "#7a8294", "#5b3f99"];
-    const datasets = spec.datasets.map((set, index) => ({
-      label: set.label,
-      data: set.data,
-      borderColor: set.color || palette[index % palette.length],
-      backgroundColor: set.fill ? (set.fillColor || "rgba(217,140,0,0.12)") : (set.color || palette[index % palette.length]),
-      borderDash: set.dashed ? [6, 4] : [],
-      fill: set.fill || false,
-      stepped: set.stepped || false,
-      pointRadius: set.points === false ? 0 : 3,
-      spanGaps: true,
-      tension: 0,
-    }));
     canvas.dataset.drawn = "1";
     new Chart(canvas, {
-      type: spec.type || "line",
-      data: { labels: spec.labels, datasets },
+      type: spec.kind || "line",
+      data: { labels: spec.labels, datasets: spec.datasets.map(dataset) },
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -31,7 +43,7 @@
         interaction: { mode: "index", intersect: false },
         plugins: { legend: { position: "bottom" } },
         scales: {
-          x: { type: spec.xType || "category" },
+          x: { type: "category" },
           y: {
             title: { display: !!spec.yTitle, text: spec.yTitle || "" },
             suggestedMin: spec.yMin,

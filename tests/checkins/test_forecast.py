@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -51,3 +53,91 @@ def test_value_at_a_time_is_the_latest_check_in_by_then():
     assert forecast.value_at(checkins, at=3, start=0) == 0
     assert forecast.value_at(checkins, at=7, start=0) == 10
     assert forecast.value_at(checkins, at=30, start=0) == 20
+
+
+# Over a cycle: days from its first midnight, organisation time -------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 1, 10)
+
+
+def at(day: int, hour: int = 12) -> datetime.datetime:
+    return datetime.datetime.combine(START, datetime.time(hour), tzinfo=PARIS) + datetime.timedelta(
+        days=day
+    )
+
+
+def test_a_cycle_counts_both_its_first_and_its_last_day():
+    assert forecast.cycle_days(START, END) == 10
+
+
+def test_days_since_the_start_count_from_its_midnight_in_the_organisations_zone():
+    assert forecast.days_since(START, at(2, hour=18), PARIS) == pytest.approx(2.75)
+    utc_midnight = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    assert forecast.days_since(START, utc_midnight, PARIS) == pytest.approx(1 / 24)
+
+
+def test_the_cycle_end_value_extends_the_check_ins_line_to_one_decimal():
+    # 2 a day from 0 at midnight: 20 when the cycle ends, 10 days after its start.
+    checkins = [(at(1, hour=0), Decimal(2)), (at(4, hour=0), Decimal(8))]
+    value = forecast.cycle_end_value(
+        start=START, end=END, start_value=Decimal(0), checkins=checkins, zone=PARIS
+    )
+    assert value == Decimal("20.0")
+
+
+def test_the_cycle_end_value_of_a_single_check_in_starts_from_the_start_value():
+    checkins = [(at(5, hour=0), Decimal(15))]
+    value = forecast.cycle_end_value(
+        start=START, end=END, start_value=Decimal(10), checkins=checkins, zone=PARIS
+    )
+    assert value == Decimal("20.0")
+
+
+def test_there_is_no_cycle_end_value_without_check_ins():
+    assert (
+        forecast.cycle_end_value(
+            start=START, end=END, start_value=Decimal(0), checkins=[], zone=PARIS
+        )
+        is None
+    )
+
+
+def trajectory(checkins, projection=None):
+    return forecast.trajectory(
+        start=START,
+        end=END,
+        start_value=Decimal(0),
+        target_value=Decimal(90),
+        checkins=checkins,
+        zone=PARIS,
+        projection=projection,
+    )
+
+
+def test_a_trajectory_has_one_point_a_day_starting_at_the_start_value():
+    lines = trajectory([(at(3), Decimal(20))])
+    assert lines.days[0] == START and lines.days[-1] == END
+    assert lines.values == [0.0, None, None, 20.0, None, None, None, None, None, None]
+
+
+def test_the_days_latest_check_in_wins_and_those_outside_the_cycle_are_left_out():
+    lines = trajectory([(at(-2), Decimal(5)), (at(3, 9), Decimal(20)), (at(3, 17), Decimal(25))])
+    assert lines.values[0] == 0.0
+    assert lines.values[3] == 25.0
+
+
+def test_the_ideal_line_goes_from_start_on_the_first_day_to_target_on_the_last():
+    assert trajectory([]).ideal == [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0]
+
+
+def test_the_projection_runs_from_the_last_value_to_the_cycle_end():
+    lines = trajectory([(at(3), Decimal(20))], projection=Decimal("66.7"))
+    assert lines.projected[3] == 20.0
+    assert lines.projected[-1] == 66.7
+    assert [value for value in lines.projected if value is not None] == [20.0, 66.7]
+
+
+def test_there_is_no_projection_line_without_a_projection_or_once_the_last_day_has_a_value():
+    assert trajectory([(at(3), Decimal(20))]).projected is None
+    assert trajectory([(at(9), Decimal(80))], projection=Decimal(80)).projected is None

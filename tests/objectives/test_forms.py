@@ -3,8 +3,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 
-from objectives.forms import KeyResultForm
+from objectives.forms import (
+    MAX_ROWS,
+    KeyResultForm,
+    coach_owner_id,
+    editor_data,
+    editor_initial,
+    row_prefixes,
+)
+from okrapp.core.permissions import viewer_for
 from tests.factories import KeyResultFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +96,37 @@ def test_a_weight_keeps_its_two_decimal_places():
     assert KeyResultForm(data=_row(weight="0,5")).is_valid()
     form = KeyResultForm(data=_row(weight="0,125"))
     assert not form.is_valid() and "weight" in form.errors
+
+
+# The editor's raw data ---------------------------------------------------------------------
+
+
+def test_the_rows_of_raw_editor_data_follow_its_total_forms_within_a_limit():
+    assert row_prefixes({"kr-TOTAL_FORMS": "2"}) == ["kr-0", "kr-1"]
+    assert row_prefixes({"kr-TOTAL_FORMS": "many"}) == []
+    assert len(row_prefixes({"kr-TOTAL_FORMS": "100000"})) == MAX_ROWS
+
+
+def test_adding_a_row_without_javascript_counts_one_more_form():
+    post = QueryDict("kr-TOTAL_FORMS=2&add_row=1")
+    assert editor_data(post)["kr-TOTAL_FORMS"] == "3"
+    assert post["kr-TOTAL_FORMS"] == "2"  # the request's data is left as it was
+    assert editor_data(QueryDict("kr-TOTAL_FORMS=x&add_row=1"))["kr-TOTAL_FORMS"] == "x"
+    plain = QueryDict("kr-TOTAL_FORMS=2")
+    assert editor_data(plain) is plain
+
+
+def test_the_coach_reads_the_owner_only_when_it_is_an_id():
+    assert coach_owner_id({"owner": "12"}) == 12
+    assert coach_owner_id({"owner": "twelve"}) is None
+    assert coach_owner_id({}) is None
+
+
+def test_a_leads_new_objective_defaults_to_their_team(lead, team):
+    initial = editor_initial(viewer_for(lead), QueryDict(""))
+    assert initial == {"owner": lead.pk, "level": "team", "team": team.pk}
+
+
+def test_a_members_new_objective_defaults_to_their_own_and_keeps_the_asked_parent(member):
+    initial = editor_initial(viewer_for(member), QueryDict("level=company&parent=7"))
+    assert initial == {"owner": member.pk, "level": "individual", "parent": 7}

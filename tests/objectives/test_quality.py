@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from objectives.quality import KeyResultDraft, objective_warnings, task_verb
+from objectives.quality import KeyResultDraft, advice, objective_warnings, task_verb
 
 GOOD_KRS = [
     KeyResultDraft("Generate 500 qualified leads", Decimal(500)),
@@ -151,3 +151,36 @@ def test_warnings_come_in_the_order_of_the_form():
     drafts = [KeyResultDraft("Write a post", None)]
     fields = [w.field for w in warnings_for(title="Top 3", key_results=drafts, count=5)]
     assert fields == ["title", "owner", "key_results", "key_result", "key_result"]
+
+
+# Where the editor shows each warning -------------------------------------------------------
+
+
+def test_advice_puts_each_warning_beside_its_field_and_its_key_result_row():
+    warnings = warnings_for(
+        title="Win 10 accounts",
+        key_results=[KeyResultDraft("Launch the campaign", Decimal(1))],
+        count=4,
+    )
+    grouped = advice(warnings, draft_rows=["kr-2"], rows=["kr-0", "kr-1", "kr-2"])
+    assert len(grouped.fields["title"]) == 1
+    assert len(grouped.fields["owner"]) == 1
+    assert len(grouped.fields["key_results"]) == 1
+    assert grouped.rows["kr-0"] == [] and grouped.rows["kr-1"] == []
+    (row_warning,) = grouped.rows["kr-2"]
+    assert "launch" in row_warning
+
+
+def test_advice_numbers_key_result_warnings_from_one_in_the_summary():
+    drafts = [KeyResultDraft("Generate leads", None), KeyResultDraft("Raise NPS", Decimal(80))]
+    warnings = warnings_for(key_results=drafts)
+    grouped = advice(warnings, draft_rows=["kr-0", "kr-1"])
+    assert [number for number, _ in grouped.all] == [1]
+    assert grouped.all[0][1] == grouped.rows["kr-0"][0]
+
+
+def test_advice_without_warnings_gives_empty_places_for_every_row():
+    grouped = advice([], draft_rows=[], rows=["kr-0"])
+    assert grouped.all == []
+    assert grouped.fields == {"title": [], "owner": [], "key_results": []}
+    assert grouped.rows == {"kr-0": []}

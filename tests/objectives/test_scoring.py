@@ -204,3 +204,16 @@ def test_band_agrees_with_the_displayed_number(score):
     band = scoring.band(score)
     assert band == ("green" if shown >= 70 else "amber" if shown >= 40 else "red")
     assert 0 <= shown <= 100
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "current", "done"),
+    [
+        ("0", "1", "1", True),
+        ("0", "1", "0", False),
+        ("10", "0", "0", True),
+        ("10", "0", "5", False),
+    ],
+)
+def test_a_milestone_is_done_once_its_value_reaches_the_target(start, target, current, done):
+    assert scoring.milestone_done(start=D(start), target=D(target), current=D(current)) is done

@@ -1,0 +1,85 @@
+"""Chart specifications, built in one place for every page that draws a chart: the key result's
+trajectory, the score trends, the KPI's measurements.
+
+A specification is data only: the labels of the x axis, each series' label, values and role,
+and the y axis' title and range. How a role looks (colour, dashes, points, the alert band's
+fill) is decided by static/js/charts.js, which draws it; the page puts the specification in a
+<script type="application/json"> (json_script), never in inline script.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format
+
+Number = Decimal | float | int
+
+# What a series is, which static/js/charts.js turns into its look.
+VALUE = "value"  # the measured values: a key result's, a KPI's, a rolled-up score
+OWN = "own"  # a second score beside the main one (a team's own objectives)
+IDEAL = "ideal"  # the straight line from start to target
+PROJECTION = "projection"  # where the values are heading
+TARGET = "target"  # a KPI's target, a level line
+THRESHOLD = "threshold"  # a KPI's alert threshold, the band between it and the target
+ROLES = (VALUE, OWN, IDEAL, PROJECTION, TARGET, THRESHOLD)
+
+
+def _number(value: Number | None, places: int | None) -> float | None:
+    if value is None:
+        return None
+    return float(value if places is None else round(value, places))
+
+
+def series(
+    label: str, values: Iterable[Number | None], *, role: str = VALUE, places: int | None = None
+) -> dict[str, Any]:
+    """One line: its label, its role and its values (None leaves a gap, spanned when drawn),
+    rounded to `places` decimals when given."""
+    if role not in ROLES:
+        raise ValueError(f"Unknown chart series role: {role!r}")
+    return {"label": str(label), "role": role, "data": [_number(v, places) for v in values]}
+
+
+def level(
+    label: str, value: Number, count: int, *, role: str = TARGET, band: bool = False
+) -> dict[str, Any]:
+    """A horizontal line at `value` across `count` labels: a target, a threshold. With `band`,
+    the area between it and the series before it is a band (the KPI's alert band): "fill"
+    says which area, in Chart.js's words ("-1": down to the previous series); its colour is
+    the JavaScript's."""
+    line = series(label, [value] * count, role=role)
+    if band:
+        line["fill"] = "-1"
+    return line
+
+
+def date_labels(days: Iterable[datetime.date], date_format_name: str = "SHORT_DATE_FORMAT"):
+    """The x axis' labels for these days, in the active language."""
+    return [date_format(day, date_format_name) for day in days]
+
+
+def line_chart(
+    *,
+    labels: Sequence[str],
+    series: Sequence[dict[str, Any]],
+    y_title: str = "",
+    y_min: Number | None = None,
+    y_max: Number | None = None,
+) -> dict[str, Any]:
+    """The specification static/js/charts.js draws; the y range is only a suggestion (the
+    chart widens it for values beyond)."""
+    spec: dict[str, Any] = {
+        "kind": "line",
+        "labels": list(labels),
+        "datasets": list(series),
+        "yTitle": str(y_title),
+    }
+    if y_min is not None:
+        spec["yMin"] = y_min
+    if y_max is not None:
+        spec["yMax"] = y_max
+    return spec

@@ -1,0 +1,68 @@
+"""The chart builder: data only, the look is the JavaScript's (static/js/charts.js)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from okrapp.core import charts
+
+
+def test_a_series_carries_its_label_role_and_values_as_numbers():
+    line = charts.series("Value", [Decimal("12.5"), None, 3])
+    assert line == {"label": "Value", "role": "value", "data": [12.5, None, 3.0]}
+
+
+def test_a_series_rounds_its_values_when_asked():
+    line = charts.series("Score", [Decimal("66.666"), None], role=charts.OWN, places=1)
+    assert line["data"] == [66.7, None]
+    assert line["role"] == "own"
+
+
+def test_a_series_has_no_colour_or_style():
+    line = charts.series("Value", [1, 2])
+    assert set(line) == {"label", "role", "data"}
+
+
+def test_an_unknown_role_is_refused():
+    with pytest.raises(ValueError):
+        charts.series("Value", [1], role="blue")
+
+
+def test_a_level_is_a_flat_line_across_the_labels():
+    assert charts.level("Target", Decimal(50), 3)["data"] == [50.0, 50.0, 50.0]
+    assert charts.level("Target", Decimal(50), 3)["role"] == "target"
+
+
+def test_a_band_level_says_it_fills_down_to_the_series_before():
+    threshold = charts.level("Alert", 40, 2, role=charts.THRESHOLD, band=True)
+    assert threshold["fill"] == "-1"
+    assert "fill" not in charts.level("Target", 50, 2)
+
+
+def test_date_labels_follow_the_active_language():
+    day = datetime.date(2026, 1, 31)
+    with translation.override("fr"):
+        assert charts.date_labels([day]) == ["31/01/2026"]
+    with translation.override("en"):
+        assert charts.date_labels([day], "j M") == ["31 Jan"]
+
+
+def test_a_line_chart_gives_its_kind_labels_series_and_axis():
+    spec = charts.line_chart(
+        labels=["a", "b"], series=[charts.series("Value", [1, 2])], y_title="leads"
+    )
+    assert spec == {
+        "kind": "line",
+        "labels": ["a", "b"],
+        "datasets": [{"label": "Value", "role": "value", "data": [1.0, 2.0]}],
+        "yTitle": "leads",
+    }
+
+
+def test_a_line_chart_suggests_its_y_range_only_when_given():
+    spec = charts.line_chart(labels=[], series=[], y_min=0, y_max=100)
+    assert (spec["yMin"], spec["yMax"]) == (0, 100)
