@@ -7,6 +7,7 @@ executed in-process, emails printed on the console. `.env.example` lists every v
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "template_partials",
     "csp",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "okrapp.core.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lock-out answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "okrapp.urls"
@@ -138,6 +142,13 @@ AUTH_USER_MODEL = "okrapp.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes watches every sign-in (the sign-in page and the admin's) before the password is
+# checked; a locked-out account or address is refused even with the right password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -208,6 +219,33 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+
+# The client's IP address, for the sign-in lock-out and the rate limits: the connection's
+# address, or, behind PROXY_COUNT reverse proxies that append to X-Forwarded-For, the one the
+# outermost proxy saw (okrapp/core/throttling.py: client_ip).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Sign-in lock-out (django-axes): SIGNIN_FAILURE_LIMIT failed sign-ins for one account (from
+# any address), or from one IP address (on any accounts), lock that account or address out
+# for SIGNIN_LOCKOUT_MINUTES; each attempt during the lock-out starts it again. An admin
+# lifts it in the admin site (Access attempts: delete the rows).
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+_lockout_minutes = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 1:
+    raise ImproperlyConfigured("SIGNIN_FAILURE_LIMIT and SIGNIN_LOCKOUT_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The sign-in form's field is `username`, holding the email (USERNAME_FIELD): axes must read
+# that field, not `email`, or it would count every failure for no account at all.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "okrapp.core.throttling.signin_email"
+AXES_CLIENT_IP_CALLABLE = "okrapp.core.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "okrapp.core.views.signin_locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Never reset the count on a successful sign-in: from one address, signing in to one's own
+# account between guesses would erase the failures on someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # no banner on every management command
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env_str("REDIS_URL")

@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.http import HttpRequest
+from django.test import Client
 
 from okrapp.core.models import Membership
 from tests.factories import (
@@ -46,6 +48,22 @@ def _required_services(request):
         _unavailable("it needs Redis and a Celery worker (set REDIS_URL=redis://…)")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         _unavailable(f"it needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+class SignInClient(Client):
+    """Django's test client, whose `login()` signs in through the authentication backends
+    with a request, as the sign-in page does: django-axes watches every sign-in and refuses
+    one without a request (`force_login` skips the backends and needs nothing)."""
+
+    def login(self, **credentials) -> bool:
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        return super().login(request=request, **credentials)
+
+
+@pytest.fixture
+def client() -> SignInClient:
+    return SignInClient()
 
 
 @pytest.fixture(autouse=True)
@@ -125,5 +143,13 @@ def outsider(other_team):
 @pytest.fixture
 def admin(company):
     user = UserFactory(display_name="Ada Admin", is_staff=True)
+    MembershipFactory(user=user, team=company)
+    return user
+
+
+@pytest.fixture
+def site_admin(company):
+    """An admin with every right on the admin site, as the demo's admins have."""
+    user = UserFactory(display_name="Sam Superuser", is_staff=True, is_superuser=True)
     MembershipFactory(user=user, team=company)
     return user

@@ -3,15 +3,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from okrapp.core.forms import ProfileForm
+from okrapp.core.throttling import signin_email
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -54,3 +58,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(request, "okrapp/profile.html", {"form": form})
+
+
+def signin_locked_out(request: HttpRequest, original_response, credentials) -> HttpResponse:
+    """django-axes' answer to a sign-in while the account or the address is locked out: the
+    sign-in page again, saying why and for how long, whatever the password (and whether or
+    not the account exists)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    refusal = ngettext(
+        "Too many failed sign-in attempts. For your security, signing in is blocked for "
+        "%(minutes)d minute; try again later, or ask an administrator to unlock your account.",
+        "Too many failed sign-in attempts. For your security, signing in is blocked for "
+        "%(minutes)d minutes; try again later, or ask an administrator to unlock your account.",
+        minutes,
+    ) % {"minutes": minutes}
+    form = AuthenticationForm(request, initial={"username": signin_email(request, credentials)})
+    context = {"form": form, "next": _safe_next(request, ""), "signin_refused": refusal}
+    response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    add_never_cache_headers(response)
+    return response
