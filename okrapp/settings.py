@@ -47,6 +47,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as `5/hour`: a number of requests per second, minute, hour or day (the
+    format of Django REST framework's throttles)."""
+    raw = env_str(name, default).strip()
+    count, _slash, period = raw.partition("/")
+    if not count.isascii() or not count.isdigit() or period.strip() not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 5/hour (per second, minute, hour or day), not {raw!r}"
+        )
+    return raw
+
+
 DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 
@@ -247,8 +262,23 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # no banner on every management command
 
-# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
+# Rate limits, counted in the cache below (okrapp/core/throttling.py).
+PASSWORD_RESET_RATE_PER_EMAIL = env_rate("PASSWORD_RESET_RATE_PER_EMAIL", "3/hour")
+PASSWORD_RESET_RATE_PER_IP = env_rate("PASSWORD_RESET_RATE_PER_IP", "10/hour")
+TOKEN_CREATE_RATE = env_rate("TOKEN_CREATE_RATE", "10/hour")
+
 REDIS_URL = env_str("REDIS_URL")
+
+# The cache holds the rate limits' counters, so every process must share it: Redis when
+# REDIS_URL is set, else a table in the database (`migrate` creates it). Never clear it in
+# production: with Redis it shares the database of Celery's queues.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "okr_cache"}
+}
+
+# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
@@ -28,6 +29,10 @@ def pytest_configure(config):
 
     # Hashing passwords properly is slow by design; tests create many people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The rate limits' counters: in memory, emptied before each test (`_fresh_rate_limits`),
+    # so that no test counts another's requests nor SQL queries of the database cache; and
+    # never the Redis of CI, whose database Celery's queues share.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,6 +53,11 @@ def _required_services(request):
         _unavailable("it needs Redis and a Celery worker (set REDIS_URL=redis://…)")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         _unavailable(f"it needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
 
 
 class SignInClient(Client):

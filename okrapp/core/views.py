@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from okrapp.core.forms import ProfileForm
-from okrapp.core.throttling import signin_email
+from okrapp.core.throttling import password_reset_refused, signin_email
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -78,3 +79,24 @@ def signin_locked_out(request: HttpRequest, original_response, credentials) -> H
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     add_never_cache_headers(response)
     return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with at most so many emails per address and per IP address
+    (PASSWORD_RESET_RATE_*); the refusal is the same whether or not an account has the
+    address."""
+
+    def form_valid(self, form):
+        if password_reset_refused(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests. For your security, no more emails "
+                    "are sent for now; try again later."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()

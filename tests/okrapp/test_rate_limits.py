@@ -1,10 +1,13 @@
-"""The client's address, as the sign-in lock-out counts it."""
+"""The rate limits' building blocks: the client's address, and counting in the cache."""
 
 from __future__ import annotations
 
+import pytest
+from django.core.management import call_command
 from django.test import RequestFactory
 
-from okrapp.core.throttling import client_ip
+from okrapp.core import throttling
+from okrapp.core.throttling import client_ip, over_limit, parse_rate
 
 
 def request_from(remote_addr: str, forwarded: str | None = None):
@@ -34,3 +37,38 @@ def test_behind_two_proxies_the_outer_ones_address_is_the_clients(settings):
 def test_behind_a_proxy_a_request_without_forwarding_counts_by_its_connection(settings):
     settings.PROXY_COUNT = 1
     assert client_ip(request_from("172.18.0.2")) == "172.18.0.2"
+
+
+def test_a_rate_reads_as_a_count_per_period():
+    assert parse_rate("5/hour") == (5, 3600)
+    assert parse_rate("60/minute") == (60, 60)
+
+
+def test_requests_up_to_the_limit_pass_and_the_next_does_not():
+    assert [over_limit("test", "key", "3/hour") for _ in range(4)] == [False] * 3 + [True]
+
+
+def test_each_key_has_its_own_count():
+    for _ in range(3):
+        over_limit("test", "one", "3/hour")
+    assert over_limit("test", "other", "3/hour") is False
+
+
+def test_a_new_window_starts_a_new_count(monkeypatch):
+    monkeypatch.setattr(throttling.time, "time", lambda: 7200.0)
+    for _ in range(3):
+        over_limit("test", "key", "3/hour")
+    monkeypatch.setattr(throttling.time, "time", lambda: 10800.0)
+    assert over_limit("test", "key", "3/hour") is False
+
+
+@pytest.mark.django_db
+def test_the_database_cache_counts_as_well(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "okr_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    assert [over_limit("test", "key", "2/hour") for _ in range(3)] == [False, False, True]
