@@ -262,10 +262,12 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # no banner on every management command
 
-# Rate limits, counted in the cache below (okrapp/core/throttling.py).
+# Rate limits, counted in the cache below (okrapp/core/throttling.py and the API's throttles).
 PASSWORD_RESET_RATE_PER_EMAIL = env_rate("PASSWORD_RESET_RATE_PER_EMAIL", "3/hour")
 PASSWORD_RESET_RATE_PER_IP = env_rate("PASSWORD_RESET_RATE_PER_IP", "10/hour")
 TOKEN_CREATE_RATE = env_rate("TOKEN_CREATE_RATE", "10/hour")
+API_ANON_RATE = env_rate("API_ANON_RATE", "60/minute")
+API_USER_RATE = env_rate("API_USER_RATE", "1200/minute")
 
 REDIS_URL = env_str("REDIS_URL")
 
@@ -307,6 +309,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
+    # Per IP address without a valid token, per person with one; rates above, read on each
+    # request (okrapp/api/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "okrapp.api.throttles.AnonymousThrottle",
+        "okrapp.api.throttles.PersonThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "OKR & KPI API",
