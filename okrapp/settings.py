@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "okrapp.core.middleware.LoginRequiredMiddleware",
+    "okrapp.core.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lock-out answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -220,6 +221,29 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Browser features the product never uses, refused to every page (and to anything it embeds).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,4 +1,5 @@
-"""Sign-in protection in the browser: a locked-out person reads why on the sign-in page."""
+"""Sign-in protection in the browser: a locked-out person reads why on the sign-in page; the
+security headers raise no warning in Chromium."""
 
 from __future__ import annotations
 
@@ -33,3 +34,11 @@ def test_a_locked_out_person_reads_why_on_the_sign_in_page(page, live_server, pe
     assert page.locator("input[name=username]").input_value() == person.email
     assert page.url.endswith("/accounts/login/")
     page.screenshot(path="/tmp/shots/signin-locked-out-375.png", full_page=True)
+
+
+def test_the_security_headers_raise_no_warning_in_the_browser(page, live_server, person, password):
+    warnings = []
+    page.on("console", lambda message: warnings.append(message.text))
+    try_to_sign_in(page, live_server, person.email, password)
+    page.goto(f"{live_server.url}/profile/")
+    assert not [text for text in warnings if "Permissions-Policy" in text]
