@@ -7,6 +7,7 @@ executed in-process, emails printed on the console. `.env.example` lists every v
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as `5/hour`: a number of requests per second, minute, hour or day (the
+    format of Django REST framework's throttles)."""
+    raw = env_str(name, default).strip()
+    count, _slash, period = raw.partition("/")
+    if not count.isascii() or not count.isdigit() or period.strip() not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 5/hour (per second, minute, hour or day), not {raw!r}"
+        )
+    return raw
+
+
 DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 
@@ -73,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "template_partials",
     "csp",
@@ -97,6 +114,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "okrapp.core.middleware.LoginRequiredMiddleware",
+    "okrapp.core.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lock-out answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "okrapp.urls"
@@ -138,6 +158,13 @@ AUTH_USER_MODEL = "okrapp.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes watches every sign-in (the sign-in page and the admin's) before the password is
+# checked; a locked-out account or address is refused even with the right password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,6 +222,29 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Browser features the product never uses, refused to every page (and to anything it embeds).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -209,8 +259,52 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
+# The client's IP address, for the sign-in lock-out and the rate limits: the connection's
+# address, or, behind PROXY_COUNT reverse proxies that append to X-Forwarded-For, the one the
+# outermost proxy saw (okrapp/core/throttling.py: client_ip).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Sign-in lock-out (django-axes): SIGNIN_FAILURE_LIMIT failed sign-ins for one account (from
+# any address), or from one IP address (on any accounts), lock that account or address out
+# for SIGNIN_LOCKOUT_MINUTES; each attempt during the lock-out starts it again. An admin
+# lifts it in the admin site (Access attempts: delete the rows).
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+_lockout_minutes = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 1:
+    raise ImproperlyConfigured("SIGNIN_FAILURE_LIMIT and SIGNIN_LOCKOUT_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The sign-in form's field is `username`, holding the email (USERNAME_FIELD): axes must read
+# that field, not `email`, or it would count every failure for no account at all.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "okrapp.core.throttling.signin_email"
+AXES_CLIENT_IP_CALLABLE = "okrapp.core.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "okrapp.core.views.signin_locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Never reset the count on a successful sign-in: from one address, signing in to one's own
+# account between guesses would erase the failures on someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # no banner on every management command
+
+# Rate limits, counted in the cache below (okrapp/core/throttling.py and the API's throttles).
+PASSWORD_RESET_RATE_PER_EMAIL = env_rate("PASSWORD_RESET_RATE_PER_EMAIL", "3/hour")
+PASSWORD_RESET_RATE_PER_IP = env_rate("PASSWORD_RESET_RATE_PER_IP", "10/hour")
+TOKEN_CREATE_RATE = env_rate("TOKEN_CREATE_RATE", "10/hour")
+API_ANON_RATE = env_rate("API_ANON_RATE", "60/minute")
+API_USER_RATE = env_rate("API_USER_RATE", "1200/minute")
+
 REDIS_URL = env_str("REDIS_URL")
+
+# The cache holds the rate limits' counters, so every process must share it: Redis when
+# REDIS_URL is set, else a table in the database (`migrate` creates it). Never clear it in
+# production: with Redis it shares the database of Celery's queues.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "okr_cache"}
+}
+
+# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -261,6 +355,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
+    # Per IP address without a valid token, per person with one; rates above, read on each
+    # request (okrapp/api/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "okrapp.api.throttles.AnonymousThrottle",
+        "okrapp.api.throttles.PersonThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "OKR & KPI API",

@@ -6,7 +6,10 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest
+from django.test import Client
 
 from okrapp.core.models import Membership
 from tests.factories import (
@@ -27,6 +30,10 @@ def pytest_configure(config):
 
     # Hashing passwords properly is slow by design; tests create many people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The rate limits' counters: in memory, emptied before each test (`_fresh_rate_limits`),
+    # so that no test counts another's requests nor SQL queries of the database cache; and
+    # never the Redis of CI, whose database Celery's queues share.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,6 +54,27 @@ def _required_services(request):
         _unavailable("it needs Redis and a Celery worker (set REDIS_URL=redis://…)")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         _unavailable(f"it needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+class SignInClient(Client):
+    """Django's test client, whose `login()` signs in through the authentication backends
+    with a request, as the sign-in page does: django-axes watches every sign-in and refuses
+    one without a request (`force_login` skips the backends and needs nothing)."""
+
+    def login(self, **credentials) -> bool:
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        return super().login(request=request, **credentials)
+
+
+@pytest.fixture
+def client() -> SignInClient:
+    return SignInClient()
 
 
 @pytest.fixture(autouse=True)
@@ -138,3 +166,11 @@ def private_redis(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def site_admin(company):
+    """An admin with every right on the admin site, as the demo's admins have."""
+    user = UserFactory(display_name="Sam Superuser", is_staff=True, is_superuser=True)
+    MembershipFactory(user=user, team=company)
+    return user

@@ -297,6 +297,11 @@ ERROR_DESCRIPTIONS = {
     "403": ("Signed in, but not allowed to make this change.", ERROR_SCHEMA),
     "404": ("Not found, or not visible to you.", ERROR_SCHEMA),
     "415": ("The body must be JSON (Content-Type: application/json).", ERROR_SCHEMA),
+    "429": (
+        "Too many requests (per person, or per IP address without a valid token): wait the "
+        "number of seconds in the Retry-After header.",
+        ERROR_SCHEMA,
+    ),
 }
 
 
@@ -315,6 +320,7 @@ class ApiSchema(AutoSchema):
                 codes.append("404")
         elif self.method == "DELETE":
             codes += ["400", "403", "404"]
+        codes.append("429")
         return codes
 
     def _get_response_bodies(self, direction="response"):
@@ -360,6 +366,11 @@ class ApiViewMixin:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        if user is None or not user.is_authenticated:
+            # DRF throttles after the permission check, so a caller without a valid token
+            # would get 401s forever, however fast it guessed: it is counted first. (Every v1
+            # view needs a signed-in person, so DRF never counts it a second time.)
+            self.check_throttles(request)
         if auth_error is not None:
             raise auth_error
         super().initial(request, *args, **kwargs)

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_table(sender, using: str = "default", **kwargs) -> None:
+    """Without Redis the rate limits count in a database table (settings.CACHES): `migrate`
+    creates it, so that no deployment needs a step of its own. Nothing happens for Redis."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class OrganisationConfig(AppConfig):
@@ -9,3 +17,6 @@ class OrganisationConfig(AppConfig):
     name = "okrapp.core"
     label = "okrapp"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        post_migrate.connect(create_cache_table, sender=self)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from okrapp.core.forms import ProfileForm
 from okrapp.core.services import token_create, token_revoke
+from okrapp.core.throttling import token_create_refused
 
 
 class TokenForm(forms.Form):
@@ -31,6 +32,11 @@ def profile_token_create(request: HttpRequest) -> HttpResponse:
     context = {"form": ProfileForm(instance=request.user), "token_form": token_form}
     if not token_form.is_valid():
         return render(request, "okrapp/profile.html", context, status=400)
+    if token_create_refused(request):
+        token_form.add_error(
+            None, _("You have created too many tokens in a short time; try again later.")
+        )
+        return render(request, "okrapp/profile.html", context, status=429)
     token, secret = token_create(user=request.user, name=token_form.cleaned_data["name"])
     context.update(token_form=TokenForm(prefix="token"), new_token=token, new_secret=secret)
     return render(request, "okrapp/profile.html", context)

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from okrapp.core.forms import ProfileForm
 from okrapp.core.navigation import safe_next_url
+from okrapp.core.throttling import password_reset_refused, signin_email
 
 
 @login_not_required
@@ -45,3 +50,44 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(request, "okrapp/profile.html", {"form": form})
+
+
+def signin_locked_out(request: HttpRequest, original_response, credentials) -> HttpResponse:
+    """django-axes' answer to a sign-in while the account or the address is locked out: the
+    sign-in page again, saying why and for how long, whatever the password (and whether or
+    not the account exists)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    refusal = ngettext(
+        "Too many failed sign-in attempts. For your security, signing in is blocked for "
+        "%(minutes)d minute; try again later, or ask an administrator to unlock your account.",
+        "Too many failed sign-in attempts. For your security, signing in is blocked for "
+        "%(minutes)d minutes; try again later, or ask an administrator to unlock your account.",
+        minutes,
+    ) % {"minutes": minutes}
+    form = AuthenticationForm(request, initial={"username": signin_email(request, credentials)})
+    context = {"form": form, "next": safe_next_url(request, ""), "signin_refused": refusal}
+    response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    add_never_cache_headers(response)
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with at most so many emails per address and per IP address
+    (PASSWORD_RESET_RATE_*); the refusal is the same whether or not an account has the
+    address."""
+
+    def form_valid(self, form):
+        if password_reset_refused(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests. For your security, no more emails "
+                    "are sent for now; try again later."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()

@@ -43,6 +43,12 @@ def test_every_operation_documents_its_refusals(client):
                 assert "404" in codes, (method, path)
 
 
+def test_every_operation_documents_the_throttles_429(client):
+    for path, operations in schema(client)["paths"].items():
+        for method, operation in operations.items():
+            assert "429" in operation["responses"], (method, path)
+
+
 def test_numbers_are_json_numbers_in_the_schema(client):
     components = schema(client)["components"]["schemas"]
     assert components["KeyResult"]["properties"]["target_value"]["type"] == "number"

@@ -47,6 +47,17 @@ def test_a_token_needs_a_name(client, member):
     assert not PersonalAccessToken.objects.exists()
 
 
+def test_creating_tokens_beyond_the_rate_answers_429(client, member, settings):
+    settings.TOKEN_CREATE_RATE = "2/hour"
+    client.force_login(member)
+    for name in ["one", "two"]:
+        client.post(reverse("profile_token_create"), {"token-name": name})
+    response = client.post(reverse("profile_token_create"), {"token-name": "three"})
+    assert response.status_code == 429
+    assert "too many tokens" in response.content.decode()
+    assert PersonalAccessToken.objects.filter(user=member).count() == 2
+
+
 def test_the_token_acts_as_its_owner(member):
     _token, secret = token_create(user=member, name="script")
     response = bearer(secret).get("/api/v1/me/")

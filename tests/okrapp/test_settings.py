@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,21 @@ def test_collectstatic_with_the_production_storage_finds_every_file_it_names(tmp
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "staticfiles" / "staticfiles.json").read_text()
     assert "vendor/chart.umd.min.js.map" in manifest
+
+
+def test_a_malformed_rate_fails_loudly(tmp_path):
+    result = _run(
+        {"DEBUG": "true", "PASSWORD_RESET_RATE_PER_IP": "lots", "DATA_DIR": str(tmp_path)}, "check"
+    )
+    assert result.returncode != 0
+    assert "PASSWORD_RESET_RATE_PER_IP must be a rate such as 5/hour" in result.stderr
+
+
+def test_migrate_creates_the_rate_limits_cache_table_without_redis(tmp_path):
+    env = {"DEBUG": "true", "DATA_DIR": str(tmp_path), "REDIS_URL": "", "DATABASE_URL": ""}
+    result = _run(env, "migrate", "--noinput", "-v0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    tables = sqlite3.connect(tmp_path / "okr.sqlite3").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    )
+    assert ("okr_cache",) in tables.fetchall()
