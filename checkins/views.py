@@ -20,7 +20,7 @@ from checkins.permissions import can_change_latest, can_follow_teams, get_checki
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
 from okrapp.core import weeks
-from okrapp.core.forms import add_service_errors
+from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.navigation import safe_next_url
 from okrapp.core.permissions import Viewer, request_viewer
 from okrapp.core.selectors import active_cycle
@@ -72,13 +72,13 @@ def _row(
     )
 
 
-def _render_row(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+def _render_row(request: HttpRequest, pk: int, status: int = 200, **kwargs) -> HttpResponse:
     """The row alone, followed by the week's progress line swapped out of band, so
     "Checked in this week: n of m" follows each save, correction or deletion."""
     week = weeks.week_of()
     key_result = selectors.my_week_key_result(pk, week)
     context = {"row": _row(request_viewer(request), key_result, **kwargs)}
-    response = render(request, "checkins/my_week.html#checkin-row", context)
+    response = render(request, "checkins/my_week.html#checkin-row", context, status=status)
     done, total = selectors.my_week_progress(request.user, active_cycle(), week)
     if total:
         progress = {"checked_count": done, "row_count": total, "oob": True}
@@ -133,7 +133,7 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
     if _saved(form, create):
         return _after_change(request, pk, _("Check-in saved."), saved=True)
     if request.htmx:
-        return _render_row(request, pk, form=form)
+        return _render_row(request, pk, form=form, status=form_status(request, refused=True))
     return _key_result_page(request, viewer, key_result, form=form, status=400)
 
 
@@ -152,9 +152,10 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     update = partial(services.checkin_update, checkin=checkin, author=request.user)
     if _saved(form, update):
         return _after_change(request, key_result.pk, _("Check-in corrected."), saved=True)
+    status = form_status(request, refused=True)
     if request.htmx:
-        return _render_row(request, key_result.pk, form=form, editing=checkin)
-    return _edit_page(request, form, checkin, status=400)
+        return _render_row(request, key_result.pk, form=form, editing=checkin, status=status)
+    return _edit_page(request, form, checkin, status=status)
 
 
 def _edit_page(

@@ -28,7 +28,7 @@ from kpis.permissions import (
 )
 from objectives.permissions import get_key_result_for_user
 from okrapp.core import charts
-from okrapp.core.forms import add_service_errors
+from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import team_tree
@@ -91,7 +91,8 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
         if kpi is not None:
             messages.success(request, _("The KPI is created. Record its first measurement."))
             return redirect("kpis:detail", kpi.pk)
-    return render(request, "kpis/form.html", {"form": form})
+    status = form_status(request, refused=request.method == "POST")
+    return render(request, "kpis/form.html", {"form": form}, status=status)
 
 
 def _save_kpi(form: KPIForm, save):
@@ -114,7 +115,8 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("The KPI is saved."))
             return redirect("kpis:detail", kpi.pk)
-    return render(request, "kpis/form.html", {"form": form, "kpi": kpi})
+    status = form_status(request, refused=request.method == "POST")
+    return render(request, "kpis/form.html", {"form": form, "kpi": kpi}, status=status)
 
 
 @require_POST
@@ -159,11 +161,14 @@ def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, _detail_context(request, kpi))
 
 
-def _after_measurement(request: HttpRequest, kpi: KPI, **extra) -> HttpResponse:
+def _after_measurement(request: HttpRequest, kpi: KPI, **refused_form) -> HttpResponse:
+    """The KPI's data again (htmx) or its page; with a refused form, that form's errors."""
+    status = form_status(request, refused=bool(refused_form))
+    context = _detail_context(request, kpi, **refused_form)
     if request.htmx:
-        return render(request, "kpis/detail.html#kpi-data", _detail_context(request, kpi, **extra))
-    if extra:
-        return render(request, "kpis/detail.html", _detail_context(request, kpi, **extra))
+        return render(request, "kpis/detail.html#kpi-data", context, status=status)
+    if refused_form:
+        return render(request, "kpis/detail.html", context, status=status)
     return redirect("kpis:detail", kpi.pk)
 
 
@@ -207,11 +212,12 @@ def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> Http
             return _after_measurement(request, kpi)
         except ValidationError as exc:
             add_service_errors(edit_form, exc)
+    status = form_status(request, refused=request.method == "POST")
     if request.htmx:
         context = _detail_context(request, kpi, editing=measurement.pk, edit_form=edit_form)
-        return render(request, "kpis/detail.html#kpi-data", context)
+        return render(request, "kpis/detail.html#kpi-data", context, status=status)
     context = {"kpi": kpi, "measurement": measurement, "edit_form": edit_form}
-    return render(request, "kpis/measurement_form.html", context)
+    return render(request, "kpis/measurement_form.html", context, status=status)
 
 
 @require_POST
@@ -222,9 +228,9 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
     return _after_measurement(request, kpi)
 
 
-def _import_page(request: HttpRequest, context: dict) -> HttpResponse:
+def _import_page(request: HttpRequest, context: dict, *, refused: bool = False) -> HttpResponse:
     template = "kpis/import.html#kpi-import" if request.htmx else "kpis/import.html"
-    return render(request, template, context)
+    return render(request, template, context, status=form_status(request, refused=refused))
 
 
 def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -236,7 +242,7 @@ def kpi_import(request: HttpRequest, pk: int) -> HttpResponse:
         text = form.cleaned_data["csv"]
         context["preview"] = selectors.import_preview(kpi=kpi, text=text)
         context["confirm_form"] = ImportConfirmForm(initial={"csv": text})
-    return _import_page(request, context)
+    return _import_page(request, context, refused=form.is_bound and not form.is_valid())
 
 
 @require_POST
@@ -252,9 +258,8 @@ def kpi_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         preview = selectors.import_preview(kpi=kpi, text=text)
         context = {"kpi": kpi, "form": ImportForm(), "preview": preview}
-        return _import_page(
-            request, {**context, "confirm_form": confirm_form, "apply_errors": exc.messages}
-        )
+        context.update(confirm_form=confirm_form, apply_errors=exc.messages)
+        return _import_page(request, context, refused=True)
     messages.success(
         request,
         _("Import done. New: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s.")
@@ -297,7 +302,9 @@ def kpi_to_key_result(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"title": key_result.title, "objective": key_result.objective.title},
             )
             return redirect("kpis:detail", kpi.pk)
-    return render(request, "kpis/to_key_result.html", {"kpi": kpi, "form": form, **page})
+    context = {"kpi": kpi, "form": form, **page}
+    status = form_status(request, refused=request.method == "POST")
+    return render(request, "kpis/to_key_result.html", context, status=status)
 
 
 def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
@@ -325,4 +332,6 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
                 _("The KPI is created from the key result, with its check-ins as measurements."),
             )
             return redirect("kpis:detail", kpi.pk)
-    return render(request, "kpis/form.html", {"form": form, "key_result": key_result})
+    context = {"form": form, "key_result": key_result}
+    status = form_status(request, refused=request.method == "POST")
+    return render(request, "kpis/form.html", context, status=status)

@@ -32,7 +32,7 @@ from objectives.forms import (
     rows_in_order,
 )
 from objectives.models import Initiative, Objective
-from okrapp.core.forms import add_service_errors
+from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer, request_viewer
 from okrapp.core.selectors import current_cycle, team_tree
@@ -131,7 +131,8 @@ def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objec
         kr_form.coach_warnings = advice.rows.get(kr_form.prefix, [])
     context = {"form": form, "formset": formset, "objective": objective, "cycle": cycle}
     context.update(kr_forms=rows_in_order(formset, data), is_new=is_new, coach=advice)
-    return render(request, "objectives/editor.html", context)
+    status = form_status(request, refused=data is not None and "add_row" not in data)
+    return render(request, "objectives/editor.html", context, status=status)
 
 
 def _save(viewer, cycle, objective, form, formset) -> Objective | None:
@@ -255,7 +256,10 @@ def initiative_create(request: HttpRequest, pk: int) -> HttpResponse:
             form = None
     if form is not None and not request.htmx:
         messages.error(request, _("The initiative needs a title."))
-    return _initiatives_response(request, viewer, key_result.pk, form)
+    response = _initiatives_response(request, viewer, key_result.pk, form)
+    if form is not None and request.htmx:
+        response.status_code = form_status(request, refused=True)
+    return response
 
 
 @require_POST

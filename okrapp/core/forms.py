@@ -90,3 +90,12 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError | Permission
     for name, messages in error.message_dict.items():
         field = name if name in form.fields and name != NON_FIELD_ERRORS else None
         form.add_error(field, messages)
+
+
+def form_status(request, *, refused: bool) -> int:
+    """The status of a page showing a form: 200, or once a submission is refused (a form
+    error, or a service that said no) 400 — 422 for htmx, which swaps that answer in
+    (base.html's htmx config) so the errors show where the form was."""
+    if not refused:
+        return 200
+    return 422 if getattr(request, "htmx", False) else 400

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from okrapp.core.forms import ProfileForm
+from okrapp.core.forms import ProfileForm, form_status
 from okrapp.core.navigation import safe_next_url
 from okrapp.core.throttling import password_reset_refused, signin_email
 
@@ -49,7 +49,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             translation.activate(request.user.language)
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
-    return render(request, "okrapp/profile.html", {"form": form})
+    status = form_status(request, refused=request.method == "POST")
+    return render(request, "okrapp/profile.html", {"form": form}, status=status)
 
 
 def signin_locked_out(request: HttpRequest, original_response, credentials) -> HttpResponse:

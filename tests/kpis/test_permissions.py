@@ -117,7 +117,7 @@ def test_a_measurement_of_another_kpi_is_not_found(client, member, public_kpi):
 def test_member_may_not_create_a_kpi_owned_by_someone_else(client, team, member, lead):
     client.force_login(member)
     response = client.post(reverse("kpis:create"), _kpi_data(team, owner=lead))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "You may only own the KPIs of your team" in response.content.decode()
     assert not KPI.objects.exists()
 
@@ -125,7 +125,7 @@ def test_member_may_not_create_a_kpi_owned_by_someone_else(client, team, member,
 def test_outsider_may_not_create_a_kpi_for_another_team(client, team, outsider):
     client.force_login(outsider)
     response = client.post(reverse("kpis:create"), _kpi_data(team, owner=outsider))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not KPI.objects.exists()
 
 
@@ -153,7 +153,7 @@ def test_outsider_may_not_add_a_key_result_to_an_objective_they_cannot_edit(
         reverse("kpis:to_key_result", args=[public_kpi.pk]),
         {"objective": objective.pk, "title": "x", "start_value": "1", "target_value": "2"},
     )
-    assert response.status_code == 200  # the objective is not among the choices
+    assert response.status_code == 400  # the objective is not among the choices
     assert not objective.key_results.exists()
 
 

@@ -83,7 +83,7 @@ def test_the_editor_page_refuses_another_team_for_ones_individual_objective(
             "kr-INITIAL_FORMS": "0",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Objective.objects.exists()
 
 

@@ -89,7 +89,7 @@ def test_profile_saves_the_reminder_opt_out(client, member):
 def test_profile_shows_errors_and_keeps_what_was_typed(client, member):
     client.force_login(member)
     response = client.post(reverse("profile"), {"display_name": "", "language": "xx"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors.keys() == {"display_name", "language"}
 
 
