@@ -235,3 +235,24 @@ def snapshots_refresh(
         updated=len(to_update),
         deleted=len(stale),
     )
+
+
+@dataclass
+class Scoreboard:
+    """Every team's and active person's score in a cycle."""
+
+    teams: list[Team]
+    scores: dict[int, TeamScore]
+    people: list[User]
+    tallies: dict[int, Tally]
+
+
+def cycle_scoreboard(cycle_id: int) -> Scoreboard:
+    """Five queries whatever the size: teams, two GROUP BYs for teams, one for people, people."""
+    teams = list(Team.objects.order_by("path").only("id", "name", "parent_id", "path"))
+    scores = team_scores(cycle_id, [TeamNode(t.pk, t.parent_id, t.path) for t in teams])
+    tallies = person_tallies(cycle_id)
+    people = list(
+        User.objects.filter(is_active=True).order_by("display_name", "id").only("display_name")
+    )
+    return Scoreboard(teams=teams, scores=scores, people=people, tallies=tallies)

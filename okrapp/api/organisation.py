@@ -164,18 +164,10 @@ class CycleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def cycle_scores(cycle: Cycle) -> dict:
-    """Five queries whatever the size: teams, two GROUP BYs for teams, one for people, people."""
-    teams = list(Team.objects.order_by("path").only("id", "name", "parent_id", "path"))
-    scores = rollup_services.team_scores(
-        cycle.pk, [rollup_services.rollup.TeamNode(t.pk, t.parent_id, t.path) for t in teams]
-    )
-    people = rollup_services.person_tallies(cycle.pk)
-    users = list(
-        User.objects.filter(is_active=True).order_by("display_name", "id").only("display_name")
-    )
+    board = rollup_services.cycle_scoreboard(cycle.pk)
 
     def node(team: Team) -> dict:
-        score = scores[team.pk]
+        score = board.scores[team.pk]
         return {
             "id": team.pk,
             "name": team.name,
@@ -184,19 +176,21 @@ def cycle_scores(cycle: Cycle) -> dict:
             "scored_objectives": score.subtree.count,
         }
 
-    company = next((team for team in teams if team.parent_id is None), None)
+    company = next((team for team in board.teams if team.parent_id is None), None)
+    teams = [team for team in board.teams if team != company]
+    people = [(user, board.tallies.get(user.pk, EMPTY)) for user in board.people]
     return {
         "cycle": cycle.pk,
         "company": node(company) if company else None,
-        "teams": [{**node(team), "parent": team.parent_id} for team in teams if team != company],
+        "teams": [{**node(team), "parent": team.parent_id} for team in teams],
         "people": [
             {
                 "id": user.pk,
                 "name": user.display_name,
-                "score": two_decimals(people.get(user.pk, EMPTY).mean),
-                "scored_objectives": people.get(user.pk, EMPTY).count,
+                "score": two_decimals(tally.mean),
+                "scored_objectives": tally.count,
             }
-            for user in users
+            for user, tally in people
         ],
     }
 
