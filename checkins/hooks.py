@@ -1,8 +1,9 @@
 """Extension points of the check-ins for the apps above them.
 
 Check-ins sit below the KPIs, so they cannot import them. When a higher app has something to
-add to the weekly reminder (the KPIs: "your KPI needs a new measurement"), it registers a
-topic here from its AppConfig.ready(), and the reminder carries it without knowing what it is.
+add to the weekly reminder (the KPIs: "your KPI needs a new measurement") or to say beside a
+check-in (the KPIs: "recorded from the KPI …"), it registers here from its AppConfig.ready(),
+and the check-ins carry it without knowing what it is.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.safestring import SafeString
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,28 @@ def register_reminder_topic(topic: ReminderTopic) -> None:
 
 def reminder_topics() -> list[ReminderTopic]:
     return list(_reminder_topics.values())
+
+
+# (viewer, check-ins) → check-in id → an HTML fragment shown with that check-in; in a bounded
+# number of queries whatever the number of check-ins, and only what the viewer may see.
+NoteProvider = Callable[[Any, Sequence[Any]], Mapping[int, SafeString]]
+
+_note_providers: dict[str, NoteProvider] = {}
+
+
+def register_checkin_notes(name: str, provider: NoteProvider) -> None:
+    """Idempotent: registering the same name again replaces the provider."""
+    _note_providers[name] = provider
+
+
+def attach_checkin_notes(viewer, checkins: Sequence[Any]) -> None:
+    """Set `checkin.notes` (a list of HTML fragments) on each check-in."""
+    for checkin in checkins:
+        checkin.notes = []
+    if not checkins:
+        return
+    for provider in _note_providers.values():
+        fragments = provider(viewer, checkins)
+        for checkin in checkins:
+            if fragment := fragments.get(checkin.pk):
+                checkin.notes.append(fragment)

@@ -101,6 +101,7 @@ def key_result_page(viewer: Viewer, key_result: KeyResult) -> dict:
     The key result comes with its objective and cycle."""
     checkins = key_result_checkins(key_result)
     attach_key_result_badges(viewer, [key_result])
+    hooks.attach_checkin_notes(viewer, checkins)
     latest = checkins[0] if checkins else None
     projection = key_result_projection(key_result, checkins)
     return {

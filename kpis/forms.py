@@ -82,6 +82,22 @@ class KPIForm(forms.ModelForm):
         return cleaned
 
 
+class KPIFromKeyResultForm(KPIForm):
+    """The KPI form, prefilled from a key result; a private KPI made from a public key
+    result shows its future values there, which takes a confirmation."""
+
+    reveal_private_values = forms.BooleanField(
+        label=_("Show this private KPI's values on the key result"),
+        required=False,
+        help_text=_("Needed when the objective is public: everyone who may see it will see them."),
+    )
+
+    def __init__(self, *args, key_result, **kwargs):
+        super().__init__(*args, **kwargs)
+        if key_result.objective.is_private:
+            del self.fields["reveal_private_values"]
+
+
 class MeasurementForm(forms.ModelForm):
     value = LocalizedDecimalField(label=_("Value"))
 
@@ -142,6 +158,11 @@ class KeyResultFromKPIForm(forms.Form):
         label=_("Start value"), help_text=_("The KPI's latest value.")
     )
     target_value = LocalizedDecimalField(label=_("Target value"))
+    reveal_private_values = forms.BooleanField(
+        label=_("Show this private KPI's values on the key result"),
+        required=False,
+        help_text=_("Needed when the objective is public: everyone who may see it will see them."),
+    )
 
     def __init__(
         self,
@@ -157,6 +178,8 @@ class KeyResultFromKPIForm(forms.Form):
         self.fields["objective"].queryset = Objective.objects.filter(
             pk__in=[objective.pk for objective in objectives]
         ).order_by("level", "title")
+        if not kpi.is_private:
+            del self.fields["reveal_private_values"]
 
     def new_objective_level(self) -> tuple[str, Team]:
         """A new objective belongs to the KPI's team when the viewer may edit there, else it
@@ -197,4 +220,5 @@ class KeyResultFromKPIForm(forms.Form):
             "title": data["title"],
             "start_value": data["start_value"],
             "target_value": data["target_value"],
+            "reveal_private_values": data.get("reveal_private_values", False),
         }

@@ -167,11 +167,12 @@ class MeasurementCheckIn(models.Model):
         on_delete=models.CASCADE,
         related_name="measurement_link",
     )
-    measurement = models.OneToOneField(
+    # One check-in per linked key result: a measurement feeds every key result of its KPI.
+    measurement = models.ForeignKey(
         Measurement,
         verbose_name=_("measurement"),
         on_delete=models.CASCADE,
-        related_name="check_in_link",
+        related_name="check_in_links",
     )
 
     class Meta:

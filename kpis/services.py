@@ -33,6 +33,7 @@ from kpis.models import KPI, KeyResultLink, Measurement, MeasurementCheckIn
 from kpis.selectors import CREATED, UNCHANGED, UPDATED
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
+from objectives.permissions import can_make_owner
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -255,11 +256,6 @@ def measurement_delete(*, viewer: Viewer, measurement: Measurement) -> None:
 # The bridge ---------------------------------------------------------------------------------
 
 
-def bridge_comment(measurement: Measurement) -> str:
-    """The comment of a check-in recorded from a measurement; stable, so it can be found again."""
-    return f"KPI · {measurement.kpi.name} · {measurement.period_date.isoformat()}"
-
-
 def open_linked_key_results(kpi: KPI) -> list[KeyResult]:
     return list(
         KeyResult.objects.filter(kpi_link__kpi=kpi)
@@ -274,12 +270,11 @@ def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckI
 
     1. Only the KPI's latest period speaks for the key results; older periods are history.
     2. For each open linked key result, find the check-in already recorded from this
-       measurement (by its link, or by its comment when the link is held by another key
-       result's check-in, since a measurement links to one check-in).
+       measurement (its MeasurementCheckIn link).
     3. Unchanged value and confidence: nothing to do, so re-recording and re-importing the
        same numbers never add check-ins.
     4. Changed, and that check-in is still the key result's latest: correct it in place.
-       Otherwise record a new check-in, moving the measurement link onto it.
+       Otherwise record a new check-in, moving that key result's link onto it.
     """
     kpi = measurement.kpi
     latest_period = Measurement.objects.filter(kpi=kpi).aggregate(latest=Max("period_date"))
@@ -293,17 +288,11 @@ def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckI
             value=measurement.value,
         )
     ]
-    comment = bridge_comment(measurement)
     recorded = []
     for key_result in open_linked_key_results(kpi):
-        existing = (
-            CheckIn.objects.filter(
-                key_result=key_result, measurement_link__measurement=measurement
-            ).first()
-            or CheckIn.objects.filter(key_result=key_result, comment=comment)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        existing = CheckIn.objects.filter(
+            key_result=key_result, measurement_link__measurement=measurement
+        ).first()
         value = measurement.value
         if key_result.is_milestone:
             value = Decimal(1) if value >= key_result.target_value else Decimal(0)
@@ -317,23 +306,19 @@ def bridge_measurement(*, measurement: Measurement, author: User) -> list[CheckI
                     author=existing.author,
                     value=value,
                     confidence=confidence,
-                    comment=comment,
+                    comment=existing.comment,
                     blockers=existing.blockers,
                 )
             )
             continue
-        if existing is not None:
-            MeasurementCheckIn.objects.filter(check_in=existing, measurement=measurement).delete()
-        link_free = not MeasurementCheckIn.objects.filter(measurement=measurement).exists()
+        # The new check-in speaks for the period from now on; the old one stays as history.
+        MeasurementCheckIn.objects.filter(check_in=existing).delete()
+        # No comment: the KPI's name is shown beside the check-in only to those who may see
+        # the KPI (kpis.notes, through checkins.hooks), never copied into the check-in.
         checkin = checkin_services.checkin_create(
-            key_result=key_result,
-            author=author,
-            value=value,
-            confidence=confidence,
-            comment=comment,
+            key_result=key_result, author=author, value=value, confidence=confidence
         )
-        if link_free:
-            MeasurementCheckIn.objects.create(check_in=checkin, measurement=measurement)
+        MeasurementCheckIn.objects.create(check_in=checkin, measurement=measurement)
         recorded.append(checkin)
     return recorded
 
@@ -424,16 +409,23 @@ def kpi_to_key_result(
     title: str,
     start_value: Decimal,
     target_value: Decimal,
+    reveal_private_values: bool = False,
 ) -> KeyResult:
     """Add a key result following the KPI to an objective (given, or created on the spot from
     `new_objective`: title, level, team, cycle), linked through a KeyResultLink. The viewer
-    must see the KPI; the objectives services check that they may edit that objective."""
+    must see the KPI; the objectives services check that they may edit that objective.
+
+    A private KPI's values become visible on a public objective's key result: that takes
+    `reveal_private_values`. The key result belongs to the KPI's owner when the viewer may
+    make them its owner (objectives.permissions.can_make_owner), else to the viewer."""
     if not permissions.can_turn_kpi_into_key_result(viewer, kpi):
         raise PermissionDenied(_("You may not turn this KPI into a key result."))
     if objective is None:
         objective = objective_services.objective_create(
             viewer=viewer, owner=viewer.user, **(new_objective or {})
         )
+    _check_revealing(kpi=kpi, objective=objective, confirmed=reveal_private_values)
+    may_give_to_kpi_owner = can_make_owner(viewer, owner_id=kpi.owner_id, team=objective.team)
     kind = KeyResult.Kind.PERCENTAGE if kpi.unit.strip() == "%" else KeyResult.Kind.NUMERIC
     key_result = objective_services.key_result_create(
         viewer=viewer,
@@ -443,14 +435,35 @@ def kpi_to_key_result(
         start_value=start_value,
         target_value=target_value,
         unit=kpi.unit,
-        owner=kpi.owner,
+        owner=kpi.owner if may_give_to_kpi_owner else viewer.user,
     )
     KeyResultLink.objects.create(key_result=key_result, kpi=kpi)
     return key_result
 
 
+def reveals_private_values(*, kpi_visibility: str, objective: Objective) -> bool:
+    """A private KPI linked to a key result of a public objective shows its values there."""
+    return kpi_visibility == KPI.Visibility.PRIVATE and not objective.is_private
+
+
+def _check_revealing(*, kpi: KPI, objective: Objective, confirmed: bool) -> None:
+    if reveals_private_values(kpi_visibility=kpi.visibility, objective=objective) and not (
+        confirmed
+    ):
+        raise ValidationError({"reveal_private_values": _revealing_refused()})
+
+
+def _revealing_refused() -> str:
+    return _(
+        "This KPI is private and the objective is public: everyone who may see the objective "
+        "will see the KPI's values on this key result. Confirm to go on."
+    )
+
+
 @transaction.atomic
-def key_result_to_kpi(*, viewer: Viewer, key_result: KeyResult, **fields: Any) -> KPI:
+def key_result_to_kpi(
+    *, viewer: Viewer, key_result: KeyResult, reveal_private_values: bool = False, **fields: Any
+) -> KPI:
     """Create a KPI (any of KPI_FIELDS) from a key result, import its check-in history as
     measurements (the latest check-in of each day, dated that day) and link the key result
     to it.
@@ -461,6 +474,12 @@ def key_result_to_kpi(*, viewer: Viewer, key_result: KeyResult, **fields: Any) -
         raise PermissionDenied(_("You may not turn this key result into a KPI."))
     if KeyResultLink.objects.filter(key_result=key_result).exists():
         raise ValidationError(_("This key result is already linked to a KPI."))
+    visibility = fields.get("visibility", KPI.Visibility.PUBLIC)
+    if (
+        reveals_private_values(kpi_visibility=visibility, objective=key_result.objective)
+        and not reveal_private_values
+    ):
+        raise ValidationError({"reveal_private_values": _revealing_refused()})
     kpi = kpi_create(viewer=viewer, **fields)
     latest_per_day: dict[datetime.date, CheckIn] = {}
     for checkin in CheckIn.objects.filter(key_result=key_result).order_by("created_at", "id"):

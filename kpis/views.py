@@ -18,6 +18,7 @@ from kpis.forms import (
     ImportForm,
     KeyResultFromKPIForm,
     KPIForm,
+    KPIFromKeyResultForm,
     MeasurementForm,
 )
 from kpis.models import KPI, Measurement
@@ -318,7 +319,9 @@ def from_key_result(request: HttpRequest, key_result_pk: int) -> HttpResponse:
     if linked is not None:
         return redirect("kpis:detail", linked.pk)
     initial = services.key_result_kpi_initial(key_result)
-    form = KPIForm(request.POST or None, initial=initial, viewer=viewer)
+    form = KPIFromKeyResultForm(
+        request.POST or None, initial=initial, viewer=viewer, key_result=key_result
+    )
     if request.method == "POST" and form.is_valid():
         kpi = _save_kpi(
             form,

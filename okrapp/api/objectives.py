@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from kpis.models import KPI
+from kpis.permissions import can_view_kpi, visible_kpis_q
 from objectives import permissions, services
 from objectives.models import Confidence, KeyResult, Objective
 from okrapp.api.base import (
@@ -19,6 +20,7 @@ from okrapp.api.base import (
     context_viewer,
 )
 from okrapp.core.models import Cycle, Team, User
+from okrapp.core.permissions import request_viewer
 
 
 class ConfidenceField(serializers.ChoiceField):
@@ -37,15 +39,27 @@ def _active_people():
 
 def _ordered_key_results():
     # The KPI link is the kpis app's (KeyResultLink); read with the key result, no N+1.
-    return KeyResult.objects.select_related("kpi_link").order_by("position", "id")
+    return KeyResult.objects.select_related("kpi_link__kpi").order_by("position", "id")
+
+
+class VisibleKPIField(serializers.IntegerField):
+    """The KPI a key result follows (kpis.KeyResultLink), or null — also when the reader may
+    not see that KPI: a private KPI's id stays with those who may see it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def get_attribute(self, key_result: KeyResult) -> int | None:
+        link = getattr(key_result, "kpi_link", None)
+        viewer = context_viewer(self.parent)
+        if link is None or viewer is None or not can_view_kpi(viewer, link.kpi):
+            return None
+        return link.kpi_id
 
 
 def _kpi_field() -> serializers.IntegerField:
-    return serializers.IntegerField(
-        source="kpi_link.kpi_id",
-        read_only=True,
-        allow_null=True,
-        help_text="The KPI this key result follows; set from the KPI pages (the bridge).",
+    return VisibleKPIField(
+        help_text="The KPI this key result follows; set from the KPI pages (the bridge)."
     )
 
 
@@ -235,8 +249,15 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         services.objective_delete(viewer=self.viewer, objective=instance)
 
 
+def _visible_kpis(request):
+    if request is None:  # the schema is being generated
+        return KPI.objects.none()
+    return KPI.objects.filter(visible_kpis_q(request_viewer(request)))
+
+
 class KeyResultFilter(django_filters.FilterSet):
-    kpi = django_filters.ModelChoiceFilter(field_name="kpi_link__kpi", queryset=KPI.objects.all())
+    # Only KPIs the reader may see: filtering by a private one is refused as an unknown id.
+    kpi = django_filters.ModelChoiceFilter(field_name="kpi_link__kpi", queryset=_visible_kpis)
 
     class Meta:
         model = KeyResult
@@ -262,7 +283,7 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return KeyResult.objects.none()
         return (
             KeyResult.objects.filter(permissions.visible_objectives_q(self.viewer, "objective__"))
-            .select_related("objective", "kpi_link")
+            .select_related("objective", "kpi_link__kpi")
             .order_by("objective_id", "position", "id")
         )
 
@@ -272,7 +293,7 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
 
     def _fresh(self, key_result: KeyResult) -> KeyResult:
-        return KeyResult.objects.select_related("kpi_link").get(pk=key_result.pk)
+        return KeyResult.objects.select_related("kpi_link__kpi").get(pk=key_result.pk)
 
     def perform_create(self, serializer: KeyResultSerializer) -> None:
         data = dict(serializer.validated_data)

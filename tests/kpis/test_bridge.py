@@ -139,7 +139,7 @@ def test_every_open_linked_key_result_follows_and_none_twice(kpi, key_result, te
     record(kpi, "45")
     assert CheckIn.objects.filter(key_result=key_result).count() == 1
     assert CheckIn.objects.filter(key_result=other).count() == 1
-    assert MeasurementCheckIn.objects.count() == 1
+    assert MeasurementCheckIn.objects.count() == 2  # each key result its own link
 
 
 def test_a_csv_import_records_one_check_in_and_its_reimport_none(kpi, key_result, lead):

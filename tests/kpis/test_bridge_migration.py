@@ -24,6 +24,11 @@ AFTER = [
 ]
 
 
+def latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -97,7 +102,7 @@ def _old_rows(apps) -> dict:
 def at_the_old_schema():
     migrate(BEFORE)
     yield
-    migrate(AFTER)
+    latest()
 
 
 def test_the_migration_keeps_every_link_and_measurement(at_the_old_schema):
@@ -121,3 +126,89 @@ def test_the_migration_can_be_reversed_without_loss(at_the_old_schema):
     assert key_results.get(pk=ids["unlinked"]).kpi_id is None
     assert check_ins.get(pk=ids["bridged"]).measurement_id == ids["measurement"]
     assert check_ins.get(pk=ids["manual"]).measurement_id is None
+
+
+BEFORE_NAMES_FORGOTTEN = [
+    ("kpis", "0004_text_lengths"),
+    ("checkins", "0006_text_lengths"),
+    ("objectives", "0004_text_lengths"),
+]
+AFTER_NAMES_FORGOTTEN = [*BEFORE_NAMES_FORGOTTEN[1:], ("kpis", "0005_one_check_in_per_key_result")]
+
+
+@pytest.fixture
+def before_names_forgotten():
+    migrate(BEFORE_NAMES_FORGOTTEN)
+    yield
+    latest()
+
+
+def test_check_ins_lose_the_kpi_name_their_comment_used_to_carry(before_names_forgotten):
+    apps = migrate(BEFORE_NAMES_FORGOTTEN)
+    ids = _old_rows_linked(apps)
+    apps = migrate(AFTER_NAMES_FORGOTTEN)
+    check_ins = apps.get_model("checkins", "CheckIn").objects
+    links = apps.get_model("kpis", "MeasurementCheckIn").objects
+    assert check_ins.get(pk=ids["first"]).comment == ""
+    assert check_ins.get(pk=ids["second"]).comment == ""
+    assert check_ins.get(pk=ids["manual"]).comment == "KPI · by hand"
+    assert sorted(links.values_list("check_in_id", flat=True)) == sorted(
+        [ids["first"], ids["second"]]
+    )
+
+
+def _old_rows_linked(apps) -> dict:
+    """One measurement feeding two key results: the first's check-in held the link, the
+    second's was found by its comment "KPI · <name> · <date>"."""
+    team = apps.get_model("okrapp", "Team").objects.create(name="Marketing", path="0001")
+    user = apps.get_model("okrapp", "User").objects.create(email="l@example.org", display_name="L")
+    cycle = apps.get_model("okrapp", "Cycle").objects.create(
+        name="Q1", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 3, 31)
+    )
+    kpi = apps.get_model("kpis", "KPI").objects.create(
+        name="Secret churn",
+        definition="d",
+        target_value=Decimal(5),
+        data_source="CRM",
+        owner=user,
+        team=team,
+        visibility="private",
+    )
+    measurement = apps.get_model("kpis", "Measurement").objects.create(
+        kpi=kpi, period_date=datetime.date(2026, 2, 28), value=Decimal(7)
+    )
+    objective = apps.get_model("objectives", "Objective").objects.create(
+        title="Keep customers", cycle=cycle, team=team, owner=user
+    )
+    KeyResult = apps.get_model("objectives", "KeyResult")
+    CheckIn = apps.get_model("checkins", "CheckIn")
+    comment = "KPI · Secret churn · 2026-02-28"
+    made = {}
+    for name in ("first", "second"):
+        key_result = KeyResult.objects.create(
+            objective=objective,
+            title=name,
+            owner=user,
+            start_value=Decimal(10),
+            target_value=Decimal(5),
+            current_value=Decimal(7),
+        )
+        apps.get_model("kpis", "KeyResultLink").objects.create(key_result=key_result, kpi=kpi)
+        made[name] = CheckIn.objects.create(
+            key_result=key_result,
+            author=user,
+            value=Decimal(7),
+            confidence="at_risk",
+            comment=comment,
+        ).pk
+    apps.get_model("kpis", "MeasurementCheckIn").objects.create(
+        check_in_id=made["first"], measurement=measurement
+    )
+    made["manual"] = CheckIn.objects.create(
+        key_result_id=KeyResult.objects.get(title="first").pk,
+        author=user,
+        value=Decimal(6),
+        confidence="on_track",
+        comment="KPI · by hand",
+    ).pk
+    return made
