@@ -38,7 +38,10 @@ def test_a_new_person_in_a_new_team_is_created_with_the_team():
 
 
 def test_french_headers_in_another_order_with_semicolons_and_a_bom_are_read():
-    text = "\ufeffnom;rôle;e-mail;équipe;équipe parente;langue\nAna;responsable;ANA@example.org;Sales;;fr\n"
+    text = (
+        "\ufeffnom;rôle;e-mail;équipe;équipe parente;langue\n"
+        "Ana;responsable;ANA@example.org;Sales;;fr\n"
+    )
     result = plan(text)
     assert result.errors == []
     assert result.people[0].email == "ana@example.org"

@@ -87,7 +87,7 @@ def test_the_people_list_filters_by_status(admin_client, member, lead):
 def test_the_people_list_takes_the_same_queries_whatever_the_number_of_people(
     admin_client, team, size, django_assert_max_num_queries
 ):
-    for index in range(size):
+    for _index in range(size):
         MembershipFactory(team=team)
         MembershipFactory(team=TeamFactory(), user=User.objects.last(), is_primary=False)
     with django_assert_max_num_queries(12):
