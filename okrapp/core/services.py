@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -481,9 +482,12 @@ def _apply(viewer, chart, plan, teams, people, result, *, invite: bool) -> None:
     new = [rows[p.email] for p in plan.people if p.action == "create"]
     created = []
     for row in new:
-        person = User(email=row.email, display_name=row.name, language=row.language)
-        person.set_unusable_password()
-        created.append(person)
+        # What set_unusable_password() stores, drawn faster: Django's draw costs half a
+        # millisecond a person.
+        password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+        created.append(
+            User(email=row.email, display_name=row.name, language=row.language, password=password)
+        )
     User.objects.bulk_create(created, batch_size=1000)
     created = list(User.objects.filter(email__in=[row.email for row in new]))
     Membership.objects.bulk_create(
