@@ -171,3 +171,15 @@ def test_people_other_than_admins_cannot_resend_or_revoke(client, request, role,
     assert client.post(reverse("org_invitation_resend", args=[invitation.pk])).status_code == 403
     assert client.post(reverse("org_invitation_revoke", args=[invitation.pk])).status_code == 403
     assert Invitation.objects.get(pk=invitation.pk).is_open
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("fr", "Vous êtes invité aux OKR de votre organisation"),
+        ("en", "You are invited to the OKRs of your organisation"),
+    ],
+)
+def test_the_email_is_in_the_invitees_language(invite, mailoutbox, language, subject):
+    invite(language=language)
+    assert mailoutbox[0].subject == subject
