@@ -8,7 +8,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from okrapp.core import numbers
 from okrapp.core.models import Membership, Team, User
@@ -133,44 +133,48 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class PersonForm(forms.Form):
-    email = forms.EmailField(label=_lazy("email address"), max_length=254)
-    display_name = forms.CharField(label=_lazy("display name"), max_length=150)
+    email = forms.EmailField(label=gettext_lazy("email address"), max_length=254)
+    display_name = forms.CharField(label=gettext_lazy("display name"), max_length=150)
     language = forms.ChoiceField(
-        label=_lazy("preferred language"),
+        label=gettext_lazy("preferred language"),
         choices=[("", "—"), *User.Language.choices],
         required=False,
     )
     is_staff = forms.BooleanField(
-        label=_lazy("administrator"),
+        label=gettext_lazy("administrator"),
         required=False,
-        help_text=_lazy("Administrators run the organisation: people, teams and cycles."),
+        help_text=gettext_lazy("Administrators run the organisation: people, teams and cycles."),
     )
 
 
 class PersonCreateForm(PersonForm):
-    team = TeamChoiceField(label=_lazy("primary team"))
-    role = forms.ChoiceField(label=_lazy("role"), choices=Membership.Role.choices)
+    team = TeamChoiceField(label=gettext_lazy("primary team"))
+    role = forms.ChoiceField(
+        label=gettext_lazy("role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
     invite = forms.BooleanField(
-        label=_lazy("Send an invitation"),
+        label=gettext_lazy("Send an invitation"),
         required=False,
         initial=True,
-        help_text=_lazy("An email with a link to choose a password; it works once."),
+        help_text=gettext_lazy("An email with a link to choose a password; it works once."),
     )
 
 
 class MembershipForm(forms.Form):
-    team = TeamChoiceField(label=_lazy("team"))
-    role = forms.ChoiceField(label=_lazy("role"), choices=Membership.Role.choices)
-    is_primary = forms.BooleanField(label=_lazy("primary team"), required=False)
+    team = TeamChoiceField(label=gettext_lazy("team"))
+    role = forms.ChoiceField(
+        label=gettext_lazy("role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    is_primary = forms.BooleanField(label=gettext_lazy("primary team"), required=False)
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_lazy("name"), max_length=150)
-    parent = TeamChoiceField(label=_lazy("parent team"), required=False)
+    name = forms.CharField(label=gettext_lazy("name"), max_length=150)
+    parent = TeamChoiceField(label=gettext_lazy("parent team"), required=False)
 
 
 class HandOverForm(forms.Form):
-    successor = PersonChoiceField(label=_lazy("Hand over to"))
+    successor = PersonChoiceField(label=gettext_lazy("Hand over to"))
 
     def __init__(self, *args, person: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -180,13 +184,13 @@ class HandOverForm(forms.Form):
 
 class OrgImportForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("CSV file"),
-        help_text=_lazy(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
             "Columns email, name, team, parent_team, role (lead or member), language (fr or en), "
             "in any order, comma- or semicolon-separated, UTF-8."
         ),
     )
     deactivate_missing = forms.BooleanField(
-        label=_lazy("Deactivate people missing from the file"), required=False
+        label=gettext_lazy("Deactivate people missing from the file"), required=False
     )
-    invite = forms.BooleanField(label=_lazy("Invite the people created"), required=False)
+    invite = forms.BooleanField(label=gettext_lazy("Invite the people created"), required=False)
