@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrapp.settings")
@@ -12,6 +12,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrapp.settings")
 app = Celery("okrapp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def refuse_an_unsafe_production_start(**kwargs) -> None:
+    from django.conf import settings
+
+    refusal = settings.PRODUCTION_REFUSALS.get("SECRET_KEY")
+    if refusal:
+        # SystemExit, not an exception: Celery logs and swallows a signal receiver's errors.
+        raise SystemExit(f"Refusing to start with DEBUG off: {refusal}")
 
 
 @app.on_after_finalize.connect

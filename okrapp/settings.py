@@ -73,6 +73,56 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Secrets that were written down somewhere (an old compose fallback, .env.example): anyone may
+# know them, so they sign sessions and password resets for anyone.
+KNOWN_PLACEHOLDER_SECRETS = frozenset(
+    {
+        "change-me",
+        "changeme",
+        "change-me-in-production-please-0123456789",
+        "secret",
+        "secret-key",
+        _INSECURE_DEV_KEY,
+    }
+)
+
+
+def production_refusals(
+    *, debug: bool, secret_key: str, allowed_hosts: list[str]
+) -> dict[str, str]:
+    """Why a server must not start in production with these values, by setting ({} when it
+    may).
+
+    Management commands that sign nothing (collectstatic, migrate, makemigrations, check) run
+    with any SECRET_KEY; the processes that serve or run tasks refuse: okrapp/wsgi.py (gunicorn,
+    runserver) and okrapp/celery.py (worker, beat, which check the secret only).
+    """
+    if debug:
+        return {}
+    generate = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    refusals = {}
+    if secret_key in KNOWN_PLACEHOLDER_SECRETS or secret_key.startswith("django-insecure-"):
+        refusals["SECRET_KEY"] = (
+            f"SECRET_KEY is a published placeholder, not a secret. Generate one with {generate}"
+            " and put it in the environment (or the .env file of docker compose)."
+        )
+    elif len(secret_key) < 50 or len(set(secret_key)) < 5:
+        refusals["SECRET_KEY"] = (
+            "SECRET_KEY is too short to be a secret (at least 50 characters, not repetitive)."
+            f" Generate one with {generate}."
+        )
+    if not allowed_hosts:
+        refusals["ALLOWED_HOSTS"] = (
+            "ALLOWED_HOSTS must name the host names this site answers to"
+            " (ALLOWED_HOSTS=okr.example.com)."
+        )
+    return refusals
+
+
+PRODUCTION_REFUSALS = production_refusals(
+    debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS
+)
+
 INSTALLED_APPS = [
     # The layers, bottom to top (ARCHITECTURE.md); import-linter enforces the direction.
     "okrapp.core",
