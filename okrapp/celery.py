@@ -6,12 +6,22 @@ import os
 
 from celery import Celery, signals
 from celery.schedules import crontab
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrapp.settings")
 
 app = Celery("okrapp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each task's start, success, retry and failure is logged with its id (django-structlog), and
+# its log lines carry the request id of the web request that queued it.
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@signals.setup_logging.connect
+def keep_django_logging(**kwargs) -> None:
+    """Django's LOGGING (JSON lines in production) stays in force in the worker and beat: a
+    receiver here stops Celery from installing its own handlers."""
 
 
 @signals.worker_init.connect
