@@ -474,3 +474,5 @@ if SENTRY_DSN:
 # /metrics (Prometheus text format) answers only with `Authorization: Bearer <METRICS_TOKEN>`;
 # without a token set it does not exist (404).
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+# `manage.py backup` writes here (make backup; the compose file mounts ./backups).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups")))
