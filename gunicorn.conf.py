@@ -4,11 +4,13 @@ metrics of all of them into one folder, and /metrics adds them up whichever work
 
 import glob
 import os
+import shutil
 import tempfile
 
-metrics_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="okr-metrics-")
-)
+_own_folder = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _own_folder:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="okr-metrics-")
+metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def on_starting(server):
@@ -22,3 +24,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_folder:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
