@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from okrapp.core import selectors, services
+from okrapp.core import numbers, selectors, services
 from okrapp.core.forms import (
     HandOverForm,
     MembershipForm,
@@ -55,11 +55,10 @@ def _person(pk: int) -> User:
 
 def people(request: HttpRequest) -> HttpResponse:
     _admin(request)
-    team = request.GET.get("team", "")
     filters = {
         "query": request.GET.get("q", "").strip()[:100],
         "status": request.GET.get("status", ""),
-        "team_id": int(team) if team.isdigit() and len(team) < 12 else None,
+        "team_id": numbers.parse_id(request.GET.get("team")),
     }
     page = selectors.people_page(**filters, page=request.GET.get("page", 1))
     context = {

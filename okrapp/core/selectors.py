@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
+from okrapp.core import numbers
 from okrapp.core.models import Cycle, Invitation, Membership, Team, User
 
 SESSION_CYCLE_KEY = "cycle_id"
@@ -26,8 +27,8 @@ def current_cycle(request: HttpRequest) -> Cycle | None:
     by_id = {cycle.pk: cycle for cycle in cycles}
     chosen = None
     raw = request.GET.get("cycle")
-    if raw and raw.isdigit() and int(raw) in by_id:
-        chosen = by_id[int(raw)]
+    if numbers.parse_id(raw) in by_id:
+        chosen = by_id[numbers.parse_id(raw)]
         request.session[SESSION_CYCLE_KEY] = chosen.pk
     if chosen is None:
         remembered = request.session.get(SESSION_CYCLE_KEY)

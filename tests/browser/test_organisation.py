@@ -101,7 +101,8 @@ def test_an_admin_creates_a_team_and_invites_a_person_who_sets_a_password_in_eng
     page.screenshot(path="/tmp/shots/org-invited-en-1280.png", full_page=True)
 
     link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
-    invitee = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    invitee = context.new_page()
     invitee.goto(live_server.url + "/invitations/" + link.split("/invitations/")[1])
     invitee.locator("#id_new_password1").focus()
     invitee.keyboard.type("a-long-Passphrase-42")
@@ -110,4 +111,6 @@ def test_an_admin_creates_a_team_and_invites_a_person_who_sets_a_password_in_eng
     invitee.screenshot(path="/tmp/shots/org-accept-en-1280.png", full_page=True)
     invitee.keyboard.press("Enter")
     invitee.wait_for_url(f"{live_server.url}/")
+    invitee.wait_for_load_state("networkidle")
+    context.close()
     assert User.objects.get(email="nina@example.org").check_password("a-long-Passphrase-42")

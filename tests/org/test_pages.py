@@ -228,3 +228,10 @@ def test_a_team_with_members_or_objectives_is_not_deleted_and_says_what_is_attac
     response = admin_client.post(reverse("org_team_delete", args=[team.pk]), follow=True)
     assert Team.objects.filter(pk=team.pk).exists()
     assert "still has: objectives (1)" in response.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999", "١٢", "-3", "x"])
+def test_a_team_filter_that_cannot_be_an_id_is_ignored(admin_client, member, raw):
+    response = admin_client.get(reverse("org_people"), {"team": raw})
+    assert response.status_code == 200
+    assert "Marc Member" in response.content.decode()
