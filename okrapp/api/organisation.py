@@ -252,7 +252,7 @@ class MembershipViewSet(AdminWritesMixin, ApiViewMixin, viewsets.ModelViewSet):
     create, change the role or primary team, and delete (not the primary membership)."""
 
     serializer_class = MembershipDetailSerializer
-    filterset_fields = ["user", "team", "role", "is_primary"]
+    filterset_fields = ["user", "team", "role"]
     ordering_fields = ["id"]
     queryset = Membership.objects.filter(user__is_active=True).order_by("id")
 
