@@ -208,3 +208,81 @@ def test_pages_for_someone_signed_out_have_no_wcag_violation(
         visit(page, live_server, path)
         violations += axe_violations(page, f"signed out, {language}, {width} px, {label}")
     assert not violations, report(violations)
+
+
+def settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(100)  # htmx settles its swap 20 ms after it
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+def test_forms_with_errors_and_htmx_swaps_have_no_wcag_violation(
+    page, live_server, demo, language, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, "member", language)
+    label = f"member, {language}, {width} px"
+    violations = []
+
+    visit(page, live_server, "/okrs/new/")
+    page.click("#add-key-result")  # htmx appends a key result row
+    page.locator("#kr-rows > li").nth(1).wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, editor, a key result row added")
+    page.fill("#id_title", "   ")
+    page.click(".form-actions button[type=submit]:not([name])")
+    page.locator(".errorlist").first.wait_for()
+    violations += axe_violations(page, f"{label}, editor, refused with errors")
+
+    visit(page, live_server, "/kpis/new/")
+    page.fill("#id_name", "   ")
+    page.click("main form button[type=submit]")
+    page.locator(".errorlist").first.wait_for()
+    violations += axe_violations(page, f"{label}, new KPI, refused with errors")
+
+    visit(page, live_server, "/checkins/")
+    row = page.locator(".checkin-row").first
+    row.locator("input[name$=value]").fill("lots")
+    row.locator("input[name$=value]").press("Enter")
+    row.locator(".errorlist").wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, my week, a check-in refused")
+    correct = page.locator(".checkin-row-foot a[hx-get*='/edit/']").first
+    correct.click()
+    page.locator(".editing-note").wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, my week, correcting a check-in in place")
+
+    visit(page, live_server, f"/kpis/{demo['kpi_member']}/")
+    page.locator("table.measurements a[hx-get*='/edit/']").first.click()
+    page.locator("tr.editing").wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, KPI, a measurement edited in place")
+    page.locator("details.chart-data > summary").click()
+    violations += axe_violations(page, f"{label}, KPI, the chart's data table open")
+
+    page.locator("details.user-menu > summary").click()
+    page.locator("details.user-menu .menu").wait_for()
+    violations += axe_violations(page, f"{label}, the user menu open")
+    assert not violations, report(violations)
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+def test_expanded_and_folded_trees_have_no_wcag_violation(
+    page, live_server, demo, language, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, "admin", language)
+    label = f"admin, {language}, {width} px"
+    violations = []
+
+    marketing = demo["team_marketing"]
+    page.click(f"#team-{marketing} > .tree-line button[data-tree-toggle]")
+    page.locator(f"#team-children-{marketing} li").first.wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, dashboard, a team branch expanded")
+
+    visit(page, live_server, "/okrs/alignment/")
+    page.locator("details.align-children > summary").first.click()
+    violations += axe_violations(page, f"{label}, alignment, a branch folded")
+    assert not violations, report(violations)
