@@ -103,9 +103,10 @@ def text_alternative(spec: dict[str, Any]) -> dict[str, Any]:
         points = [(labels[i], v) for i, v in enumerate(line["data"]) if v is not None]
         if not points:
             sentences.append(_("%(series)s: no value yet.") % {"series": line["label"]})
-        elif line["role"] in (TARGET, THRESHOLD) and len(set(v for _label, v in points)) == 1:
+        elif line["role"] in (TARGET, THRESHOLD) and len({v for _label, v in points}) == 1:
             sentences.append(
-                _("%(series)s: %(value)s.") % {"series": line["label"], "value": _shown(points[0][1])}
+                _("%(series)s: %(value)s.")
+                % {"series": line["label"], "value": _shown(points[0][1])}
             )
         elif line["role"] in (VALUE, OWN):
             (first_when, first), (last_when, last) = points[0], points[-1]

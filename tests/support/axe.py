@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-AXE_SOURCE = (Path(__file__).resolve().parent.parent / "browser" / "vendor" / "axe.min.js").read_text()
+AXE_SOURCE = (
+    Path(__file__).resolve().parent.parent / "browser" / "vendor" / "axe.min.js"
+).read_text()
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
