@@ -82,7 +82,8 @@ def kpi_like_chart() -> dict:
 def test_the_text_alternative_says_where_a_series_went_from_and_to():
     with translation.override("en"):
         text = charts.text_alternative(kpi_like_chart())
-    assert "Visits: from 1,200 on 01/10/2026 to 1,534.5 on 15/10/2026 (2 points)." in text["summary"]
+    expected = "Visits: from 1,200 on 01/10/2026 to 1,534.5 on 15/10/2026 (2 points)."
+    assert expected in text["summary"]
 
 
 def test_the_text_alternative_names_a_level_line_once():
