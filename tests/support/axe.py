@@ -17,6 +17,8 @@ AXE_SOURCE = (
     Path(__file__).resolve().parent.parent / "browser" / "vendor" / "axe.min.js"
 ).read_text()
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe's best-practice rules the issue asks for too: one h1, headings in order, landmarks.
+STRUCTURE = ["page-has-heading-one", "heading-order", "landmark-one-main", "region"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,10 @@ def axe_violations(page, label: str) -> list[Violation]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     results = page.evaluate(
-        """async (tags) => {
+        """async ([tags, structure]) => {
             const results = await axe.run(document, {
                 runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+                rules: Object.fromEntries(structure.map((id) => [id, {enabled: true}])),
             });
             return results.violations.map((rule) => ({
                 id: rule.id, impact: rule.impact || "",
@@ -48,7 +51,7 @@ def axe_violations(page, label: str) -> list[Violation]:
                 })),
             }));
         }""",
-        WCAG_21_AA,
+        [WCAG_21_AA, STRUCTURE],
     )
     where = f"{label} [{page.url}]"
     return [
