@@ -259,6 +259,7 @@ def test_forms_with_errors_and_htmx_swaps_have_no_wcag_violation(
     settle(page)
     violations += axe_violations(page, f"{label}, KPI, a measurement edited in place")
     page.locator("details.chart-data > summary").click()
+    page.locator("figure.chart").screenshot(path=f"/tmp/shots/a11y-chart-{language}-{width}.png")
     violations += axe_violations(page, f"{label}, KPI, the chart's data table open")
 
     page.locator("details.user-menu > summary").click()
@@ -285,5 +286,6 @@ def test_expanded_and_folded_trees_have_no_wcag_violation(page, live_server, dem
 
     visit(page, live_server, "/okrs/alignment/")
     page.locator("details.align-children > summary").first.click()
+    page.screenshot(path=f"/tmp/shots/a11y-alignment-{language}-{width}.png", full_page=True)
     violations += axe_violations(page, f"{label}, alignment, a branch folded")
     assert not violations, report(violations)
