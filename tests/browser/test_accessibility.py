@@ -103,8 +103,8 @@ SAMPLE = {
     "profile",
 }
 # Named URLs that are not a page of their own: POST-only actions, CSV downloads, htmx
-# fragments whose states the tests below open in their page, the API (JSON, and Swagger's
-# third-party page), and the admin site, which is Django's.
+# fragments whose states the tests below open in their page, the operations probes (plain
+# text, JSON); the API and the admin site are left out by tests/okrapp/test_accessibility_pages.py.
 NOT_PAGES = {
     "switch_language", "profile_token_create", "profile_token_revoke", "team_children",
     "objectives:coach", "objectives:key_result_row", "objectives:initiative_create",
@@ -112,6 +112,7 @@ NOT_PAGES = {
     "checkins:checkin_create", "checkins:checkin_delete", "checkins:notifications_read_all",
     "checkins:notification_read", "kpis:board_export", "kpis:delete", "kpis:measurement_add",
     "kpis:measurement_delete", "kpis:import_confirm", "kpis:export", "logout",
+    "healthz", "readyz", "metrics",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
