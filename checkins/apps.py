@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CheckinsConfig(AppConfig):
     name = "checkins"
     verbose_name = _("Check-ins")
+
+    def ready(self) -> None:
+        from checkins.grading import tell_leads_grading_opened
+        from objectives.hooks import register_grading_opened
+
+        register_grading_opened("lead-notifications", tell_leads_grading_opened)

@@ -340,6 +340,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CHECKIN_REMINDER_DAY = env_str("CHECKIN_REMINDER_DAY", "monday")
 CHECKIN_REMINDER_HOUR = env_int("CHECKIN_REMINDER_HOUR", 9)
 ROLLUP_HOUR = env_int("ROLLUP_HOUR", 2)
+# The quarter moves on by itself (objectives.tasks.advance_cycles, daily at this hour): a
+# grading cycle closes this many days after grading opened, and check-ins stay open for the
+# first LATE_CHECKIN_DAYS days of grading (0: none).
+CYCLE_ADVANCE_HOUR = env_int("CYCLE_ADVANCE_HOUR", 1)
+GRADING_PERIOD_DAYS = env_int("GRADING_PERIOD_DAYS", 14)
+LATE_CHECKIN_DAYS = env_int("LATE_CHECKIN_DAYS", 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -373,6 +379,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ObjectiveKindEnum": "objectives.models.Objective.Kind",
         "KeyResultKindEnum": "objectives.models.KeyResult.Kind",
+        "CarryOverDecisionEnum": "objectives.models.CarryOver.Decision",
+        "CarryOverRequestDecisionEnum": [("keep", "Keep"), ("abandon", "Abandon")],
     },
 }
 
