@@ -5,6 +5,7 @@ the secret once)."""
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -12,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from objectives import rollup_services
+from objectives import cycle_services, rollup_services
 from objectives.rollup import EMPTY
 from objectives.scoring import two_decimals
 from okrapp.api.base import ApiViewMixin, BaseModelSerializer, ScoreField
@@ -53,12 +54,17 @@ class TeamSerializer(BaseModelSerializer):
 
 
 class CycleSerializer(BaseModelSerializer):
-    start = serializers.DateField(source="start_date", read_only=True)
-    end = serializers.DateField(source="end_date", read_only=True)
+    """Admins create cycles (always in planning) and change them; `status` moves only
+    forward, one step at a time (planning → active → grading → closed)."""
+
+    start = serializers.DateField(source="start_date")
+    end = serializers.DateField(source="end_date")
+    status = serializers.ChoiceField(choices=Cycle.Status.choices, required=False)
+    grading_opened_on = serializers.DateField(read_only=True)
 
     class Meta:
         model = Cycle
-        fields = ["id", "name", "start", "end", "status"]
+        fields = ["id", "name", "start", "end", "status", "grading_opened_on"]
 
 
 class TokenSerializer(BaseModelSerializer):
@@ -147,11 +153,50 @@ class TeamViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "name", "path"]
 
 
-class CycleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+CYCLE_ERROR_FIELDS = {"start_date": "start", "end_date": "end"}
+
+
+def _cycle_errors(error: DjangoValidationError) -> serializers.ValidationError:
+    """The service's errors under the API's field names (start, end)."""
+    detail = {
+        CYCLE_ERROR_FIELDS.get(field, field): messages
+        for field, messages in error.message_dict.items()
+    }
+    return serializers.ValidationError(detail)
+
+
+class CycleViewSet(
+    ApiViewMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.order_by("-start_date")
     filterset_fields = ["status"]
     ordering_fields = ["id", "name", "start_date", "end_date"]
+
+    def perform_create(self, serializer: CycleSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("status", None)
+        try:
+            serializer.instance = cycle_services.cycle_create(viewer=self.viewer, **data)
+        except DjangoValidationError as error:
+            raise _cycle_errors(error) from error
+
+    def perform_update(self, serializer: CycleSerializer) -> None:
+        data = dict(serializer.validated_data)
+        cycle = serializer.instance
+        target = data.pop("status", cycle.status)
+        try:
+            # A PUT repeats the unchanged fields: only a real change goes to the service.
+            if any(getattr(cycle, name) != value for name, value in data.items()):
+                cycle = cycle_services.cycle_update(viewer=self.viewer, cycle=cycle, **data)
+            if target != cycle.status:
+                cycle = cycle_services.cycle_move(viewer=self.viewer, cycle=cycle, target=target)
+        except DjangoValidationError as error:
+            raise _cycle_errors(error) from error
+        serializer.instance = Cycle.objects.get(pk=cycle.pk)
 
     @extend_schema(responses=CycleScoresSerializer, summary="The cycle's score roll-up")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
