@@ -27,7 +27,7 @@ def test_demo_holds_the_seed_examples_aligned_under_the_company(loaded):
 
 def test_demo_covers_both_cycles_kinds_and_a_private_objective(loaded):
     organisation, _ = loaded
-    assert Objective.objects.filter(cycle=organisation.closed_cycle).exists()
+    assert Objective.objects.filter(cycle=organisation.previous_cycle).exists()
     assert Objective.objects.filter(kind=Objective.Kind.ASPIRATIONAL).exists()
     assert Objective.objects.filter(visibility=Objective.Visibility.PRIVATE).count() == 1
     assert Objective.objects.filter(level=Objective.Level.INDIVIDUAL).count() >= 3
