@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from objectives.cycles import counts_in_rollups
 from okrapp.core.models import Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
@@ -20,8 +21,12 @@ def _open_id(request: HttpRequest) -> int | None:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle(request)
-    context: dict = {"cycle": cycle}
-    if cycle is not None:
+    # A planning cycle's drafts count in no score until it starts (objectives.cycles).
+    context: dict = {
+        "cycle": cycle,
+        "is_draft": cycle is not None and not counts_in_rollups(cycle.status),
+    }
+    if cycle is not None and not context["is_draft"]:
         page = selectors.dashboard_page(cycle, request_viewer(request), open_id=_open_id(request))
         context.update(page)
     return render(request, "okrapp/dashboard.html", context)

@@ -253,3 +253,11 @@ def test_the_grading_page_reads_in_bounded_queries(
     with django_assert_max_num_queries(20):
         assert client.get(url).text.count('class="card grading-card"') == 12
     assert KeyResult.objects.count() == 24
+
+
+def test_the_dashboard_shows_no_score_for_a_planning_cycle(client, member, q2):
+    client.force_login(member)
+    response = client.get(reverse("dashboard"), {"cycle": q2.pk})
+    assert response.status_code == 200
+    assert "Draft: this cycle is in planning" in response.text
+    assert "company-trend" not in response.text
