@@ -18,6 +18,7 @@ urlpatterns = [
     path("teams/<int:pk>/", dashboard_views.team_detail, name="team_detail"),
     path("teams/<int:pk>/children/", dashboard_views.team_children, name="team_children"),
     path("people/<int:pk>/", dashboard_views.person_detail, name="person_detail"),
+    path("cycles/<int:pk>/review/", dashboard_views.cycle_review, name="cycle_review"),
     path("okrs/", include("objectives.urls")),
     path("checkins/", include("checkins.urls")),
     path("kpis/", include("kpis.urls")),

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from objectives.cycles import counts_in_rollups
-from okrapp.core.models import Team, User
+from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
-from okrapp.dashboard import selectors
+from okrapp.dashboard import review, selectors
 
 
 def _open_id(request: HttpRequest) -> int | None:
@@ -62,3 +62,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"person": person, "cycle": cycle}
     context.update(selectors.person_page(cycle, person, request_viewer(request)))
     return render(request, "okrapp/person_detail.html", context)
+
+
+def cycle_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quarterly review: everyone signed in reads it (transparency); it names no
+    objective, so private ones count without showing."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    context = {"cycle": cycle, "reviews": review.cycle_review(cycle)}
+    return render(request, "okrapp/review.html", context)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from objectives.models import CarryOver, KeyResult, Objective
 from objectives.services import objective_refresh_score
-from okrapp.core.models import Cycle
+from okrapp.core.models import Cycle, Team
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +261,40 @@ def test_the_dashboard_shows_no_score_for_a_planning_cycle(client, member, q2):
     assert response.status_code == 200
     assert "Draft: this cycle is in planning" in response.text
     assert "company-trend" not in response.text
+
+
+def test_the_review_reads_each_team_with_its_subtree(client, member, team, lead, q1):
+    from tests.factories import CheckInFactory
+
+    objective = ObjectiveFactory(cycle=q1, team=team, owner=lead, final_score=Decimal(20))
+    key_result = KeyResultFactory(objective=objective)
+    CheckInFactory(
+        key_result=key_result, created_at=datetime.datetime(2026, 1, 9, 15, tzinfo=datetime.UTC)
+    )
+    client.force_login(member)
+    response = client.get(reverse("cycle_review", args=[q1.pk]))
+    assert response.status_code == 200
+    row = response.text.split(f'id="review-team-{team.pk}"')[1].split("</tr>")[0]
+    assert "Low scores with few check-ins: look at the cadence first." in row
+    assert "0 / 1" in row  # the committed objective did not reach 100
+
+
+def test_the_review_reads_in_bounded_queries(
+    client, member, company, q1, django_assert_max_num_queries
+):
+    from tests.factories import TeamFactory
+
+    def add(count):
+        for _ in range(count):
+            team = TeamFactory(parent=company)
+            KeyResultFactory(objective__cycle=q1, objective__team=team)
+
+    client.force_login(member)
+    url = reverse("cycle_review", args=[q1.pk])
+    add(2)
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    add(10)
+    with django_assert_max_num_queries(14):
+        rows = client.get(url).text.count('id="review-team-')
+    assert rows == Team.objects.count() == 14  # the company, the member's team and 12 more
