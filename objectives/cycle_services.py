@@ -27,7 +27,7 @@ from okrapp.core.permissions import Viewer
 GRADING_OPENED_TASK = "objectives.tasks.grading_opened"
 
 
-def _ensure_admin(viewer: Viewer) -> None:
+def ensure_may_manage(viewer: Viewer) -> None:
     if not viewer.is_admin:
         raise PermissionDenied(_("Only administrators manage cycles."))
 
@@ -57,7 +57,7 @@ def cycle_create(
     *, viewer: Viewer, name: str, start_date: datetime.date, end_date: datetime.date
 ) -> Cycle:
     """A new cycle, in planning."""
-    _ensure_admin(viewer)
+    ensure_may_manage(viewer)
     cycle = Cycle(
         name=(name or "").strip(),
         start_date=start_date,
@@ -79,7 +79,7 @@ def cycle_update(
     end_date: datetime.date | None = None,
 ) -> Cycle:
     """Rename a cycle or change its dates; a closed cycle is read-only."""
-    _ensure_admin(viewer)
+    ensure_may_manage(viewer)
     if rules.is_read_only(cycle.status):
         raise PermissionDenied(_("This cycle is closed: its OKRs are read-only."))
     if name is not None:
@@ -167,7 +167,7 @@ def _move(cycle: Cycle, target: str, today: datetime.date) -> bool:
 def cycle_move(*, viewer: Viewer, cycle: Cycle, target: str) -> Cycle:
     """An admin moves a cycle one step forward. Starting a cycle moves the active one (there
     is at most one) to grading, as the daily task does on the start date."""
-    _ensure_admin(viewer)
+    ensure_may_manage(viewer)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if refusal := move_refusal(cycle, target):
         raise ValidationError({"status": [refusal]})

@@ -284,8 +284,11 @@ def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
 
 def coach_owner_id(data) -> int | None:
     """The owner chosen so far in raw form data, if it is an id."""
-    owner_id = data.get("owner")
-    return int(owner_id) if str(owner_id or "").isdigit() else None
+    owner_id = str(data.get("owner") or "")
+    # An id the database can hold: a tampered 20-digit value is no one, not a crash.
+    if not owner_id.isascii() or not owner_id.isdigit() or not 0 < int(owner_id) < 2**63:
+        return None
+    return int(owner_id)
 
 
 def editor_data(post):

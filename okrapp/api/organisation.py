@@ -60,7 +60,7 @@ class CycleSerializer(BaseModelSerializer):
     start = serializers.DateField(source="start_date")
     end = serializers.DateField(source="end_date")
     status = serializers.ChoiceField(choices=Cycle.Status.choices, required=False)
-    grading_opened_on = serializers.DateField(read_only=True)
+    grading_opened_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Cycle
@@ -177,6 +177,7 @@ class CycleViewSet(
     ordering_fields = ["id", "name", "start_date", "end_date"]
 
     def perform_create(self, serializer: CycleSerializer) -> None:
+        cycle_services.ensure_may_manage(self.viewer)
         data = dict(serializer.validated_data)
         data.pop("status", None)
         try:
@@ -185,6 +186,8 @@ class CycleViewSet(
             raise _cycle_errors(error) from error
 
     def perform_update(self, serializer: CycleSerializer) -> None:
+        # Refused even when nothing would change: a PUT of the same values is still a write.
+        cycle_services.ensure_may_manage(self.viewer)
         data = dict(serializer.validated_data)
         cycle = serializer.instance
         target = data.pop("status", cycle.status)

@@ -171,3 +171,9 @@ def test_a_check_in_on_a_planning_or_closed_cycle_answers_400_on_the_key_result(
     )
     assert response.status_code == 400
     assert "key_result" in response.json()
+
+
+@pytest.mark.parametrize("body", [{}, {"status": "planning"}])
+def test_a_lead_may_not_write_a_cycle_even_without_a_change(api_as, lead, q2, body):
+    response = api_as(lead).patch(f"/api/v1/cycles/{q2.pk}/", body, format="json")
+    assert response.status_code == 403
