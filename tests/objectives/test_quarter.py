@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from checkins.models import Notification
 from checkins.services import checkin_create
@@ -22,6 +23,13 @@ from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 4, 1)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    # The services' messages are read in English here, whatever a test before activated.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
