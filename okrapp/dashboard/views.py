@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from objectives.cycles import counts_in_rollups
+from okrapp.core import numbers
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
@@ -16,7 +17,7 @@ from okrapp.dashboard import review, selectors
 
 def _open_id(request: HttpRequest) -> int | None:
     raw = request.GET.get("open", "")
-    return int(raw) if raw.isdigit() else None
+    return numbers.parse_id(raw)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
