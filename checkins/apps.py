@@ -7,6 +7,8 @@ class CheckinsConfig(AppConfig):
     verbose_name = _("Check-ins")
 
     def ready(self) -> None:
+        # Recorded jobs (okrapp.core.jobs) name these tasks; register them in every process.
+        from checkins import tasks  # noqa: F401
         from checkins.grading import tell_leads_grading_opened
         from objectives.hooks import register_grading_opened
 
