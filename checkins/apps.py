@@ -9,3 +9,7 @@ class CheckinsConfig(AppConfig):
     def ready(self) -> None:
         # Recorded jobs (okrapp.core.jobs) name these tasks; register them in every process.
         from checkins import tasks  # noqa: F401
+        from checkins.grading import tell_leads_grading_opened
+        from objectives.hooks import register_grading_opened
+
+        register_grading_opened("lead-notifications", tell_leads_grading_opened)

@@ -27,6 +27,7 @@ from checkins import hooks, selectors
 from checkins.conversation_services import checkin_record_notifications
 from checkins.models import CheckIn, Notification, Reminder
 from objectives.models import KeyResult
+from objectives.permissions import cycle_takes_checkins
 from objectives.services import objective_refresh_score
 from okrapp.core import weeks
 from okrapp.core.models import Cycle, User
@@ -42,9 +43,21 @@ def _lock_key_result(key_result_id: int) -> KeyResult:
     )
 
 
+def checkin_refusal(cycle: Cycle) -> str | None:
+    """Why no check-in may be made in this cycle now; None in an active cycle (and the first
+    days of grading, if allowed: objectives.cycles.takes_checkins)."""
+    if cycle_takes_checkins(cycle):
+        return None
+    if cycle.status == Cycle.Status.PLANNING:
+        return _("This cycle has not started yet: check-ins open when it becomes active.")
+    if cycle.status == Cycle.Status.GRADING:
+        return _("This cycle is being graded: check-ins are closed.")
+    return _("This cycle is closed: its check-ins are read-only.")
+
+
 def _ensure_open(key_result: KeyResult) -> None:
-    if key_result.objective.cycle.status == Cycle.Status.CLOSED:
-        raise ValidationError(_("This cycle is closed: its check-ins are read-only."))
+    if refusal := checkin_refusal(key_result.objective.cycle):
+        raise ValidationError(refusal)
 
 
 def milestone_value(key_result: KeyResult, value) -> Decimal:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from django.utils.safestring import SafeString
 
 from objectives.models import KeyResult
+from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer
 
 # (viewer, key results) → key result id → an HTML fragment; in a bounded number of queries
@@ -38,3 +39,19 @@ def attach_key_result_badges(viewer: Viewer, key_results: Sequence[KeyResult]) -
             fragment = fragments.get(key_result.pk)
             if fragment:
                 key_result.badges.append(fragment)
+
+
+# (cycle) → None: told once when a cycle's grading opens (the notifications live above).
+GradingListener = Callable[[Cycle], None]
+
+_grading_listeners: dict[str, GradingListener] = {}
+
+
+def register_grading_opened(name: str, listener: GradingListener) -> None:
+    """Idempotent: registering the same name again replaces the listener."""
+    _grading_listeners[name] = listener
+
+
+def grading_opened(cycle: Cycle) -> None:
+    for listener in _grading_listeners.values():
+        listener(cycle)

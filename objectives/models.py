@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -75,6 +75,26 @@ class Objective(models.Model):
     )
     # Kept by objectives.services from the key results (objectives.scoring); None = no score.
     score = models.DecimalField(_("score"), **SCORE_FIELD)
+    # Grading: the weighted mean of the key results' final grades, and the retrospective.
+    final_score = models.DecimalField(_("final score"), **SCORE_FIELD)
+    went_well = models.TextField(
+        _("what went well"),
+        blank=True,
+        max_length=DESCRIPTION_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_LENGTH)],
+    )
+    went_badly = models.TextField(
+        _("what did not go well"),
+        blank=True,
+        max_length=DESCRIPTION_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_LENGTH)],
+    )
+    learned = models.TextField(
+        _("what we learned"),
+        blank=True,
+        max_length=DESCRIPTION_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_LENGTH)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +167,21 @@ class KeyResult(models.Model):
     last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
     # Kept by objectives.services from scoring.key_result_score.
     score = models.DecimalField(_("score"), **SCORE_FIELD)
+    # Grading: 0–100, set to the computed score when grading opens, changed by its grader.
+    final_score = models.DecimalField(
+        _("final grade"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    grade_note = models.TextField(
+        _("grade note"),
+        blank=True,
+        max_length=DESCRIPTION_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_LENGTH)],
+    )
 
     class Meta:
         verbose_name = _("key result")
@@ -157,6 +192,10 @@ class KeyResult(models.Model):
             models.CheckConstraint(
                 condition=~Q(start_value=models.F("target_value")),
                 name="key_result_target_differs_from_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_score__isnull=True) | Q(final_score__gte=0, final_score__lte=100),
+                name="key_result_final_score_0_to_100",
             ),
         ]
         indexes = [models.Index(fields=["owner", "objective"])]
@@ -239,6 +278,62 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CarryOver(models.Model):
+    """The decision taken about an objective of a finished cycle: kept (copied into a next
+    cycle, `target` is the copy) or abandoned (nothing copied, an optional reason). One per
+    objective: carrying it a second time is refused."""
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", _("Keep")
+        MODIFY = "modify", _("Modify")
+        ABANDON = "abandon", _("Abandon")
+
+    source = models.OneToOneField(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="carry_over",
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    cycle = models.ForeignKey(
+        "okrapp.Cycle",
+        verbose_name=_("into cycle"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_in",
+    )
+    target = models.OneToOneField(
+        Objective,
+        verbose_name=_("carried into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_from",
+    )
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        max_length=DESCRIPTION_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_LENGTH)],
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("carry-over")
+        verbose_name_plural = _("carry-overs")
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.get_decision_display()}"
 
 
 class ScoreSnapshot(models.Model):

@@ -4,17 +4,24 @@
   its owner, the members of its team and admins; for anyone else it does not exist (404).
 - Company objectives are edited by admins; team objectives by that team's leads and the
   leads of its ancestor teams; individual objectives by their owner and the owner's team
-  leads (and theirs). Admins edit everything. A closed cycle is read-only.
+  leads (and theirs). Admins edit everything. Objectives are drafted and changed while the
+  cycle is in planning or active; a grading cycle takes grades, a closed one is read-only
+  (objectives.cycles).
+- Grading: a key result's final grade by its owner or anyone who may grade its objective; an
+  objective is graded (retrospective, carry-over) by its owner, its team's leads and admins.
 - A check-in on a key result is made by its owner or by anyone who may edit its objective.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from objectives import cycles
 from objectives.models import Initiative, KeyResult, Objective
+from okrapp.core import weeks
 from okrapp.core.models import Cycle, Membership, Team
 from okrapp.core.permissions import Viewer
 
@@ -79,8 +86,17 @@ def can_make_owner(viewer: Viewer, *, owner_id: int, team: Team | None) -> bool:
     ).exists()
 
 
+def cycle_takes_checkins(cycle: Cycle) -> bool:
+    return cycles.takes_checkins(
+        cycle.status,
+        grading_opened_on=cycle.grading_opened_on,
+        today=weeks.local_date(),
+        late_days=settings.LATE_CHECKIN_DAYS,
+    )
+
+
 def can_edit_objective(viewer: Viewer, objective: Objective) -> bool:
-    if objective.cycle.status == Cycle.Status.CLOSED:
+    if not cycles.takes_objectives(objective.cycle.status):
         return False
     return can_edit_at_level(
         viewer, level=objective.level, team=objective.team, owner_id=objective.owner_id
@@ -89,11 +105,39 @@ def can_edit_objective(viewer: Viewer, objective: Objective) -> bool:
 
 def can_check_in(viewer: Viewer, key_result: KeyResult) -> bool:
     objective = key_result.objective
-    if objective.cycle.status == Cycle.Status.CLOSED:
+    if not cycle_takes_checkins(objective.cycle):
         return False
     if not can_view_objective(viewer, objective):
         return False
-    return key_result.owner_id == viewer.user.pk or can_edit_objective(viewer, objective)
+    return key_result.owner_id == viewer.user.pk or can_edit_at_level(
+        viewer, level=objective.level, team=objective.team, owner_id=objective.owner_id
+    )
+
+
+def can_grade_objective(viewer: Viewer, objective: Objective) -> bool:
+    """The objective's owner, its team's leads (and theirs) and admins grade it."""
+    if not cycles.takes_grades(objective.cycle.status):
+        return False
+    if not can_view_objective(viewer, objective):
+        return False
+    return viewer.is_admin or objective.owner_id == viewer.user.pk or viewer.leads(objective.team)
+
+
+def can_grade_key_result(viewer: Viewer, key_result: KeyResult) -> bool:
+    return can_grade_objective(viewer, key_result.objective) or (
+        cycles.takes_grades(key_result.objective.cycle.status)
+        and key_result.owner_id == viewer.user.pk
+        and can_view_objective(viewer, key_result.objective)
+    )
+
+
+def can_carry_over(viewer: Viewer, objective: Objective) -> bool:
+    """Carry-over is decided by those who grade, once the cycle is grading or closed."""
+    if objective.cycle.status not in (Cycle.Status.GRADING, Cycle.Status.CLOSED):
+        return False
+    if not can_view_objective(viewer, objective):
+        return False
+    return viewer.is_admin or objective.owner_id == viewer.user.pk or viewer.leads(objective.team)
 
 
 def objectives_for(viewer: Viewer) -> QuerySet[Objective]:
@@ -140,8 +184,8 @@ def can_manage_initiatives(viewer: Viewer, key_result: KeyResult) -> bool:
 
 
 def can_create_objectives(viewer: Viewer, cycle: Cycle | None) -> bool:
-    """Anyone may set their own individual objectives in an open cycle."""
-    return cycle is not None and cycle.status != Cycle.Status.CLOSED
+    """Anyone may set their own individual objectives in a planning or active cycle."""
+    return cycle is not None and cycles.takes_objectives(cycle.status)
 
 
 def can_add_aligned(viewer: Viewer, objective: Objective) -> bool:

@@ -17,10 +17,15 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.utils import timezone
 
-from objectives import hooks
-from objectives.models import Initiative, KeyResult, Objective
-from objectives.permissions import can_manage_initiatives, visible_objectives_q
+from objectives import cycles, hooks
+from objectives.models import CarryOver, Initiative, KeyResult, Objective
+from objectives.permissions import (
+    can_manage_initiatives,
+    can_view_objective,
+    visible_objectives_q,
+)
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -250,3 +255,110 @@ def objectives_count(*, cycle: Cycle, owner_id: int | None, level: str, exclude_
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     return queryset.count()
+
+
+# --- The quarter's loop ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MovePreview:
+    """What moving a cycle forward does, said before it is done."""
+
+    target: str
+    objectives: int
+    stale_key_results: int
+    ungraded_objectives: int
+    undecided_objectives: int
+    replaced: Cycle | None
+
+
+def cycle_move_preview(cycle: Cycle, target: str) -> MovePreview:
+    """Counts for the confirmation of a move (four queries)."""
+    objectives = Objective.objects.filter(cycle=cycle)
+    stale_before = timezone.now() - cycles.STALE_AFTER
+    stale = KeyResult.objects.filter(objective__cycle=cycle).filter(
+        Q(last_checkin_at__isnull=True) | Q(last_checkin_at__lt=stale_before)
+    )
+    ungraded = objectives.filter(went_well="", went_badly="", learned="")
+    return MovePreview(
+        target=target,
+        objectives=objectives.count(),
+        stale_key_results=stale.count(),
+        ungraded_objectives=ungraded.count(),
+        undecided_objectives=objectives.filter(carry_over__isnull=True).count(),
+        replaced=(
+            Cycle.objects.filter(status=Cycle.Status.ACTIVE).exclude(pk=cycle.pk).first()
+            if target == Cycle.Status.ACTIVE
+            else None
+        ),
+    )
+
+
+def gradable_objectives(viewer: Viewer, cycle: Cycle) -> list[Objective]:
+    """The objectives of a cycle the viewer grades: their own, those of the teams they lead
+    (and below), every one for admins; with key results and carry-over (three queries)."""
+    queryset = visible_objectives(viewer, cycle)
+    if not viewer.is_admin:
+        subtree = Q(owner=viewer.user)
+        for path in Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True):
+            subtree |= Q(team__path__startswith=path)
+        queryset = queryset.filter(subtree)
+    objectives = list(
+        queryset.select_related("carry_over__target__cycle", "carried_from__source__cycle")
+        .prefetch_related(
+            Prefetch("key_results", queryset=KeyResult.objects.order_by("position", "id"))
+        )
+        .order_by("team__path", "level", "id")
+    )
+    for objective in objectives:
+        objective.meets_expectation = cycles.meets_expectation(
+            kind=objective.kind, score=objective.final_score
+        )
+    return objectives
+
+
+def carry_over_cycles(cycle: Cycle) -> QuerySet[Cycle]:
+    """The cycles an objective of `cycle` may be carried into: planning or active ones."""
+    return (
+        Cycle.objects.filter(status__in=[Cycle.Status.PLANNING, Cycle.Status.ACTIVE])
+        .exclude(pk=cycle.pk)
+        .order_by("start_date")
+    )
+
+
+def writable_cycles(viewer: Viewer) -> list[Cycle]:
+    """The cycles the editor may draft an objective in (planning and active)."""
+    return list(
+        Cycle.objects.filter(status__in=[Cycle.Status.PLANNING, Cycle.Status.ACTIVE]).order_by(
+            "start_date"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CarryLinks:
+    """The carry-over of an objective, both ways: where it came from, what became of it.
+    An objective on the other side that the viewer may not see is not named."""
+
+    came_from: CarryOver | None
+    became: CarryOver | None
+    source_visible: bool
+    target_visible: bool
+
+
+def carry_links(viewer: Viewer, objective: Objective) -> CarryLinks:
+    records = CarryOver.objects.filter(Q(source=objective) | Q(target=objective)).select_related(
+        "source", "target", "cycle", "decided_by", "source__cycle"
+    )
+    came_from = became = None
+    for record in records:
+        if record.target_id == objective.pk:
+            came_from = record
+        if record.source_id == objective.pk:
+            became = record
+    return CarryLinks(
+        came_from=came_from,
+        became=became,
+        source_visible=bool(came_from and can_view_objective(viewer, came_from.source)),
+        target_visible=bool(became and became.target and can_view_objective(viewer, became.target)),
+    )

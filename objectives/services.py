@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from objectives import permissions, scoring
+from objectives import cycles, permissions, scoring
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.tasks import rollup_scores
 from okrapp.core.jobs import job_record
@@ -73,7 +73,12 @@ def objective_refresh_score(*, objective_id: int) -> None:
 
 
 def ensure_open(cycle: Cycle) -> None:
-    if cycle.status == Cycle.Status.CLOSED:
+    """Objectives are drafted and changed in a planning or active cycle (objectives.cycles)."""
+    if cycle.status == Cycle.Status.GRADING:
+        raise PermissionDenied(
+            _("This cycle is being graded: grade its key results instead of changing them.")
+        )
+    if not cycles.takes_objectives(cycle.status):
         raise PermissionDenied(_("This cycle is closed: its OKRs are read-only."))
 
 

@@ -42,3 +42,27 @@ def rollup_active_cycles() -> list[int]:
     for cycle_id in cycle_ids:
         rollup_scores.delay(cycle_id)
     return cycle_ids
+
+
+@shared_task
+def advance_cycles() -> list[list]:
+    """Daily (beat, okrapp/celery.py): a planning cycle starts on its start date, the active one
+    before it moves to grading, and a grading cycle closes after GRADING_PERIOD_DAYS. Safe to
+    run twice: every move is a conditional UPDATE on the status it leaves, so a second run the
+    same day finds nothing to move."""
+    from objectives.cycle_services import cycles_advance  # the services import this module
+
+    return [[pk, status] for pk, status in cycles_advance()]
+
+
+@shared_task
+def grading_opened(cycle_id: int) -> int:
+    """Recorded as a job when grading opens (once per cycle, by its key): tells the apps above
+    (leads get a notification and an email, checkins.grading)."""
+    from objectives import hooks
+
+    cycle = Cycle.objects.filter(pk=cycle_id).first()
+    if cycle is None:
+        return 0
+    hooks.grading_opened(cycle)
+    return cycle.pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from objectives import views
+from objectives import cycle_views, views
 
 app_name = "objectives"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("<int:pk>/", views.objective_detail, name="detail"),
     path("<int:pk>/edit/", views.objective_edit, name="edit"),
     path("<int:pk>/delete/", views.objective_delete, name="delete"),
+    path("<int:pk>/grade/", cycle_views.objective_grade, name="grade"),
+    path("<int:pk>/carry-over/", cycle_views.objective_carry_over, name="carry_over"),
+    path("cycles/", cycle_views.cycle_list, name="cycles"),
+    path("cycles/new/", cycle_views.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/edit/", cycle_views.cycle_edit, name="cycle_edit"),
+    path("cycles/<int:pk>/move/<str:target>/", cycle_views.cycle_move, name="cycle_move"),
+    path("cycles/<int:pk>/grading/", cycle_views.grading, name="grading"),
     path(
         "key-results/<int:pk>/initiatives/",
         views.initiative_create,

@@ -83,6 +83,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_aligned": permissions.can_add_aligned(viewer, objective),
         "initiative_form": InitiativeForm(),
         "statuses": Initiative.Status.choices,
+        "carry": selectors.carry_links(viewer, objective),
         **selectors.objective_page(viewer, objective),
     }
     return render(request, "objectives/objective_detail.html", context)
@@ -92,12 +93,17 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def objective_create(request: HttpRequest) -> HttpResponse:
+    """A new objective in the chosen cycle (`?cycle=`): a planning or active one, the current
+    cycle by default, else the active one."""
     viewer = request_viewer(request)
+    writable = selectors.writable_cycles(viewer)
     cycle = current_cycle(request)
+    if cycle not in writable:
+        cycle = next((c for c in writable if c.is_active), writable[0] if writable else None)
     if not permissions.can_create_objectives(viewer, cycle):
         raise PermissionDenied
     objective = Objective(cycle=cycle, owner=request.user)
-    return _editor(request, viewer, cycle, objective)
+    return _editor(request, viewer, cycle, objective, cycle_choices=writable)
 
 
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -106,7 +112,9 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, viewer, objective.cycle, objective)
 
 
-def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objective):
+def _editor(
+    request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objective, cycle_choices=()
+):
     """One page for an objective and its key results.
 
     1. POST with "add_row" (no JavaScript): the same page with one more key result row.
@@ -132,6 +140,7 @@ def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objec
         kr_form.coach_warnings = advice.rows.get(kr_form.prefix, [])
     context = {"form": form, "formset": formset, "objective": objective, "cycle": cycle}
     context.update(kr_forms=rows_in_order(formset, data), is_new=is_new, coach=advice)
+    context["cycle_choices"] = cycle_choices
     status = form_status(request, refused=data is not None and "add_row" not in data)
     return render(request, "objectives/editor.html", context, status=status)
 

@@ -52,6 +52,10 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "okrapp.core.tasks.sweep_jobs",
             "schedule": 60.0,
         },
+        "advance-cycles-daily": {
+            "task": "objectives.tasks.advance_cycles",
+            "schedule": crontab(hour=settings.CYCLE_ADVANCE_HOUR, minute=5),
+        },
         "rollup-scores-nightly": {
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),

@@ -426,6 +426,12 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 # Servers this app posts to (webhooks, chat channels, connectors) may not be on its own network
 # (loopback, private, link-local, metadata addresses) unless this is on: tests, on-premise.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
+# The quarter moves on by itself (objectives.tasks.advance_cycles, daily at this hour): a
+# grading cycle closes this many days after grading opened, and check-ins stay open for the
+# first LATE_CHECKIN_DAYS days of grading (0: none).
+CYCLE_ADVANCE_HOUR = env_int("CYCLE_ADVANCE_HOUR", 1)
+GRADING_PERIOD_DAYS = env_int("GRADING_PERIOD_DAYS", 14)
+LATE_CHECKIN_DAYS = env_int("LATE_CHECKIN_DAYS", 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -459,6 +465,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ObjectiveKindEnum": "objectives.models.Objective.Kind",
         "KeyResultKindEnum": "objectives.models.KeyResult.Kind",
+        "CarryOverDecisionEnum": "objectives.models.CarryOver.Decision",
+        "CarryOverRequestDecisionEnum": [("keep", "Keep"), ("abandon", "Abandon")],
     },
 }
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("people/<int:pk>/", dashboard_views.person_detail, name="person_detail"),
     path("organisation/", include(org_urls)),
     path("invitations/<str:token>/", org_views.invitation_accept, name="invitation_accept"),
+    path("cycles/<int:pk>/review/", dashboard_views.cycle_review, name="cycle_review"),
     path("okrs/", include("objectives.urls")),
     path("checkins/", include("checkins.urls")),
     path("kpis/", include("kpis.urls")),

@@ -49,6 +49,8 @@ class CheckInSerializer(BaseModelSerializer):
     def validate_key_result(self, key_result: KeyResult) -> KeyResult:
         if self.instance is not None and key_result.pk != self.instance.key_result_id:
             raise serializers.ValidationError(_("A check-in cannot move to another key result."))
+        if refusal := services.checkin_refusal(key_result.objective.cycle):
+            raise serializers.ValidationError(refusal)
         return key_result
 
 

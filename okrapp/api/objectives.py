@@ -4,19 +4,30 @@ objectives.services — the same functions the pages call."""
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from kpis.models import KPI
 from kpis.permissions import can_view_kpi, visible_kpis_q
-from objectives import permissions, services
-from objectives.models import Confidence, KeyResult, Objective
+from objectives import grading_services, permissions, services
+from objectives.models import DESCRIPTION_LENGTH, CarryOver, Confidence, KeyResult, Objective
 from okrapp.api.base import (
     ApiViewMixin,
     BaseModelSerializer,
     ScoreField,
     StrictPrimaryKeyRelatedField,
+    TextField,
     context_viewer,
 )
 from okrapp.core.models import Cycle, Team, User
@@ -91,8 +102,17 @@ class KeyResultSerializer(BaseModelSerializer):
             "confidence",
             "kpi",
             "position",
+            "final_score",
+            "grade_note",
         ]
         read_only_fields = ["current_value"]
+        extra_kwargs = {
+            "final_score": {
+                "help_text": "The final grade, 0–100: set to the score when grading opens, "
+                "writable during grading by the key result's owner, the objective's owner, "
+                "its team's leads and admins."
+            }
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -132,8 +152,70 @@ class NestedKeyResultSerializer(BaseModelSerializer):
             "score",
             "confidence",
             "kpi",
+            "final_score",
+            "grade_note",
         ]
-        read_only_fields = ["current_value"]
+        read_only_fields = ["current_value", "final_score", "grade_note"]
+
+
+class RetrospectiveSerializer(serializers.Serializer):
+    went_well = TextField(required=False, allow_blank=True, max_length=DESCRIPTION_LENGTH)
+    went_badly = TextField(required=False, allow_blank=True, max_length=DESCRIPTION_LENGTH)
+    learned = TextField(required=False, allow_blank=True, max_length=DESCRIPTION_LENGTH)
+
+
+class CarryOverSerializer(BaseModelSerializer):
+    """What became of an objective of a finished cycle; `target` is the copy (keep)."""
+
+    class Meta:
+        model = CarryOver
+        fields = ["decision", "cycle", "target", "reason", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class CarryOverRequestSerializer(serializers.Serializer):
+    cycle = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), required=False)
+    decision = serializers.ChoiceField(
+        choices=[CarryOver.Decision.KEEP, CarryOver.Decision.ABANDON]
+    )
+    key_results = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=20,
+        help_text="The key results to copy (keep); by default every unfinished one.",
+    )
+    reason = TextField(required=False, allow_blank=True, max_length=DESCRIPTION_LENGTH)
+
+
+class RetrospectiveField(serializers.Field):
+    """The objective's retrospective; written during grading by its owner, its team's leads
+    and admins."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", required=False, **kwargs)
+
+    def to_representation(self, objective: Objective) -> dict:
+        return {
+            "went_well": objective.went_well,
+            "went_badly": objective.went_badly,
+            "learned": objective.learned,
+        }
+
+    def to_internal_value(self, data) -> dict:
+        serializer = RetrospectiveSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        return {"retrospective": serializer.validated_data}
+
+
+class CarryOverField(serializers.Field):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, objective: Objective) -> dict | None:
+        record = getattr(objective, "carry_over", None)
+        if record is None:
+            return None
+        return {"decision": record.decision, "target": record.target_id}
 
 
 class ObjectiveSerializer(BaseModelSerializer):
@@ -145,6 +227,18 @@ class ObjectiveSerializer(BaseModelSerializer):
         queryset=Objective.objects.all(), required=False, allow_null=True
     )
     score = ScoreField()
+    final_score = ScoreField()
+    retrospective = extend_schema_field(RetrospectiveSerializer)(RetrospectiveField)()
+    carry_over = extend_schema_field(
+        inline_serializer(
+            name="CarryOverDecision",
+            fields={
+                "decision": serializers.ChoiceField(choices=CarryOver.Decision.choices),
+                "target": serializers.IntegerField(allow_null=True),
+            },
+            allow_null=True,
+        )
+    )(CarryOverField)()
     key_results = NestedKeyResultSerializer(many=True, required=False, max_length=20)
 
     class Meta:
@@ -161,6 +255,9 @@ class ObjectiveSerializer(BaseModelSerializer):
             "kind",
             "visibility",
             "score",
+            "final_score",
+            "retrospective",
+            "carry_over",
             "key_results",
         ]
 
@@ -211,21 +308,26 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return Objective.objects.none()
         return (
             permissions.objectives_for(self.viewer)
+            .select_related("carry_over")
             .prefetch_related(Prefetch("key_results", queryset=_ordered_key_results()))
             .order_by("-cycle__start_date", "level", "team__path", "id")
         )
 
     def get_object(self) -> Objective:
+        # Updates and carry-over are checked by their services (editing, grading and
+        # carrying over have different rules); deleting is checked here.
         return permissions.get_objective_for_user(
-            self.viewer, self.lookup_id(), write=self.is_write()
+            self.viewer, self.lookup_id(), write=self.action == "destroy"
         )
 
     def _fresh(self, objective: Objective) -> Objective:
         # The services refreshed scores and key results in the database: answer with those
         # (even if the change made the objective private to a team the author is not in).
-        return Objective.objects.prefetch_related(
-            Prefetch("key_results", queryset=_ordered_key_results())
-        ).get(pk=objective.pk)
+        return (
+            Objective.objects.select_related("carry_over")
+            .prefetch_related(Prefetch("key_results", queryset=_ordered_key_results()))
+            .get(pk=objective.pk)
+        )
 
     def perform_create(self, serializer: ObjectiveSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -236,14 +338,62 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer: ObjectiveSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("cycle", None)
+        retrospective = data.pop("retrospective", None)
         rows = data.pop("key_results", None)
-        objective = services.objective_update(
-            viewer=self.viewer,
-            objective=serializer.instance,
-            key_results=None if rows is None else _key_result_rows(rows),
-            **data,
-        )
+        objective = serializer.instance
+        with transaction.atomic():
+            if data or rows is not None or retrospective is None:
+                objective = services.objective_update(
+                    viewer=self.viewer,
+                    objective=objective,
+                    key_results=None if rows is None else _key_result_rows(rows),
+                    **data,
+                )
+            if retrospective is not None:
+                current = RetrospectiveField().to_representation(objective)
+                objective = grading_services.objective_retrospective(
+                    viewer=self.viewer, objective=objective, **{**current, **retrospective}
+                )
         serializer.instance = self._fresh(objective)
+
+    @extend_schema(
+        request=CarryOverRequestSerializer,
+        responses={
+            201: ObjectiveSerializer,
+            200: CarryOverSerializer,
+            409: OpenApiResponse(description="This objective was carried over already."),
+        },
+        summary="Carry an objective of a grading or closed cycle over, or abandon it",
+    )
+    @action(detail=True, methods=["post"], url_path="carry-over", filter_backends=[])
+    def carry_over(self, request, pk=None):
+        """`keep` copies the objective and its unfinished key results (or those listed) into
+        `cycle`, each starting at its last value (201, the copy); `abandon` records the
+        decision and its reason (200). A second decision answers 409."""
+        objective = self.get_object()
+        body = CarryOverRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        try:
+            result = grading_services.objective_carry_over(
+                viewer=self.viewer,
+                objective=objective,
+                cycle=data.get("cycle"),
+                decision=data["decision"],
+                key_result_ids=data.get("key_results"),
+                reason=data.get("reason", ""),
+            )
+        except grading_services.AlreadyCarried as error:
+            return Response({"detail": error.messages[0]}, status=status.HTTP_409_CONFLICT)
+        record = result.carry_over
+        if record.target_id is None:
+            return Response(CarryOverSerializer(record).data, status=status.HTTP_200_OK)
+        copy = self._fresh(record.target)
+        return Response(
+            self.get_serializer(copy).data,
+            status=status.HTTP_201_CREATED,
+            headers={"X-Warnings": " ".join(result.warnings)} if result.warnings else None,
+        )
 
     def perform_destroy(self, instance: Objective) -> None:
         services.objective_delete(viewer=self.viewer, objective=instance)
@@ -288,8 +438,9 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
 
     def get_object(self) -> KeyResult:
+        # Updates are checked by their services (editing and grading have different rules).
         return permissions.get_key_result_for_user(
-            self.viewer, self.lookup_id(), write=self.is_write()
+            self.viewer, self.lookup_id(), write=self.action == "destroy"
         )
 
     def _fresh(self, key_result: KeyResult) -> KeyResult:
@@ -307,9 +458,25 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer: KeyResultSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("objective", None)
-        serializer.instance = self._fresh(
-            services.key_result_update(viewer=self.viewer, key_result=serializer.instance, **data)
-        )
+        key_result = serializer.instance
+        grade = {name: data.pop(name) for name in ("final_score", "grade_note") if name in data}
+        changes = {
+            name: value for name, value in data.items() if getattr(key_result, name) != value
+        }
+        with transaction.atomic():
+            if changes or not grade:
+                key_result = services.key_result_update(
+                    viewer=self.viewer, key_result=key_result, **data
+                )
+            if grade:
+                grade.setdefault("final_score", key_result.final_score)
+                grade.setdefault("grade_note", key_result.grade_note)
+                if grade["final_score"] is None:
+                    raise DjangoValidationError({"final_score": [_("This field is required.")]})
+                key_result = grading_services.key_result_grade(
+                    viewer=self.viewer, key_result=key_result, **grade
+                )
+        serializer.instance = self._fresh(key_result)
 
     def perform_destroy(self, instance: KeyResult) -> None:
         services.key_result_delete(viewer=self.viewer, key_result=instance)

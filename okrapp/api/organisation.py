@@ -9,6 +9,7 @@ ever read or written here."""
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -17,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from objectives import rollup_services
+from objectives import cycle_services, rollup_services
 from objectives.rollup import EMPTY
 from objectives.scoring import two_decimals
 from okrapp.api.base import ApiViewMixin, BaseModelSerializer, ScoreField, TextField
@@ -110,12 +111,17 @@ class TeamSerializer(BaseModelSerializer):
 
 
 class CycleSerializer(BaseModelSerializer):
-    start = serializers.DateField(source="start_date", read_only=True)
-    end = serializers.DateField(source="end_date", read_only=True)
+    """Admins create cycles (always in planning) and change them; `status` moves only
+    forward, one step at a time (planning → active → grading → closed)."""
+
+    start = serializers.DateField(source="start_date")
+    end = serializers.DateField(source="end_date")
+    status = serializers.ChoiceField(choices=Cycle.Status.choices, required=False)
+    grading_opened_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Cycle
-        fields = ["id", "name", "start", "end", "status"]
+        fields = ["id", "name", "start", "end", "status", "grading_opened_on"]
 
 
 class TokenSerializer(BaseModelSerializer):
@@ -318,11 +324,53 @@ class TeamViewSet(AdminWritesMixin, ApiViewMixin, viewsets.ModelViewSet):
     ordering_fields = ["id", "name", "path"]
 
 
-class CycleViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+CYCLE_ERROR_FIELDS = {"start_date": "start", "end_date": "end"}
+
+
+def _cycle_errors(error: DjangoValidationError) -> serializers.ValidationError:
+    """The service's errors under the API's field names (start, end)."""
+    detail = {
+        CYCLE_ERROR_FIELDS.get(field, field): messages
+        for field, messages in error.message_dict.items()
+    }
+    return serializers.ValidationError(detail)
+
+
+class CycleViewSet(
+    ApiViewMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.order_by("-start_date")
     filterset_fields = ["status"]
     ordering_fields = ["id", "name", "start_date", "end_date"]
+
+    def perform_create(self, serializer: CycleSerializer) -> None:
+        cycle_services.ensure_may_manage(self.viewer)
+        data = dict(serializer.validated_data)
+        data.pop("status", None)
+        try:
+            serializer.instance = cycle_services.cycle_create(viewer=self.viewer, **data)
+        except DjangoValidationError as error:
+            raise _cycle_errors(error) from error
+
+    def perform_update(self, serializer: CycleSerializer) -> None:
+        # Refused even when nothing would change: a PUT of the same values is still a write.
+        cycle_services.ensure_may_manage(self.viewer)
+        data = dict(serializer.validated_data)
+        cycle = serializer.instance
+        target = data.pop("status", cycle.status)
+        try:
+            # A PUT repeats the unchanged fields: only a real change goes to the service.
+            if any(getattr(cycle, name) != value for name, value in data.items()):
+                cycle = cycle_services.cycle_update(viewer=self.viewer, cycle=cycle, **data)
+            if target != cycle.status:
+                cycle = cycle_services.cycle_move(viewer=self.viewer, cycle=cycle, target=target)
+        except DjangoValidationError as error:
+            raise _cycle_errors(error) from error
+        serializer.instance = Cycle.objects.get(pk=cycle.pk)
 
     @extend_schema(responses=CycleScoresSerializer, summary="The cycle's score roll-up")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -225,6 +225,7 @@ class Cycle(models.Model):
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
         ACTIVE = "active", _("Active")
+        GRADING = "grading", _("Grading")
         CLOSED = "closed", _("Closed")
 
     name = models.CharField(_("name"), max_length=60, unique=True)
@@ -233,6 +234,9 @@ class Cycle(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNING
     )
+    # The day grading opened (organisation time): the grading period and the late check-ins
+    # are counted from it (objectives.cycles).
+    grading_opened_on = models.DateField(_("grading opened on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cycle")
@@ -254,6 +258,14 @@ class Cycle(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_planning(self) -> bool:
+        return self.status == self.Status.PLANNING
+
+    @property
+    def is_grading(self) -> bool:
+        return self.status == self.Status.GRADING
 
     def clean(self) -> None:
         super().clean()

@@ -7,11 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from objectives.cycles import counts_in_rollups
 from okrapp.core import numbers
-from okrapp.core.models import Team, User
+from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
-from okrapp.dashboard import selectors
+from okrapp.dashboard import review, selectors
 
 
 def _open_id(request: HttpRequest) -> int | None:
@@ -21,8 +22,12 @@ def _open_id(request: HttpRequest) -> int | None:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle(request)
-    context: dict = {"cycle": cycle}
-    if cycle is not None:
+    # A planning cycle's drafts count in no score until it starts (objectives.cycles).
+    context: dict = {
+        "cycle": cycle,
+        "is_draft": cycle is not None and not counts_in_rollups(cycle.status),
+    }
+    if cycle is not None and not context["is_draft"]:
         page = selectors.dashboard_page(cycle, request_viewer(request), open_id=_open_id(request))
         context.update(page)
     return render(request, "okrapp/dashboard.html", context)
@@ -58,3 +63,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"person": person, "cycle": cycle}
     context.update(selectors.person_page(cycle, person, request_viewer(request)))
     return render(request, "okrapp/person_detail.html", context)
+
+
+def cycle_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quarterly review: everyone signed in reads it (transparency); it names no
+    objective, so private ones count without showing."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    context = {"cycle": cycle, "reviews": review.cycle_review(cycle)}
+    return render(request, "okrapp/review.html", context)

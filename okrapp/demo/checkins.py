@@ -59,7 +59,7 @@ BLOCKERS = [
 
 def load(organisation) -> None:
     now = timezone.now()
-    for cycle in (organisation.closed_cycle, organisation.active_cycle):
+    for cycle in (organisation.previous_cycle, organisation.active_cycle):
         if cycle is None:
             continue
         key_results = (

@@ -328,10 +328,44 @@ CLOSED = [
 ]
 
 
+# Next quarter's drafts: a planning cycle shows what is being prepared.
+PLANNING = [
+    OKR(
+        "next_company",
+        "Lumière devient la référence de l'éclairage durable",
+        COMPANY,
+        None,
+        "claire.dubois",
+        None,
+        [
+            KR("Part de marché de 12 %", "9", "12", "9", "%", PCT),
+            KR("NPS à 55", "42", "55", "42", "points"),
+        ],
+    ),
+    OKR(
+        "next_marketing",
+        "Notre marque parle aux architectes",
+        TEAM,
+        "Marketing",
+        "sophie.martin",
+        "next_company",
+        [
+            KR("30 cabinets d'architectes partenaires", "8", "30", "8", "cabinets"),
+            KR("Catalogue prescripteurs publié", "0", "1", "0", kind=MILESTONE),
+        ],
+        kind=ASPIRATIONAL,
+    ),
+]
+
+
 def load(organisation) -> dict[str, Objective]:
     """Load the demo OKRs; returns them by key (for the check-ins and KPI demos)."""
     loaded: dict[str, Objective] = {}
-    for cycle, okrs in ((organisation.active_cycle, ACTIVE), (organisation.closed_cycle, CLOSED)):
+    for cycle, okrs in (
+        (organisation.active_cycle, ACTIVE),
+        (organisation.previous_cycle, CLOSED),
+        (organisation.planning_cycle, PLANNING),
+    ):
         for okr in okrs:
             loaded[okr.key] = _load_okr(organisation, cycle, okr, loaded)
     return loaded

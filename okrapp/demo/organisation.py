@@ -69,7 +69,9 @@ class DemoOrganisation:
     teams: dict[str, Team]
     people: dict[str, User]
     active_cycle: Cycle
-    closed_cycle: Cycle
+    # The quarter before, in grading; the one after, in planning (the whole loop, in sight).
+    previous_cycle: Cycle
+    planning_cycle: Cycle
 
 
 def load(today: datetime.date | None = None) -> DemoOrganisation:
@@ -103,16 +105,27 @@ def load(today: datetime.date | None = None) -> DemoOrganisation:
     start, end = quarter_bounds(today)
     active_cycle = _cycle(start, end, Cycle.Status.ACTIVE)
     previous_start, previous_end = quarter_bounds(start - datetime.timedelta(days=1))
-    closed_cycle = _cycle(previous_start, previous_end, Cycle.Status.CLOSED)
+    previous_cycle = _cycle(
+        previous_start,
+        previous_end,
+        Cycle.Status.GRADING,
+        # Grading opened a few days ago: well inside the grading period, so the daily move
+        # leaves it open for a newcomer to grade.
+        grading_opened_on=max(start, today - datetime.timedelta(days=3)),
+    )
+    next_start, next_end = quarter_bounds(end + datetime.timedelta(days=1))
+    planning_cycle = _cycle(next_start, next_end, Cycle.Status.PLANNING)
     named_teams = {name: team for name, team in teams.items() if name is not None}
-    return DemoOrganisation(company, named_teams, people, active_cycle, closed_cycle)
+    return DemoOrganisation(
+        company, named_teams, people, active_cycle, previous_cycle, planning_cycle
+    )
 
 
-def _cycle(start: datetime.date, end: datetime.date, status: str) -> Cycle:
+def _cycle(start: datetime.date, end: datetime.date, status: str, **extra) -> Cycle:
     cycle, _ = Cycle.objects.get_or_create(
         start_date=start,
         end_date=end,
-        defaults={"name": quarter_name(start), "status": status},
+        defaults={"name": quarter_name(start), "status": status, **extra},
     )
     return cycle
 
@@ -129,7 +142,7 @@ def load_score_history(organisation: DemoOrganisation) -> None:
     """
 
     today = timezone.localdate()
-    for cycle in (organisation.closed_cycle, organisation.active_cycle):
+    for cycle in (organisation.previous_cycle, organisation.active_cycle):
         if ScoreSnapshot.objects.filter(cycle=cycle).exists():
             continue
         was_closed = cycle.status == Cycle.Status.CLOSED

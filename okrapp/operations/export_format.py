@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, Reminder
 from kpis.models import KPI, KeyResultLink, Measurement, MeasurementCheckIn
-from objectives.models import Initiative, KeyResult, Objective, ScoreSnapshot
+from objectives.models import CarryOver, Initiative, KeyResult, Objective, ScoreSnapshot
 from okrapp.core.models import Cycle, Membership, Team, User
 
 FORMAT = 1
@@ -72,7 +72,7 @@ SECTIONS = (
         {"user": "people", "team": "teams"},
         has_id=False,
     ),
-    Section("cycles", Cycle, ("name", "start_date", "end_date", "status")),
+    Section("cycles", Cycle, ("name", "start_date", "end_date", "status", "grading_opened_on")),
     Section(
         "objectives",
         Objective,
@@ -87,6 +87,10 @@ SECTIONS = (
             "kind",
             "visibility",
             "score",
+            "final_score",
+            "went_well",
+            "went_badly",
+            "learned",
             "created_at",
             "updated_at",
         ),
@@ -110,8 +114,24 @@ SECTIONS = (
             "confidence",
             "last_checkin_at",
             "score",
+            "final_score",
+            "grade_note",
         ),
         {"objective": "objectives", "owner": "people"},
+    ),
+    # What became of each objective of a finished cycle (kept into `target`, or abandoned).
+    Section(
+        "carry_overs",
+        CarryOver,
+        ("source", "decision", "cycle", "target", "reason", "decided_by", "decided_at"),
+        {
+            "source": "objectives",
+            "cycle": "cycles",
+            "target": "objectives",
+            "decided_by": "people",
+        },
+        stamped=("decided_at",),
+        has_id=False,
     ),
     Section(
         "initiatives",

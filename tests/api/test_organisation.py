@@ -52,6 +52,7 @@ def test_cycles_carry_name_start_end_and_status(api_as, member, cycle):
         "start": cycle.start_date.isoformat(),
         "end": cycle.end_date.isoformat(),
         "status": "active",
+        "grading_opened_on": None,
     }
 
 

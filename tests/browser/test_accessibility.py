@@ -89,6 +89,13 @@ PAGES = [
     ("OKR board, closed cycle",      "/okrs/?cycle={cycle_closed}",                   "a"),
     ("alignment, closed cycle",      "/okrs/alignment/?cycle={cycle_closed}",         "a"),
     ("team page, closed cycle",      "/teams/{team_contenu}/?cycle={cycle_closed}",   "a"),
+    ("cycles",                       "/okrs/cycles/",                                 "a"),
+    ("new cycle",                    "/okrs/cycles/new/",                             "a"),
+    ("edit cycle",                   "/okrs/cycles/{cycle_planning}/edit/",           "a"),
+    ("start a cycle, confirmation",  "/okrs/cycles/{cycle_planning}/move/active/",    "a"),
+    ("grading",                      "/okrs/cycles/{cycle_closed}/grading/",          "la"),
+    ("quarterly review",             "/cycles/{cycle_closed}/review/",                "m"),
+    ("OKR board, planning cycle",    "/okrs/?cycle={cycle_planning}",                 "m"),
 ]
 SIGNED_OUT = [
     ("sign-in",                      "/accounts/login/"),
@@ -122,6 +129,7 @@ NOT_PAGES = {
     "switch_language", "profile_token_create", "profile_token_revoke", "team_children",
     "objectives:coach", "objectives:key_result_row", "objectives:initiative_create",
     "objectives:initiative_status", "objectives:initiative_delete",
+    "objectives:grade", "objectives:carry_over",
     "checkins:checkin_create", "checkins:checkin_delete", "checkins:notifications_read_all",
     "checkins:notification_read", "kpis:board_export", "kpis:delete", "kpis:measurement_add",
     "kpis:measurement_delete", "kpis:import_confirm", "kpis:export", "logout",
@@ -139,7 +147,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def demo_ids() -> dict[str, int]:
     okrs = {okr.key: okr for okr in demo_objectives.ACTIVE + demo_objectives.CLOSED}
     active = Cycle.objects.get(status=Cycle.Status.ACTIVE)
-    closed = Cycle.objects.filter(status=Cycle.Status.CLOSED).latest("start_date")
+    # The demo's previous quarter is being graded (okrapp/demo/quarter.py): read-only OKRs.
+    closed = Cycle.objects.exclude(status__in=[Cycle.Status.ACTIVE, Cycle.Status.PLANNING]).latest(
+        "start_date"
+    )
 
     def objective(key: str) -> Objective:
         cycle = closed if okrs[key] in demo_objectives.CLOSED else active
@@ -153,6 +164,8 @@ def demo_ids() -> dict[str, int]:
     kpi_member = KPI.objects.get(name=kpi_names["camille.petit"])
     return {
         "cycle_closed": closed.pk,
+        "cycle_active": active.pk,
+        "cycle_planning": Cycle.objects.get(status=Cycle.Status.PLANNING).pk,
         "team_company": Team.objects.get(parent=None).pk,
         "team_marketing": Team.objects.get(name="Marketing").pk,
         "team_contenu": Team.objects.get(name="Contenu & communauté").pk,

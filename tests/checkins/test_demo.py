@@ -17,7 +17,7 @@ def demo():
 
 
 def test_the_demo_has_weeks_of_check_ins_on_the_key_results_of_both_cycles(demo):
-    for status in (Cycle.Status.ACTIVE, Cycle.Status.CLOSED):
+    for status in (Cycle.Status.ACTIVE, Cycle.Status.GRADING):
         key_results = KeyResult.objects.filter(objective__cycle__status=status)
         assert key_results.exists()
         assert not key_results.filter(checkins__isnull=True).exists()

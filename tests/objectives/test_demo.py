@@ -27,7 +27,7 @@ def test_demo_holds_the_seed_examples_aligned_under_the_company(loaded):
 
 def test_demo_covers_both_cycles_kinds_and_a_private_objective(loaded):
     organisation, _ = loaded
-    assert Objective.objects.filter(cycle=organisation.closed_cycle).exists()
+    assert Objective.objects.filter(cycle=organisation.previous_cycle).exists()
     assert Objective.objects.filter(kind=Objective.Kind.ASPIRATIONAL).exists()
     assert Objective.objects.filter(visibility=Objective.Visibility.PRIVATE).count() == 1
     assert Objective.objects.filter(level=Objective.Level.INDIVIDUAL).count() >= 3
@@ -43,3 +43,23 @@ def test_loading_twice_adds_nothing(loaded):
     counts = (Objective.objects.count(), KeyResult.objects.count())
     demo.load(organisation)
     assert (Objective.objects.count(), KeyResult.objects.count()) == counts
+
+
+def test_the_demo_shows_the_end_of_a_quarter_half_done(db):
+    from django.core.management import call_command
+
+    from objectives.models import CarryOver, KeyResult, Objective
+    from okrapp.core.models import Cycle
+
+    call_command("load_demo")
+    grading = Cycle.objects.get(status=Cycle.Status.GRADING)
+    planning = Cycle.objects.get(status=Cycle.Status.PLANNING)
+    graded = Objective.objects.filter(cycle=grading)
+    assert not KeyResult.objects.filter(objective__cycle=grading, final_score__isnull=True).exists()
+    assert graded.exclude(went_well="").count() == 2
+    decisions = set(CarryOver.objects.values_list("decision", flat=True))
+    assert decisions == {CarryOver.Decision.KEEP, CarryOver.Decision.ABANDON}
+    assert graded.filter(carry_over__isnull=True).exists()  # some left to decide
+    assert Objective.objects.filter(cycle=planning).count() == 3  # two drafts and one kept
+    call_command("load_demo")  # loading twice changes nothing
+    assert CarryOver.objects.count() == 2

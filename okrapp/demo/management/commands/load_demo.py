@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from okrapp.demo import checkins, kpis, objectives, organisation
+from okrapp.demo import checkins, kpis, objectives, organisation, quarter
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         for module in (objectives, checkins, kpis):
             module.load(company)
         organisation.load_score_history(company)
+        quarter.load(company)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(company.people)} people, "
