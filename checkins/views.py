@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import selectors, services
+from checkins import hooks, selectors, services
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
 from checkins.permissions import can_change_latest, can_follow_teams, get_checkin_for_author
@@ -36,6 +36,12 @@ class Row:
     can_change_latest: bool
     editing: CheckIn | None = None
     saved: bool = False
+
+    @property
+    def fed_note(self):
+        """What feeds this key result (checkins.hooks), when another app brings its value:
+        the row then asks for no value, only an optional confidence and comment."""
+        return getattr(self.key_result, "fed_note", None)
 
     @property
     def last_week(self) -> Decimal:
@@ -77,7 +83,9 @@ def _render_row(request: HttpRequest, pk: int, status: int = 200, **kwargs) -> H
     "Checked in this week: n of m" follows each save, correction or deletion."""
     week = weeks.week_of()
     key_result = selectors.my_week_key_result(pk, week)
-    context = {"row": _row(request_viewer(request), key_result, **kwargs)}
+    viewer = request_viewer(request)
+    hooks.attach_fed_notes(viewer, [key_result])
+    context = {"row": _row(viewer, key_result, **kwargs)}
     response = render(request, "checkins/my_week.html#checkin-row", context, status=status)
     done, total = selectors.my_week_progress(request.user, active_cycle(), week)
     if total:
@@ -93,7 +101,9 @@ def my_week(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     cycle = active_cycle()
     week = weeks.week_of()
-    rows = [_row(viewer, kr) for kr in selectors.my_week_key_results(request.user, cycle, week)]
+    key_results = selectors.my_week_key_results(request.user, cycle, week)
+    hooks.attach_fed_notes(viewer, key_results)
+    rows = [_row(viewer, kr) for kr in key_results]
     context = {
         "cycle": cycle,
         "week": week,

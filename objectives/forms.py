@@ -284,8 +284,9 @@ def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
 
 def coach_owner_id(data) -> int | None:
     """The owner chosen so far in raw form data, if it is an id."""
-    owner_id = data.get("owner")
-    return int(owner_id) if str(owner_id or "").isdigit() else None
+    owner_id = str(data.get("owner") or "")
+    # Ids fit a 64-bit integer: a longer string of digits names nobody (and overflows SQL).
+    return int(owner_id) if owner_id.isdigit() and int(owner_id) < 2**63 else None
 
 
 def editor_data(post):

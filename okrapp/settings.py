@@ -341,6 +341,16 @@ CHECKIN_REMINDER_DAY = env_str("CHECKIN_REMINDER_DAY", "monday")
 CHECKIN_REMINDER_HOUR = env_int("CHECKIN_REMINDER_HOUR", 9)
 ROLLUP_HOUR = env_int("ROLLUP_HOUR", 2)
 
+# KPI connectors (kpis.connectors). Their secrets are encrypted with KPI_SECRETS_KEY (one or
+# more Fernet keys, comma-separated, the newest first, so that a key can be rotated); without
+# it, DEBUG derives a key from SECRET_KEY and production refuses to store a secret.
+KPI_SECRETS_KEY = env_list("KPI_SECRETS_KEY", "")
+# Connectors may not reach loopback, private or link-local addresses (the server's own
+# network) unless this is on: an on-premise install whose sources sit on the local network.
+KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS = env_bool("KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS", False)
+KPI_CONNECTOR_TIMEOUT = env_int("KPI_CONNECTOR_TIMEOUT", 10)  # seconds, connect and read
+KPI_CONNECTOR_MAX_BYTES = env_int("KPI_CONNECTOR_MAX_BYTES", 2_000_000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "okrapp.api.auth.PersonalTokenAuthentication",
