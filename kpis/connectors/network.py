@@ -47,13 +47,14 @@ def address_refused(address: str, *, allow_private: bool) -> bool:
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    if ip in METADATA_ADDRESSES:
+    if ip in METADATA_ADDRESSES or ip.is_multicast or ip.is_unspecified:
         return True
-    if ip.is_multicast or ip.is_unspecified or (ip.is_reserved and not ip.is_private):
+    if ip.is_reserved and not ip.is_loopback:
         return True
     if allow_private:
         return False
-    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved
+    # Not global: loopback, private, link-local, shared (100.64/10), documentation…
+    return not ip.is_global
 
 
 def allow_private() -> bool:
