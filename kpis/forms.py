@@ -145,12 +145,35 @@ class KPIForm(forms.ModelForm):
             name = f"source_{key}"
             self.fields[name] = copy.deepcopy(field)
             if key in SECRET_FIELDS:
-                if self.instance.source_secret:
+                stored_kind = self.instance.source_kind
+                if self.instance.source_secret and connectors.SECRET_KEYS.get(stored_kind) == key:
                     self.fields[name].help_text = _(
                         "A value is saved (••••••••): leave blank to keep it."
                     )
             elif key in config:
                 self.initial.setdefault(name, config[key])
+
+    SOURCE_GROUPS = (
+        (_("A web address: JSON or CSV"), ("url", "header_name", "header_value")),
+        (_("JSON: where the value is"), ("value_path", "date_path")),
+        (_("CSV: which columns"), ("date_column", "value_column")),
+        (_("SQL"), ("database_url", "query")),
+    )
+
+    @property
+    def main_fields(self) -> list:
+        """The visible fields, the connector's settings aside (`source_groups`)."""
+        return [
+            field
+            for field in self.visible_fields()
+            if not field.name.startswith("source_") or field.name == "source_kind"
+        ]
+
+    @property
+    def source_groups(self) -> list[tuple[str, list]]:
+        return [
+            (legend, [self[f"source_{key}"] for key in keys]) for legend, keys in self.SOURCE_GROUPS
+        ]
 
     def clean(self):
         # The instance still holds the stored team and owner: it takes the form's values after.

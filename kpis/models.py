@@ -164,7 +164,7 @@ class KPISync(models.Model):
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule", _("On schedule")
-        MANUAL = "manual", _("Sync now")
+        MANUAL = "manual", _("On request")
 
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="syncs")
     trigger = models.CharField(max_length=10, choices=Trigger.choices)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -250,13 +251,21 @@ def kpi_syncs(request: HttpRequest, pk: int) -> HttpResponse:
 def _sync_panel(
     request: HttpRequest, kpi: KPI, *, notice: str = "", error: str = ""
 ) -> HttpResponse:
-    if request.htmx:
-        panel = selectors.sync_panel(request_viewer(request), kpi)
-        context = {"kpi": kpi, **panel, "sync_notice": notice, "sync_error": error}
-        return render(request, "kpis/detail.html#kpi-source", context)
-    if notice or error:
-        (messages.error if error else messages.success)(request, error or notice)
-    return redirect("kpis:detail", kpi.pk)
+    """The panel (htmx); once no sync is pending, the KPI's data too, swapped out of band,
+    so the value a sync brought shows at once."""
+    if not request.htmx:
+        if notice or error:
+            (messages.error if error else messages.success)(request, error or notice)
+        return redirect("kpis:detail", kpi.pk)
+    panel = selectors.sync_panel(request_viewer(request), kpi)
+    context = {"kpi": kpi, **panel, "sync_notice": notice, "sync_error": error}
+    response = render(request, "kpis/detail.html#kpi-source", context)
+    if not panel["sync_pending"]:
+        data = {**_detail_context(request, kpi), "oob": True}
+        response.content += render_to_string(
+            "kpis/detail.html#kpi-data", data, request=request
+        ).encode()
+    return response
 
 
 def _import_page(request: HttpRequest, context: dict, *, refused: bool = False) -> HttpResponse:

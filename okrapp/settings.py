@@ -350,6 +350,8 @@ KPI_SECRETS_KEY = env_list("KPI_SECRETS_KEY", "")
 KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS = env_bool("KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS", False)
 KPI_CONNECTOR_TIMEOUT = env_int("KPI_CONNECTOR_TIMEOUT", 10)  # seconds, connect and read
 KPI_CONNECTOR_MAX_BYTES = env_int("KPI_CONNECTOR_MAX_BYTES", 2_000_000)
+# Where the demo's connected KPI finds this server's fake analytics endpoint (`make run`).
+DEMO_BASE_URL = env_str("DEMO_BASE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
