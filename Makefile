@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo serve lint format messages check-messages bench worker beat clean
+.PHONY: run test install install-dev migrate demo serve lint format messages check-messages bench worker beat backup restore clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,15 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## make run: install, migrate, load the demo and serve on http://127.0.0.1:8000
+## make run: install, migrate, load the demo (DEMO=1; DEMO=0 make run skips it) and serve on
+## http://127.0.0.1:8000. The demo is never loaded unless asked: the compose stack needs DEMO=1.
 run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
-	@echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026"
-	@echo "The KPI \"Inscriptions à l'essai\" syncs from this server's demo endpoint: press Sync now."
+	@if [ "$${DEMO:-1}" = 1 ]; then \
+	  DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo && \
+	  echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026" && \
+	  echo "The KPI \"Inscriptions à l'essai\" syncs from this server's demo endpoint: press Sync now."; \
+	fi
 	DEBUG=$${DEBUG:-true} KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS=$${KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS:-true} \
 		DEMO_BASE_URL=$${DEMO_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -56,10 +59,19 @@ bench: install-dev
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench} SECURE_HTTPS=false $(PY) manage.py bench $(BENCH_ARGS)
 
 worker: install
-	$(VENV)/bin/celery -A okrapp worker --loglevel=info
+	$(VENV)/bin/celery -A okrapp worker
 
 beat: install
-	$(VENV)/bin/celery -A okrapp beat --loglevel=info
+	$(VENV)/bin/celery -A okrapp beat
+
+## make backup: a backup of the database into BACKUP_DIR (default ./data/backups); prints its path
+backup: install
+	$(PY) manage.py backup
+
+## make restore FILE=…: restore a backup into the configured database, which must be empty
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=path/to/okr-….dump"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) data

@@ -121,6 +121,10 @@ class KPI(models.Model):
     def is_connected(self) -> bool:
         return self.source_kind != self.SourceKind.MANUAL
 
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == self.Direction.LOWER_IS_BETTER
+
 
 class Measurement(models.Model):
     kpi = models.ForeignKey(

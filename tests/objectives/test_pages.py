@@ -577,3 +577,20 @@ def test_board_page_link_keeps_the_filters(client, member, lead, cycle, team):
     client.force_login(member)
     response = client.get(reverse("objectives:board"), {"kind": "committed"})
     assert "kind=committed&amp;page=2" in response.content.decode()
+
+
+@pytest.mark.parametrize("owner", ["99999999999999999999", "²", "-1"])
+def test_the_coach_takes_an_impossible_owner_for_no_owner(client, lead, cycle, team, owner):
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=owner)
+    response = client.post(reverse("objectives:coach") + f"?cycle={cycle.pk}", data)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999", "²"])
+def test_impossible_ids_in_query_strings_are_ignored(client, lead, cycle, raw):
+    client.force_login(lead)
+    assert client.get(reverse("objectives:create"), {"team": raw, "parent": raw}).status_code == 200
+    assert client.get(reverse("kpis:board"), {"team": raw}).status_code == 200
+    assert client.get(reverse("dashboard"), {"open": raw, "cycle": raw}).status_code == 200
+    assert client.post(reverse("objectives:coach") + f"?objective={raw}", {}).status_code == 200

@@ -65,3 +65,23 @@ def test_a_form_refuses_what_is_not_a_number_with_a_field_error(typed):
 def test_an_unchanged_value_is_not_a_change_however_it_is_written():
     form = ValueForm({"value": "12,50"}, initial={"value": Decimal("12.5")})
     assert not form.has_changed()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12", 12),
+        ("0", None),
+        ("-3", None),
+        ("²", None),
+        ("١٢", None),
+        ("12a", None),
+        ("", None),
+        (None, None),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        ("9" * 40, None),
+    ],
+)
+def test_an_id_from_a_query_string_is_one_the_database_can_hold(raw, expected):
+    assert numbers.parse_id(raw) == expected
