@@ -118,6 +118,9 @@ NOT_PAGES = {
     "checkins:comment_edit", "checkins:comment_delete", "checkins:reaction_toggle",
     "checkins:nudge",
     "healthz", "readyz", "metrics",
+    # KPI connectors: Sync now (a POST), the data source panel (an htmx fragment), and the
+    # demo's JSON endpoint.
+    "kpis:sync", "kpis:syncs", "demo_analytics",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
