@@ -28,9 +28,11 @@ run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	@if [ "$${DEMO:-1}" = 1 ]; then \
 	  DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo && \
-	  echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026"; \
+	  echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026" && \
+	  echo "The KPI \"Inscriptions à l'essai\" syncs from this server's demo endpoint: press Sync now."; \
 	fi
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS=$${KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS:-true} \
+		DEMO_BASE_URL=$${DEMO_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite by default; PostgreSQL and Redis when their URLs are set)
 test: install-dev

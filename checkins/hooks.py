@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils.safestring import SafeString
 
 
@@ -67,3 +68,47 @@ def attach_checkin_notes(viewer, checkins: Sequence[Any]) -> None:
         for checkin in checkins:
             if fragment := fragments.get(checkin.pk):
                 checkin.notes.append(fragment)
+
+
+@dataclass(frozen=True)
+class FedKeyResults:
+    """Key results whose value another app brings (the KPIs: a key result following a KPI
+    receives the KPI's latest period as its check-in). Nobody is asked to type their number
+    twice: My week shows them as fed, without a value to enter, and the weekly reminder
+    leaves them out."""
+
+    name: str
+    # A filter on KeyResult matching the fed ones, applied inside the reminder's one query.
+    fed_q: Callable[[], Q]
+    # (viewer, key results) → key result id → an HTML fragment for the fed ones only (what
+    # feeds it, the latest value and when it came), in a bounded number of queries.
+    notes: Callable[[Any, Sequence[Any]], Mapping[int, SafeString]]
+
+
+_fed_providers: dict[str, FedKeyResults] = {}
+
+
+def register_fed_key_results(provider: FedKeyResults) -> None:
+    """Idempotent: registering the same name again replaces the provider."""
+    _fed_providers[provider.name] = provider
+
+
+def fed_key_results_q() -> Q | None:
+    """A filter matching every key result fed elsewhere, or None when nothing registered."""
+    query = None
+    for provider in _fed_providers.values():
+        query = provider.fed_q() if query is None else query | provider.fed_q()
+    return query
+
+
+def attach_fed_notes(viewer, key_results: Sequence[Any]) -> None:
+    """Set `key_result.fed_note`: the fragment saying what feeds it, or None."""
+    for key_result in key_results:
+        key_result.fed_note = None
+    if not key_results:
+        return
+    for provider in _fed_providers.values():
+        fragments = provider.notes(viewer, key_results)
+        for key_result in key_results:
+            if key_result.fed_note is None and (fragment := fragments.get(key_result.pk)):
+                key_result.fed_note = fragment

@@ -291,8 +291,9 @@ def remindable_people() -> QuerySet[User]:
 
 def key_results_due(week: Week) -> QuerySet[KeyResult]:
     """Key results of active cycles whose owner is active, not opted out, and has not
-    checked them in this week — one query for everyone (set-based, no per-person loop)."""
-    return (
+    checked them in this week — one query for everyone (set-based, no per-person loop).
+    Key results fed elsewhere (checkins.hooks: following a KPI) are not asked for."""
+    queryset = (
         KeyResult.objects.filter(
             objective__cycle__status=Cycle.Status.ACTIVE,
             owner__is_active=True,
@@ -305,6 +306,8 @@ def key_results_due(week: Week) -> QuerySet[KeyResult]:
         .select_related("owner", "objective")
         .order_by("owner_id", "objective_id", "position", "id")
     )
+    fed = hooks.fed_key_results_q()
+    return queryset if fed is None else queryset.exclude(fed)
 
 
 def reminders_due(week: Week, now: datetime.datetime | None = None) -> list[ReminderDue]:

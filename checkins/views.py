@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import conversation_selectors, selectors, services
+from checkins import conversation_selectors, hooks, selectors, services
 from checkins.conversation_views import thread_context
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
@@ -42,6 +42,12 @@ class Row:
     can_change_latest: bool
     editing: CheckIn | None = None
     saved: bool = False
+
+    @property
+    def fed_note(self):
+        """What feeds this key result (checkins.hooks), when another app brings its value:
+        the row then asks for no value, only an optional confidence and comment."""
+        return getattr(self.key_result, "fed_note", None)
 
     @property
     def last_week(self) -> Decimal:
@@ -83,7 +89,9 @@ def _render_row(request: HttpRequest, pk: int, status: int = 200, **kwargs) -> H
     "Checked in this week: n of m" follows each save, correction or deletion."""
     week = weeks.week_of()
     key_result = selectors.my_week_key_result(pk, week)
-    context = {"row": _row(request_viewer(request), key_result, **kwargs)}
+    viewer = request_viewer(request)
+    hooks.attach_fed_notes(viewer, [key_result])
+    context = {"row": _row(viewer, key_result, **kwargs)}
     response = render(request, "checkins/my_week.html#checkin-row", context, status=status)
     done, total = selectors.my_week_progress(request.user, active_cycle(), week)
     if total:
@@ -99,7 +107,9 @@ def my_week(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     cycle = active_cycle()
     week = weeks.week_of()
-    rows = [_row(viewer, kr) for kr in selectors.my_week_key_results(request.user, cycle, week)]
+    key_results = selectors.my_week_key_results(request.user, cycle, week)
+    hooks.attach_fed_notes(viewer, key_results)
+    rows = [_row(viewer, kr) for kr in key_results]
     context = {
         "cycle": cycle,
         "week": week,

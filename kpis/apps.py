@@ -7,8 +7,13 @@ class KpisConfig(AppConfig):
     verbose_name = _("KPIs")
 
     def ready(self) -> None:
-        from checkins.hooks import register_checkin_notes, register_reminder_topic
+        from checkins.hooks import (
+            register_checkin_notes,
+            register_fed_key_results,
+            register_reminder_topic,
+        )
         from kpis.badges import key_result_kpi_badges
+        from kpis.fed import FED_BY_KPI
         from kpis.notes import checkin_measurement_notes
         from kpis.reminders import STALE_KPIS
         from objectives.hooks import register_key_result_badges
@@ -16,3 +21,7 @@ class KpisConfig(AppConfig):
         register_reminder_topic(STALE_KPIS)
         register_key_result_badges("kpi", key_result_kpi_badges)
         register_checkin_notes("kpi", checkin_measurement_notes)
+        register_fed_key_results(FED_BY_KPI)
+        # The sync tasks run through okrapp.core.jobs, which finds them by name: registered
+        # in every process, the web's (eager in development) as the worker's.
+        import kpis.tasks  # noqa: F401

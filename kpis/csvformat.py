@@ -77,8 +77,12 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def parse_rows(text: str) -> list[Row]:
+def parse_rows(text: str, *, date_column: str = "", value_column: str = "") -> list[Row]:
     """Every non-empty row, parsed or with its error; the header row, if any, is left out.
+
+    The date and value are the first two columns and the rest is the note, unless
+    `date_column` and `value_column` name other columns: by position ("3", the first column
+    is 1) or by the header's name (then the first row is the header); such rows have no note.
 
     1. Guess the separator from the first non-empty line (semicolon, tab, else comma).
     2. Read the rows; a note holding the separator unquoted is joined back together.
@@ -91,8 +95,11 @@ def parse_rows(text: str) -> list[Row]:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[Row] = []
+    columns = None
+    if date_column or value_column:
+        columns = _columns(reader, date_column or "1", value_column or "2")
     try:
-        _read_rows(reader, delimiter, rows)
+        _read_rows(reader, delimiter, rows, columns)
     except csv.Error:
         rows.append(
             Row(
@@ -104,7 +111,28 @@ def parse_rows(text: str) -> list[Row]:
     return rows
 
 
-def _read_rows(reader, delimiter: str, rows: list[Row]) -> None:
+def _columns(reader, date_column: str, value_column: str) -> tuple[int, int]:
+    """The (date, value) cell indexes; a column given by name reads the header row here."""
+    specs = (date_column.strip(), value_column.strip())
+    if all(spec.isdigit() and int(spec) > 0 for spec in specs):
+        return int(specs[0]) - 1, int(specs[1]) - 1
+    header = []
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            header = [cell.strip().casefold() for cell in cells]
+            break
+    indexes = []
+    for spec in specs:
+        if spec.isdigit() and int(spec) > 0:
+            indexes.append(int(spec) - 1)
+        elif spec.casefold() in header:
+            indexes.append(header.index(spec.casefold()))
+        else:
+            raise ParseError(_("The file has no column “%(column)s”.") % {"column": spec})
+    return indexes[0], indexes[1]
+
+
+def _read_rows(reader, delimiter: str, rows: list[Row], columns=None) -> None:
     seen: dict[datetime.date, int] = {}
     for cells in reader:
         if not any(cell.strip() for cell in cells):
@@ -117,9 +145,10 @@ def _read_rows(reader, delimiter: str, rows: list[Row]) -> None:
             }
             rows.append(row)
             break
-        date_cell = cells[0]
-        value_cell = cells[1] if len(cells) > 1 else ""
-        row.note = restore(delimiter.join(cells[2:]).strip())
+        date_index, value_index = columns or (0, 1)
+        date_cell = cells[date_index] if len(cells) > date_index else ""
+        value_cell = cells[value_index] if len(cells) > value_index else ""
+        row.note = "" if columns else restore(delimiter.join(cells[2:]).strip())
         errors = []
         try:
             row.period_date = parse_date(date_cell)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kpis import csvformat
+from kpis import connectors, csvformat
 from kpis.models import KPI, Measurement
 from kpis.permissions import can_place_kpi, creatable_teams
 from objectives.models import Objective
@@ -21,6 +22,72 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+SOURCE_FIELDS = {
+    "url": forms.URLField(
+        label=_("Web address"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_("http:// or https://; addresses of private or local networks are refused."),
+    ),
+    "header_name": forms.CharField(
+        label=_("Header name"),
+        required=False,
+        max_length=100,
+        help_text=_("Optional, for a token: for example Authorization."),
+    ),
+    "header_value": forms.CharField(
+        label=_("Header value"),
+        required=False,
+        max_length=2000,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Kept encrypted and never shown again."),
+    ),
+    "value_path": forms.CharField(
+        label=_("Path to the value"),
+        required=False,
+        max_length=300,
+        help_text=_("In the JSON response, for example data.metrics[0].value (JMESPath)."),
+    ),
+    "date_path": forms.CharField(
+        label=_("Path to the date"),
+        required=False,
+        max_length=300,
+        help_text=_("Optional, for example data.date; without it, the day of the sync."),
+    ),
+    "date_column": forms.CharField(
+        label=_("Date column"),
+        required=False,
+        max_length=100,
+        help_text=_("Its name in the header, or its position (1 is the first). Default: 1."),
+    ),
+    "value_column": forms.CharField(
+        label=_("Value column"),
+        required=False,
+        max_length=100,
+        help_text=_("Its name in the header, or its position. Default: 2."),
+    ),
+    "database_url": forms.CharField(
+        label=_("Database URL"),
+        required=False,
+        max_length=2000,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "postgresql://user:password@host:5432/database, for a user that may only read. "
+            "Kept encrypted and never shown again."
+        ),
+    ),
+    "query": forms.CharField(
+        label=_("SQL query"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One SELECT returning (date, value) rows, run read-only."),
+    ),
+}
+SECRET_FIELDS = ("header_value", "database_url")
 
 
 class KPIForm(forms.ModelForm):
@@ -48,11 +115,17 @@ class KPIForm(forms.ModelForm):
             "team",
             "owner",
             "visibility",
+            "source_kind",
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "unit": _("For example %, €, visitors."),
             "data_source": _("Where the numbers come from: CRM, web analytics, emailing tool…"),
+            "frequency": _("How often it is measured; a connected KPI is synced as often."),
+            "source_kind": _(
+                "A connector fetches the numbers itself on the KPI's frequency; the settings "
+                "below that do not belong to it are ignored."
+            ),
         }
 
     def __init__(self, *args, viewer: Viewer, **kwargs):
@@ -65,10 +138,50 @@ class KPIForm(forms.ModelForm):
         if not self.instance.pk and not self.initial.get("team"):
             own = [team for team in self.fields["team"].queryset if viewer.is_member_of(team.pk)]
             self.initial["team"] = own[-1].pk if own else None
+        # A form that leaves it out (an older page, a script) keeps the KPI typed by hand.
+        self.fields["source_kind"].required = False
+        config = self.instance.source_config or {}
+        for key, field in SOURCE_FIELDS.items():
+            name = f"source_{key}"
+            self.fields[name] = copy.deepcopy(field)
+            if key in SECRET_FIELDS:
+                stored_kind = self.instance.source_kind
+                if self.instance.source_secret and connectors.SECRET_KEYS.get(stored_kind) == key:
+                    self.fields[name].help_text = _(
+                        "A value is saved (••••••••): leave blank to keep it."
+                    )
+            elif key in config:
+                self.initial.setdefault(name, config[key])
+
+    SOURCE_GROUPS = (
+        (_("A web address: JSON or CSV"), ("url", "header_name", "header_value")),
+        (_("JSON: where the value is"), ("value_path", "date_path")),
+        (_("CSV: which columns"), ("date_column", "value_column")),
+        (_("SQL"), ("database_url", "query")),
+    )
+
+    @property
+    def main_fields(self) -> list:
+        """The visible fields, the connector's settings aside (`source_groups`)."""
+        return [
+            field
+            for field in self.visible_fields()
+            if not field.name.startswith("source_") or field.name == "source_kind"
+        ]
+
+    @property
+    def source_groups(self) -> list[tuple[str, list]]:
+        return [
+            (legend, [self[f"source_{key}"] for key in keys]) for legend, keys in self.SOURCE_GROUPS
+        ]
 
     def clean(self):
         # The instance still holds the stored team and owner: it takes the form's values after.
         cleaned = super().clean()
+        kind = cleaned.get("source_kind") or KPI.SourceKind.MANUAL
+        given = {key: cleaned.pop(f"source_{key}", "") or "" for key in SOURCE_FIELDS}
+        # Only the settings of the chosen kind; connectors.clean checks them.
+        cleaned["source_config"] = {key: given[key] for key in connectors.FIELDS[kind]}
         team, owner = cleaned.get("team"), cleaned.get("owner")
         if (
             team

@@ -29,6 +29,12 @@ class KPI(models.Model):
         PUBLIC = "public", _("Public")
         PRIVATE = "private", _("Private")
 
+    class SourceKind(models.TextChoices):
+        MANUAL = "manual", _("Typed or imported by hand")
+        HTTP_JSON = "http_json", _("A JSON web address (HTTP)")
+        CSV_URL = "csv_url", _("A CSV file at a web address")
+        SQL = "sql", _("An SQL query on a database")
+
     name = models.CharField(_("name"), max_length=200)
     definition = models.TextField(
         _("definition"),
@@ -63,6 +69,19 @@ class KPI(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # Where the numbers are fetched from (kpis.connectors): manual, or a connector whose
+    # settings are `source_config` and whose secret (a header value, a database URL) is kept
+    # encrypted in `source_secret` (kpis.secrets), never shown again.
+    source_kind = models.CharField(
+        _("fetched from"), max_length=10, choices=SourceKind.choices, default=SourceKind.MANUAL
+    )
+    source_config = models.JSONField(_("connector settings"), default=dict, blank=True)
+    source_secret = models.TextField(_("connector secret, encrypted"), blank=True, default="")
+    # The next sync is due at this time; the beat task claims due KPIs by moving it forward.
+    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Failed syncs in a row, and whether the owner was told (once per run of failures).
+    sync_failures = models.PositiveIntegerField(default=0)
+    sync_failure_notified = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +118,10 @@ class KPI(models.Model):
         return self.visibility == self.Visibility.PRIVATE
 
     @property
+    def is_connected(self) -> bool:
+        return self.source_kind != self.SourceKind.MANUAL
+
+    @property
     def lower_is_better(self) -> bool:
         return self.direction == self.Direction.LOWER_IS_BETTER
 
@@ -132,6 +155,48 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.period_date}: {self.value}"
+
+
+class KPISync(models.Model):
+    """One run of a KPI's connector: when, how long, what it changed, or why it failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("On schedule")
+        MANUAL = "manual", _("On request")
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="syncs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    # In plain language, without any secret: "the server answered 403".
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kpi", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
 
 
 # The bridge: KPIs know the key results and check-ins they feed; those apps know nothing of it.

@@ -17,8 +17,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kpis import csvformat, health
-from kpis.models import KPI, KeyResultLink, Measurement
+from kpis import connectors, csvformat, health
+from kpis.models import KPI, KeyResultLink, KPISync, Measurement
 from kpis.permissions import can_edit_kpi, can_record_measurements, visible_kpis_q
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_edit_objective, visible_objectives_q
@@ -231,6 +231,33 @@ def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
         "key_results": linked_key_results(viewer, kpi),
         "can_edit": can_edit_kpi(viewer, kpi),
         "can_record": can_record_measurements(viewer, kpi),
+        **sync_panel(viewer, kpi),
+    }
+
+
+SYNC_ROWS = 10
+
+
+def kpi_syncs(kpi: KPI, limit: int | None = None) -> QuerySet[KPISync]:
+    """The KPI's syncs, newest first."""
+    syncs = KPISync.objects.filter(kpi=kpi).order_by("-created_at", "-id")
+    return syncs[:limit] if limit else syncs
+
+
+def sync_panel(viewer: Viewer, kpi: KPI) -> dict:
+    """The data source panel of the KPI page: what is fetched, the latest syncs, and whether
+    the viewer may sync now. Two queries at most, whatever the history's length."""
+    connected = kpi.is_connected
+    syncs = list(kpi_syncs(kpi, SYNC_ROWS)) if connected else []
+    return {
+        "source_description": connectors.describe(
+            kpi.source_kind, kpi.source_config, has_secret=bool(kpi.source_secret)
+        ),
+        "syncs": syncs,
+        "sync_pending": any(
+            sync.status in (KPISync.Status.QUEUED, KPISync.Status.RUNNING) for sync in syncs
+        ),
+        "can_sync": connected and can_edit_kpi(viewer, kpi),
     }
 
 

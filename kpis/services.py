@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from checkins import services as checkin_services
 from checkins.models import CheckIn
-from kpis import csvformat, health, permissions, selectors
+from kpis import connectors, csvformat, health, permissions, secrets, selectors
 from kpis.models import KPI, KeyResultLink, Measurement, MeasurementCheckIn
 from kpis.selectors import CREATED, UNCHANGED, UPDATED
 from objectives import services as objective_services
@@ -49,6 +49,8 @@ KPI_FIELDS = (
     "owner",
     "team",
     "visibility",
+    "source_kind",
+    "source_config",
 )
 MEASUREMENT_FIELDS = ("period_date", "value", "note")
 
@@ -95,7 +97,9 @@ def kpi_create(*, viewer: Viewer, **fields: Any) -> KPI:
     _refuse_unknown(fields, KPI_FIELDS)
     fields.setdefault("owner", viewer.user)
     _check_placement(viewer, team=fields.get("team"), owner=fields["owner"], kpi=None)
+    source = _pop_source(fields)
     kpi = KPI(**fields)
+    _apply_source(kpi, *source)
     kpi.full_clean()
     kpi.save()
     return kpi
@@ -109,11 +113,38 @@ def kpi_update(*, viewer: Viewer, kpi: KPI, **fields: Any) -> KPI:
     _refuse_unknown(fields, KPI_FIELDS)
     team, owner = fields.get("team", kpi.team), fields.get("owner", kpi.owner)
     _check_placement(viewer, team=team, owner=owner, kpi=kpi)
+    source = _pop_source(fields)
     for name, value in fields.items():
         setattr(kpi, name, value)
+    if source != (None, None):
+        _apply_source(kpi, *source)
     kpi.full_clean()
     kpi.save()
     return kpi
+
+
+def _pop_source(fields: dict) -> tuple[str | None, dict | None]:
+    return fields.pop("source_kind", None), fields.pop("source_config", None)
+
+
+def _apply_source(kpi: KPI, kind: str | None, given: Mapping[str, Any] | None) -> None:
+    """Set the KPI's connector from a kind and its settings (kpis.connectors.clean): the
+    secret encrypted, left as stored when not given again; a new or changed source is due
+    for a sync now, and a manual one never."""
+    kind = kind or kpi.source_kind or KPI.SourceKind.MANUAL
+    same_kind = kind == kpi.source_kind
+    if given is None and same_kind and kpi.pk is not None:
+        return
+    stored = secrets.decrypt(kpi.source_secret) if same_kind and kpi.source_secret else ""
+    config, secret = connectors.clean(kind, given or {}, stored_secret=stored)
+    changed = (kind, config, secret) != (kpi.source_kind, kpi.source_config, stored)
+    kpi.source_kind, kpi.source_config = kind, config
+    kpi.source_secret = secrets.encrypt(secret) if secret else ""
+    if kind == KPI.SourceKind.MANUAL:
+        kpi.next_sync_at = None
+    elif changed or kpi.next_sync_at is None:
+        kpi.next_sync_at = timezone.now()
+        kpi.sync_failures, kpi.sync_failure_notified = 0, False
 
 
 @transaction.atomic

@@ -23,6 +23,8 @@ urlpatterns = [
         views.measurement_delete,
         name="measurement_delete",
     ),
+    path("<int:pk>/sync/", views.kpi_sync, name="sync"),
+    path("<int:pk>/syncs/", views.kpi_syncs, name="syncs"),
     path("<int:pk>/import/", views.kpi_import, name="import"),
     path("<int:pk>/import/confirm/", views.kpi_import_confirm, name="import_confirm"),
     path("<int:pk>/export.csv", views.kpi_export, name="export"),

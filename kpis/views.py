@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from kpis import csvformat, health, selectors, services
+from kpis import csvformat, health, selectors, services, sync_services
 from kpis.forms import (
     ImportConfirmForm,
     ImportForm,
@@ -228,6 +229,44 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
     kpi = get_kpi_for_user(viewer, pk, write=True)
     services.measurement_delete(viewer=viewer, measurement=_measurement(kpi, measurement_pk))
     return _after_measurement(request, kpi)
+
+
+@require_POST
+def kpi_sync(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sync now: queue a sync (or find the one queued); the data source panel again (htmx)
+    or the KPI page."""
+    viewer = request_viewer(request)
+    kpi = get_kpi_for_user(viewer, pk, write=True)
+    try:
+        sync_services.kpi_sync_request(viewer=viewer, kpi=kpi)
+    except ValidationError as exc:
+        return _sync_panel(request, kpi, error=" ".join(exc.messages))
+    return _sync_panel(request, kpi, notice=_("The sync is queued: its result appears below."))
+
+
+def kpi_syncs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The data source panel alone: polled by htmx while a sync is queued or running."""
+    return _sync_panel(request, get_kpi_for_user(request_viewer(request), pk))
+
+
+def _sync_panel(
+    request: HttpRequest, kpi: KPI, *, notice: str = "", error: str = ""
+) -> HttpResponse:
+    """The panel (htmx); once no sync is pending, the KPI's data too, swapped out of band,
+    so the value a sync brought shows at once."""
+    if not request.htmx:
+        if notice or error:
+            (messages.error if error else messages.success)(request, error or notice)
+        return redirect("kpis:detail", kpi.pk)
+    panel = selectors.sync_panel(request_viewer(request), kpi)
+    context = {"kpi": kpi, **panel, "sync_notice": notice, "sync_error": error}
+    response = render(request, "kpis/detail.html#kpi-source", context)
+    if not panel["sync_pending"]:
+        data = {**_detail_context(request, kpi), "oob": True}
+        response.content += render_to_string(
+            "kpis/detail.html#kpi-data", data, request=request
+        ).encode()
+    return response
 
 
 def _import_page(request: HttpRequest, context: dict, *, refused: bool = False) -> HttpResponse:

@@ -56,6 +56,10 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "objectives.tasks.advance_cycles",
             "schedule": crontab(hour=settings.CYCLE_ADVANCE_HOUR, minute=5),
         },
+        "sync-due-kpis": {
+            "task": "kpis.tasks.sync_due_kpis",
+            "schedule": 300.0,
+        },
         "rollup-scores-nightly": {
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),

@@ -433,6 +433,18 @@ CYCLE_ADVANCE_HOUR = env_int("CYCLE_ADVANCE_HOUR", 1)
 GRADING_PERIOD_DAYS = env_int("GRADING_PERIOD_DAYS", 14)
 LATE_CHECKIN_DAYS = env_int("LATE_CHECKIN_DAYS", 0)
 
+# KPI connectors (kpis.connectors). Their secrets are encrypted with KPI_SECRETS_KEY (one or
+# more Fernet keys, comma-separated, the newest first, so that a key can be rotated); without
+# it, DEBUG derives a key from SECRET_KEY and production refuses to store a secret.
+KPI_SECRETS_KEY = env_list("KPI_SECRETS_KEY", "")
+# Connectors may not reach loopback, private or link-local addresses (the server's own
+# network) unless this is on: an on-premise install whose sources sit on the local network.
+KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS = env_bool("KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS", False)
+KPI_CONNECTOR_TIMEOUT = env_int("KPI_CONNECTOR_TIMEOUT", 10)  # seconds, connect and read
+KPI_CONNECTOR_MAX_BYTES = env_int("KPI_CONNECTOR_MAX_BYTES", 2_000_000)
+# Where the demo's connected KPI finds this server's fake analytics endpoint (`make run`).
+DEMO_BASE_URL = env_str("DEMO_BASE_URL", "http://127.0.0.1:8000")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "okrapp.api.auth.PersonalTokenAuthentication",

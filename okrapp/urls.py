@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from okrapp.core import org_views, token_views, views
 from okrapp.dashboard import views as dashboard_views
+from okrapp.demo import views as demo_views
 from okrapp.operations import views as operations_views
 
 org_urls = [
@@ -48,6 +49,8 @@ urlpatterns = [
     path("checkins/", include("checkins.urls")),
     path("kpis/", include("kpis.urls")),
     path("api/", include("okrapp.api.urls")),
+    # DEBUG only (404 otherwise): the source of the demo's connected KPI.
+    path("demo/analytics.json", demo_views.analytics, name="demo_analytics"),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),

@@ -12,8 +12,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kpis import health, permissions, selectors, services
-from kpis.models import KPI, Measurement
+from kpis import connectors, health, permissions, selectors, services, sync_services
+from kpis.models import KPI, KPISync, Measurement
 from okrapp.api.base import (
     ApiViewMixin,
     BaseModelSerializer,
@@ -25,6 +25,57 @@ from okrapp.core.models import Team, User
 MAX_MEASUREMENTS_PER_REQUEST = 1000
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "The connector's settings: url, header_name, header_value (write-only), "
+        "value_path, date_path (http_json); url, header_name, header_value (write-only), "
+        "date_column, value_column (csv_url); database_url (write-only), query (sql). A "
+        "write-only setting left out keeps its saved value.",
+    }
+)
+class SourceConfigField(serializers.Field):
+    """Settings in, settings out: the secret (a header value, a database URL) is never read
+    back — it is stored apart, encrypted, and `source_secret_set` tells whether there is one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict) or not all(
+            isinstance(key, str) and isinstance(value, str | type(None))
+            for key, value in data.items()
+        ):
+            raise serializers.ValidationError(_("An object of text settings is expected."))
+        return {key: value or "" for key, value in data.items()}
+
+    def to_representation(self, value):
+        secret_keys = set(connectors.SECRET_KEYS.values())
+        return {key: text for key, text in (value or {}).items() if key not in secret_keys}
+
+
+class SyncSerializer(serializers.ModelSerializer):
+    duration_seconds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KPISync
+        fields = [
+            "id",
+            "trigger",
+            "status",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+            "rows_created",
+            "rows_updated",
+            "rows_unchanged",
+            "error",
+        ]
+        read_only_fields = fields
+
+    def get_duration_seconds(self, sync: KPISync) -> float | None:
+        return sync.duration.total_seconds() if sync.duration is not None else None
+
+
 class KPISerializer(BaseModelSerializer):
     team = StrictPrimaryKeyRelatedField(queryset=Team.objects.all())
     owner = StrictPrimaryKeyRelatedField(
@@ -33,6 +84,8 @@ class KPISerializer(BaseModelSerializer):
     status = serializers.SerializerMethodField()
     latest_value = NumberField(max_digits=20, decimal_places=4, read_only=True, allow_null=True)
     latest_date = serializers.DateField(read_only=True, allow_null=True)
+    source_config = SourceConfigField(required=False)
+    source_secret_set = serializers.SerializerMethodField()
 
     class Meta:
         model = KPI
@@ -49,10 +102,16 @@ class KPISerializer(BaseModelSerializer):
             "owner",
             "team",
             "visibility",
+            "source_kind",
+            "source_config",
+            "source_secret_set",
             "status",
             "latest_value",
             "latest_date",
         ]
+
+    def get_source_secret_set(self, kpi: KPI) -> bool:
+        return bool(kpi.source_secret)
 
     @extend_schema_field(serializers.ChoiceField(choices=health.STATUSES))
     def get_status(self, kpi: KPI) -> str:
@@ -143,6 +202,31 @@ class KPIViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: KPI) -> None:
         services.kpi_delete(viewer=self.viewer, kpi=instance)
+
+    @extend_schema(
+        request=None,
+        responses={202: SyncSerializer},
+        summary="Sync the KPI from its connector now",
+        description="Queues a sync (or answers the one already queued or running) for the "
+        "KPI's owner, its team's leads and admins; 400 for a KPI typed by hand.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def sync(self, request, pk=None):
+        kpi = self.get_object()
+        sync = sync_services.kpi_sync_request(viewer=self.viewer, kpi=kpi)
+        return Response(SyncSerializer(sync).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses=SyncSerializer(many=True),
+        summary="The KPI's syncs, newest first",
+        description="When each sync ran, how long it took, the rows added and changed, or "
+        "the error in plain language. Paginated.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def syncs(self, request, pk=None):
+        kpi = self.get_object()
+        page = self.paginate_queryset(selectors.kpi_syncs(kpi))
+        return self.get_paginated_response(SyncSerializer(page, many=True).data)
 
     @extend_schema(
         methods=["GET"],

@@ -13,6 +13,8 @@ import datetime
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from kpis.models import KPI, KeyResultLink, Measurement
@@ -94,12 +96,28 @@ KPIS = [
     },
 ]
 BRIDGED_KPI = "Taux d'ouverture de la newsletter"
+# Fed by an HTTP JSON connector from the fake analytics endpoint this server serves in DEBUG
+# (okrapp.demo.views): Sync now on its page fetches today's figure.
+CONNECTED_KPI = {
+    "name": "Inscriptions à l'essai (semaine)",
+    "definition": "Comptes d'essai créés sur le site dans la semaine, lus chaque jour dans "
+    "l'outil d'analytics (démo : un faux point d'accès servi par l'application).",
+    "unit": "inscriptions",
+    "direction": KPI.Direction.HIGHER_IS_BETTER,
+    "target_value": Decimal(60),
+    "alert_threshold": Decimal(45),
+    "data_source": "Web analytics",
+    "frequency": KPI.Frequency.WEEKLY,
+    "team": "Acquisition",
+    "owner": "emma.laurent",
+    "series": (41, 63, 3, 0),
+}
 
 
 def load(organisation, today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
     kpis = {}
-    for spec in KPIS:
+    for spec in [*KPIS, CONNECTED_KPI]:
         team = organisation.teams.get(spec["team"], organisation.company)
         owner = organisation.people[spec["owner"]]
         fields = {
@@ -111,6 +129,23 @@ def load(organisation, today: datetime.date | None = None) -> None:
         kpis[kpi.name] = kpi
         _measurements(kpi, spec["series"], today, recorded_by=owner)
     _bridge(kpis[BRIDGED_KPI], organisation)
+    _connect(kpis[CONNECTED_KPI["name"]])
+
+
+def _connect(kpi: KPI) -> None:
+    """Point the KPI at the demo endpoint. Set directly rather than through the service, which
+    resolves the address: the server is not running while the demo loads."""
+    if kpi.is_connected:
+        return
+    kpi.source_kind = KPI.SourceKind.HTTP_JSON
+    kpi.source_config = {
+        "url": settings.DEMO_BASE_URL.rstrip("/") + reverse("demo_analytics"),
+        "header_name": "",
+        "value_path": "data.trial_signups",
+        "date_path": "data.date",
+    }
+    kpi.next_sync_at = timezone.now()
+    kpi.save()
 
 
 def _period_dates(frequency: str, today: datetime.date, skip: int) -> list[datetime.date]:

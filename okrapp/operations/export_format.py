@@ -8,8 +8,8 @@ decimals are strings (exact), dates and times ISO 8601 (times in UTC).
 
 People come with their password hash (the same password signs in after the move), so the file
 must be kept like a backup. Not exported: API tokens (their owners create new ones), in-app
-notifications (their links name the old ids), background jobs, sessions, admin groups and
-permissions, and Celery beat's schedule (rebuilt at start).
+notifications (their links name the old ids), background jobs, KPI connectors' secrets and sync
+history, sessions, admin groups and permissions, and Celery beat's schedule (rebuilt at start).
 """
 
 from __future__ import annotations
@@ -162,6 +162,13 @@ SECTIONS = (
             "owner",
             "team",
             "visibility",
+            # The connector's settings, never its secret (kpis.secrets): enter it again after
+            # a move, the receiving instance has its own KPI_SECRETS_KEY.
+            "source_kind",
+            "source_config",
+            "next_sync_at",
+            "sync_failures",
+            "sync_failure_notified",
             "created_at",
             "updated_at",
         ),

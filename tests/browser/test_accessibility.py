@@ -139,6 +139,9 @@ NOT_PAGES = {
     "healthz", "readyz", "metrics",
     "org_membership_add", "org_reactivate", "org_hand_over", "org_invite",
     "org_membership_remove", "org_invitation_resend", "org_invitation_revoke", "org_team_delete",
+    # KPI connectors: Sync now (a POST), the data source panel (an htmx fragment), and the
+    # demo's JSON endpoint.
+    "kpis:sync", "kpis:syncs", "demo_analytics",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -162,3 +162,17 @@ def test_a_broken_reference_imports_nothing(demo, tmp_path):
     with pytest.raises(CommandError, match=r"check_ins\[\d+\]: author 999999 is not an id"):
         call_command("import_organisation", str(broken))
     assert not User.objects.exists() and not Team.objects.exists()
+
+
+def test_the_export_carries_a_kpis_connector_but_never_its_secret(demo, tmp_path):
+    from kpis import secrets
+    from kpis.models import KPI
+
+    kpi = KPI.objects.exclude(source_kind=KPI.SourceKind.MANUAL).get()
+    kpi.source_secret = secrets.encrypt("Bearer export-secret-91")
+    kpi.save()
+    document, path = _export(tmp_path)
+    (row,) = [row for row in document["kpis"] if row["name"] == kpi.name]
+    assert row["source_kind"] == "http_json" and row["source_config"] == kpi.source_config
+    text = Path(path).read_text(encoding="utf-8")
+    assert "export-secret-91" not in text and kpi.source_secret not in text
