@@ -272,7 +272,6 @@ def to_key_result_page(viewer: Viewer, kpi: KPI) -> dict:
             "title": kpi.name,
             "start_value": latest.value if latest else None,
             "target_value": kpi.target_value,
-            "objective": objectives[0].pk if objectives else None,
         },
     }
 
