@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -81,6 +82,21 @@ def my_week_key_result(pk: int, week: Week) -> KeyResult:
         "objective", "objective__cycle", "objective__team", "owner"
     )
     return with_week_state(queryset, week).get()
+
+
+def value_before(checkin: CheckIn) -> Decimal:
+    """The key result's value before this check-in: the previous check-in's, or its start."""
+    earlier = (
+        CheckIn.objects.filter(key_result_id=checkin.key_result_id)
+        .filter(
+            Q(created_at__lt=checkin.created_at)
+            | Q(created_at=checkin.created_at, id__lt=checkin.pk)
+        )
+        .order_by("-created_at", "-id")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return checkin.key_result.start_value if earlier is None else earlier
 
 
 def key_result_checkins(key_result: KeyResult) -> list[CheckIn]:

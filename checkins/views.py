@@ -148,7 +148,12 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = CheckInForm.initial_for(key_result, checkin)
         form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
         return _edit_page(request, form, checkin)
-    form = CheckInForm(request.POST, key_result=key_result, long_text=not request.htmx)
+    form = CheckInForm(
+        request.POST,
+        key_result=key_result,
+        long_text=not request.htmx,
+        previous=selectors.value_before(checkin),
+    )
     update = partial(services.checkin_update, checkin=checkin, author=request.user)
     if _saved(form, update):
         return _after_change(request, key_result.pk, _("Check-in corrected."), saved=True)
