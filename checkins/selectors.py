@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from checkins import forecast, hooks
 from checkins.models import CheckIn, Notification
-from checkins.permissions import can_change_checkin
+from checkins.permissions import can_change_checkin, can_delete_latest
 from objectives import scoring
 from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
@@ -52,7 +52,7 @@ def my_week_key_results(user: User, cycle: Cycle | None, week: Week) -> list[Key
     if cycle is None:
         return []
     queryset = (
-        KeyResult.objects.filter(owner=user, objective__cycle=cycle)
+        KeyResult.objects.filter(owner=user, objective__cycle=cycle, objective__archived_at=None)
         .filter(key_result_owner_sees_objective_q())
         .select_related("objective", "objective__cycle", "objective__team", "owner")
         .order_by("objective__level", "objective__id", "position", "id")
@@ -65,7 +65,7 @@ def my_week_progress(user: User, cycle: Cycle | None, week: Week) -> tuple[int, 
     if cycle is None:
         return 0, 0
     totals = (
-        KeyResult.objects.filter(owner=user, objective__cycle=cycle)
+        KeyResult.objects.filter(owner=user, objective__cycle=cycle, objective__archived_at=None)
         .filter(key_result_owner_sees_objective_q())
         .annotate(
             checked=Exists(
@@ -124,6 +124,10 @@ def key_result_page(viewer: Viewer, key_result: KeyResult) -> dict:
         "checkins": checkins,
         "can_change_latest": latest is not None
         and can_change_checkin(viewer, latest, latest_id=latest.pk),
+        "can_delete_latest": latest is not None
+        and can_delete_latest(
+            viewer, key_result, author_id=latest.author_id, created_at=latest.created_at
+        ),
         "projection": projection,
         "chart": key_result_chart(key_result, checkins, projection),
     }
@@ -236,7 +240,9 @@ def team_week(viewer: Viewer, cycle: Cycle | None, week: Week) -> list[TeamWeek]
     )
     people_ids = {membership.user_id for membership in memberships}
     key_results = (
-        KeyResult.objects.filter(owner_id__in=people_ids, objective__cycle=cycle)
+        KeyResult.objects.filter(
+            owner_id__in=people_ids, objective__cycle=cycle, objective__archived_at=None
+        )
         .filter(visible_objectives_q(viewer, prefix="objective__"))
         .select_related("objective", "objective__cycle")
         .order_by("objective__id", "position", "id")
@@ -281,6 +287,7 @@ def key_results_due(week: Week) -> QuerySet[KeyResult]:
     return (
         KeyResult.objects.filter(
             objective__cycle__status=Cycle.Status.ACTIVE,
+            objective__archived_at=None,
             owner__is_active=True,
             owner__reminders_opt_out=False,
         )

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checkins import selectors, services
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
-from checkins.permissions import can_change_latest, can_follow_teams, get_checkin_for_author
+from checkins.permissions import (
+    can_change_latest,
+    can_delete_latest,
+    can_follow_teams,
+    get_checkin_for_author,
+)
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
 from okrapp.core import weeks
@@ -34,7 +39,9 @@ class Row:
     form: CheckInForm | None
     can_check_in: bool
     can_change_latest: bool
+    can_delete_latest: bool = False
     editing: CheckIn | None = None
+    confirming_delete: bool = False
     saved: bool = False
 
     @property
@@ -53,6 +60,7 @@ def _row(
     *,
     form: CheckInForm | None = None,
     editing: CheckIn | None = None,
+    confirming_delete: bool = False,
     saved: bool = False,
 ) -> Row:
     allowed = can_check_in(viewer, key_result)
@@ -67,7 +75,14 @@ def _row(
         can_change_latest=can_change_latest(
             viewer, key_result, author_id=key_result.latest_checkin_author_id
         ),
+        can_delete_latest=can_delete_latest(
+            viewer,
+            key_result,
+            author_id=key_result.latest_checkin_author_id,
+            created_at=key_result.last_checkin_at,
+        ),
         editing=editing,
+        confirming_delete=confirming_delete,
         saved=saved,
     )
 
@@ -171,11 +186,23 @@ def _edit_page(
     return render(request, "checkins/checkin_edit.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks in the page (the row's dialog with htmx, else a page of its own); POST
+    deletes, this week's latest check-in only (services.checkin_delete)."""
     viewer = request_viewer(request)
     checkin = get_checkin_for_author(viewer, pk)
     key_result_id = checkin.key_result_id
+    if not can_delete_latest(
+        viewer, checkin.key_result, author_id=checkin.author_id, created_at=checkin.created_at
+    ):
+        raise PermissionDenied(_("Only a check-in of this week can be deleted."))
+    if request.method == "GET":
+        if request.htmx:
+            return _render_row(request, key_result_id, confirming_delete=True)
+        fallback = reverse("checkins:key_result", args=[key_result_id])
+        context = {"checkin": checkin, "next_url": safe_next_url(request, fallback)}
+        return render(request, "checkins/checkin_delete.html", context)
     try:
         services.checkin_delete(checkin=checkin, author=request.user)
     except ValidationError as error:

@@ -237,7 +237,7 @@ def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
 def linked_key_results(viewer: Viewer, kpi: KPI) -> list[KeyResult]:
     """The key results following or born from this KPI that the viewer may see, newest first."""
     return list(
-        KeyResult.objects.filter(kpi_link__kpi=kpi)
+        KeyResult.objects.filter(kpi_link__kpi=kpi, objective__archived_at=None)
         .filter(visible_objectives_q(viewer, prefix="objective__"))
         .select_related("objective", "objective__cycle", "owner")
         .order_by("-objective__cycle__start_date", "id")

@@ -258,7 +258,7 @@ def measurement_delete(*, viewer: Viewer, measurement: Measurement) -> None:
 
 def open_linked_key_results(kpi: KPI) -> list[KeyResult]:
     return list(
-        KeyResult.objects.filter(kpi_link__kpi=kpi)
+        KeyResult.objects.filter(kpi_link__kpi=kpi, objective__archived_at=None)
         .exclude(objective__cycle__status=Cycle.Status.CLOSED)
         .select_related("objective__cycle")
         .order_by("id")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.objective_detail, name="detail"),
     path("<int:pk>/edit/", views.objective_edit, name="edit"),
     path("<int:pk>/delete/", views.objective_delete, name="delete"),
+    path("<int:pk>/restore/", views.objective_restore, name="restore"),
     path(
         "key-results/<int:pk>/initiatives/",
         views.initiative_create,

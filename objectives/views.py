@@ -80,6 +80,8 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objective": objective,
         "can_edit": permissions.can_edit_objective(viewer, objective),
         "can_add_aligned": permissions.can_add_aligned(viewer, objective),
+        "can_restore": permissions.can_restore_objective(viewer, objective),
+        "has_history": services.objective_has_history(objective),
         "initiative_form": InitiativeForm(),
         "statuses": Initiative.Status.choices,
         **selectors.objective_page(viewer, objective),
@@ -204,17 +206,35 @@ def key_result_row(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an empty objective; one with check-ins is archived (services.objective_delete)."""
     viewer = request_viewer(request)
     objective = permissions.get_objective_for_user(viewer, pk, write=True)
     if request.method == "POST":
-        services.objective_delete(viewer=viewer, objective=objective)
-        messages.success(request, _("The objective “%(title)s” is deleted.") % {"title": objective})
+        outcome = services.objective_delete(viewer=viewer, objective=objective)
+        if outcome == "archived":
+            message = _("The objective “%(title)s” is archived, with its history.")
+        else:
+            message = _("The objective “%(title)s” is deleted.")
+        messages.success(request, message % {"title": objective})
         return redirect("objectives:board")
-    return render(
-        request,
-        "objectives/objective_delete.html",
-        {"objective": objective, "key_result_count": objective.key_results.count()},
-    )
+    context = {
+        "objective": objective,
+        "key_result_count": objective.key_results.count(),
+        "has_history": services.objective_has_history(objective),
+    }
+    return render(request, "objectives/objective_delete.html", context)
+
+
+@require_POST
+def objective_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    objective = permissions.get_objective_for_user(viewer, pk)
+    try:
+        services.objective_restore(viewer=viewer, objective=objective)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
+    messages.success(request, _("The objective “%(title)s” is restored.") % {"title": objective})
+    return redirect("objectives:detail", objective.pk)
 
 
 # --- Initiatives ----------------------------------------------------------------------------

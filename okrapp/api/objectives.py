@@ -161,8 +161,10 @@ class ObjectiveSerializer(BaseModelSerializer):
             "kind",
             "visibility",
             "score",
+            "archived_at",
             "key_results",
         ]
+        read_only_fields = ["archived_at"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -209,8 +211,12 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return Objective.objects.none()
+        # Archived objectives only on request: ?archived=true lists them instead.
+        archived = _archived_param(self.request.query_params.get("archived"))
+        objectives = Objective.all_objects.filter(archived_at__isnull=not archived)
         return (
-            permissions.objectives_for(self.viewer)
+            objectives.filter(permissions.visible_objectives_q(self.viewer))
+            .select_related("cycle", "team", "owner")
             .prefetch_related(Prefetch("key_results", queryset=_ordered_key_results()))
             .order_by("-cycle__start_date", "level", "team__path", "id")
         )
@@ -223,7 +229,7 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def _fresh(self, objective: Objective) -> Objective:
         # The services refreshed scores and key results in the database: answer with those
         # (even if the change made the objective private to a team the author is not in).
-        return Objective.objects.prefetch_related(
+        return Objective.all_objects.prefetch_related(
             Prefetch("key_results", queryset=_ordered_key_results())
         ).get(pk=objective.pk)
 
@@ -246,7 +252,16 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         serializer.instance = self._fresh(objective)
 
     def perform_destroy(self, instance: Objective) -> None:
+        """An objective with check-ins is archived instead (services.objective_delete)."""
         services.objective_delete(viewer=self.viewer, objective=instance)
+
+
+def _archived_param(value: str | None) -> bool:
+    if value in (None, "", "false", "0"):
+        return False
+    if value in ("true", "1"):
+        return True
+    raise serializers.ValidationError({"archived": [_("Use true or false.")]})
 
 
 def _visible_kpis(request):
@@ -283,6 +298,7 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return KeyResult.objects.none()
         return (
             KeyResult.objects.filter(permissions.visible_objectives_q(self.viewer, "objective__"))
+            .filter(objective__archived_at=None)
             .select_related("objective", "kpi_link__kpi")
             .order_by("objective_id", "position", "id")
         )

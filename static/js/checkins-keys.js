@@ -34,6 +34,11 @@
     if (!id || !id.startsWith("checkin-row-")) return;
     const row = document.getElementById(id);
     if (!row) return;
+    const confirmDelete = row.querySelector("[data-confirm-delete] button");
+    if (confirmDelete) {
+      confirmDelete.focus();
+      return;
+    }
     const invalid = row.querySelector(".has-error input, .has-error select, .errorlist");
     if (invalid) {
       (row.querySelector(".has-error input, .has-error select") || firstField(row) || row).focus();
