@@ -48,12 +48,23 @@ KEY_RESULT_FIELDS = (
 INITIATIVE_FIELDS = ("title", "status", "owner")
 
 
-def key_result_compute_score(key_result: KeyResult):
+def key_result_raw_score(key_result: KeyResult):
     return scoring.key_result_score(
         start=key_result.start_value,
         target=key_result.target_value,
         current=key_result.current_value,
         is_milestone=key_result.is_milestone,
+    )
+
+
+def key_result_compute_score(key_result: KeyResult):
+    """The stored score: None ("not scored yet") before a first check-in at the start."""
+    return scoring.key_result_score_if_scored(
+        start=key_result.start_value,
+        target=key_result.target_value,
+        current=key_result.current_value,
+        is_milestone=key_result.is_milestone,
+        checked_in=key_result.last_checkin_at is not None,
     )
 
 
@@ -64,10 +75,13 @@ def objective_refresh_score(*, objective_id: int) -> None:
     pairs = []
     for key_result in key_results:
         key_result.score = key_result_compute_score(key_result)
-        pairs.append((key_result.score, key_result.weight))
+        pairs.append((key_result_raw_score(key_result), key_result.weight))
     if key_results:
         KeyResult.objects.bulk_update(key_results, ["score"])
-    Objective.objects.filter(pk=objective_id).update(score=scoring.objective_score(pairs))
+    scored = any(key_result.score is not None for key_result in key_results)
+    Objective.all_objects.filter(pk=objective_id).update(
+        score=scoring.objective_score(pairs, scored=scored)
+    )
 
 
 # --- Rules ----------------------------------------------------------------------------------

@@ -25,9 +25,11 @@ from objectives.forms import (
     coach_drafts,
     coach_owner_id,
     editor_data,
+    editor_errors,
     editor_initial,
     editor_values,
     key_result_formset,
+    live_row_prefixes,
     row_prefixes,
     rows_in_order,
 )
@@ -132,7 +134,9 @@ def _editor(request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objec
     for kr_form in formset.forms:
         kr_form.coach_warnings = advice.rows.get(kr_form.prefix, [])
     context = {"form": form, "formset": formset, "objective": objective, "cycle": cycle}
-    context.update(kr_forms=rows_in_order(formset, data), is_new=is_new, coach=advice)
+    kr_forms = rows_in_order(formset, data)
+    context.update(kr_forms=kr_forms, is_new=is_new, coach=advice)
+    context["errors"] = editor_errors(form, formset, kr_forms)
     status = form_status(request, refused=data is not None and "add_row" not in data)
     return render(request, "objectives/editor.html", context, status=status)
 
@@ -168,6 +172,7 @@ def _coach(data, cycle: Cycle, objective: Objective) -> quality.Advice:
         title=data.get("title") or "",
         key_results=[draft for _, draft in drafts],
         objectives_for_owner_and_level=count + 1,
+        rows_on_screen=len(live_row_prefixes(data)),
     )
     draft_rows = [prefix for prefix, _ in drafts]
     return quality.advice(warnings, draft_rows=draft_rows, rows=row_prefixes(data))

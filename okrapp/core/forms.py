@@ -78,6 +78,23 @@ class LocalizedDecimalField(forms.CharField):
             return True
 
 
+def error_summary(form: forms.BaseForm, *, row_label: str = "") -> list[dict]:
+    """A refused form's errors for components/error_summary.html, in the form's order: each
+    with the id of its field (the form's top for errors of the whole form), the field's
+    label (prefixed with `row_label`, "Key result 2", for a formset's row) and the message."""
+    errors = []
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        if field is None or name == NON_FIELD_ERRORS:
+            anchor, label = "error-summary", row_label
+        else:
+            bound = form[name]
+            anchor = bound.auto_id if not field.widget.is_hidden else "error-summary"
+            label = f"{row_label} · {bound.label}" if row_label else bound.label
+        errors.extend({"anchor": anchor, "label": label, "message": m} for m in messages)
+    return errors
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError | PermissionDenied) -> None:
     """A service's refusal on the form: each error beside the field it names when the form
     has that field, else above the form."""

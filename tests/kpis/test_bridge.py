@@ -178,7 +178,7 @@ def test_a_kpi_becomes_a_linked_key_result_of_an_objective(kpi, cycle, team, lea
     )
     assert key_result.kind == KeyResult.Kind.PERCENTAGE
     objective.refresh_from_db()
-    assert objective.score == Decimal(0)
+    assert objective.score is None  # not scored before the KPI's first measurement
     record(kpi, "41")
     key_result.refresh_from_db()
     assert key_result.current_value == Decimal(41)

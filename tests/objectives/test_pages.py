@@ -577,3 +577,35 @@ def test_board_page_link_keeps_the_filters(client, member, lead, cycle, team):
     client.force_login(member)
     response = client.get(reverse("objectives:board"), {"kind": "committed"})
     assert "kind=committed&amp;page=2" in response.content.decode()
+
+
+def test_the_coach_counts_the_key_result_rows_on_screen(client, lead, team, cycle):
+    client.force_login(lead)
+    page = client.get(reverse("objectives:create")).content.decode()
+    assert page.count("data-kr-row") == 3
+    assert "Only 0 key results" not in page
+
+
+def test_the_coach_leaves_removed_rows_out_of_its_count(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(**{"kr-1-DELETE": "on"})
+    page = client.post(reverse("objectives:coach"), data, **HX).content.decode()
+    assert "Only 1 key result" in page
+
+
+def test_a_failed_save_opens_with_an_error_summary_linking_each_field(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(title="", **{"kr-1-target_value": "lots"})
+    response = client.post(reverse("objectives:create"), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html[html.index('class="error-summary"') : html.index('class="editor-layout"')]
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert 'href="#id_title"' in summary
+    assert 'href="#id_kr-1-target_value"' in summary and "Key result 2" in summary
+    assert 'id="id_kr-1-target_value"' in html
+
+
+def test_the_editor_shows_no_summary_before_a_save(client, lead, team, cycle):
+    client.force_login(lead)
+    assert 'id="error-summary"' not in client.get(reverse("objectives:create")).content.decode()
