@@ -182,7 +182,9 @@ def key_result_chart(
     if lines.projected is not None:
         series.append(charts.series(_("Projection"), lines.projected, role=charts.PROJECTION))
     return charts.line_chart(
-        labels=charts.date_labels(lines.days, "j M"), series=series, y_title=key_result.unit
+        labels=charts.date_labels(lines.days, charts.DAY_MONTH),
+        series=series,
+        y_title=key_result.unit,
     )
 
 

@@ -26,10 +26,12 @@ from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
 KEY_RESULT_PREFIX = "kr"
+INDENT = "\u00a0" * 3  # kept by the browser in an <option>, unlike spaces
 
 
 def team_label(team: Team) -> str:
-    return f"{'· ' * team.depth}{team.name}"
+    """A team in a list, indented by its depth under the company (no leading "· ")."""
+    return INDENT * team.depth + team.name
 
 
 class TeamChoiceField(forms.ModelChoiceField):

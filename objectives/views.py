@@ -37,7 +37,7 @@ from objectives.models import Initiative, Objective
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer, request_viewer
-from okrapp.core.selectors import current_cycle, team_tree
+from okrapp.core.selectors import current_cycle, cycle_for_new_objective, team_tree
 
 NEW_OBJECTIVE_ROWS = 3
 
@@ -96,7 +96,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def objective_create(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
-    cycle = current_cycle(request)
+    cycle = cycle_for_new_objective(request)
     if not permissions.can_create_objectives(viewer, cycle):
         raise PermissionDenied
     objective = Objective(cycle=cycle, owner=request.user)
@@ -182,7 +182,7 @@ def _coach(data, cycle: Cycle, objective: Objective) -> quality.Advice:
 def coach(request: HttpRequest) -> HttpResponse:
     """Live warnings while someone edits: the summary, and out-of-band lists beside each field."""
     viewer = request_viewer(request)
-    objective = Objective(cycle=current_cycle(request))
+    objective = Objective(cycle=cycle_for_new_objective(request))
     raw_pk = request.GET.get("objective", "")
     if raw_pk.isdigit():
         objective = permissions.get_objective_for_user(viewer, int(raw_pk))

@@ -609,3 +609,16 @@ def test_a_failed_save_opens_with_an_error_summary_linking_each_field(client, le
 def test_the_editor_shows_no_summary_before_a_save(client, lead, team, cycle):
     client.force_login(lead)
     assert 'id="error-summary"' not in client.get(reverse("objectives:create")).content.decode()
+
+
+def test_new_objective_goes_to_the_active_cycle_after_looking_at_a_closed_one(
+    client, lead, team, cycle
+):
+    closed = Cycle.objects.create(
+        name="T1 2020", start_date="2020-01-01", end_date="2020-03-31", status="closed"
+    )
+    client.force_login(lead)
+    client.get(reverse("objectives:board"), {"cycle": closed.pk})  # remembered in the session
+    response = client.get(reverse("objectives:create"))
+    assert response.status_code == 200
+    assert response.context["cycle"] == cycle
