@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from okrapp.core import numbers
@@ -59,7 +60,7 @@ class LocalizedDecimalField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            number = numbers.parse_decimal(value)
+            number = numbers.parse_decimal(value, english=get_language().startswith("en"))
         except numbers.NumberError as exc:
             raise ValidationError(str(exc), code="invalid") from None
         if self.decimal_places is not None:

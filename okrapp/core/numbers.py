@@ -24,9 +24,15 @@ class NumberError(ValueError):
     """The text is not a number; the message says why, in the active language."""
 
 
-def parse_decimal(raw: str | None) -> Decimal:
-    """The number in `raw`, rounded to 4 places; NumberError when there is none."""
+def parse_decimal(raw: str | None, *, english: bool = False) -> Decimal:
+    """The number in `raw`, rounded to 4 places; NumberError when there is none.
+
+    `english`: typed by someone reading English, for whom "1,234" is a thousand and more, not
+    1.234 (French, and the CSV files of any language, read a lone comma as the decimal mark).
+    """
     text = _SPACES.sub("", raw or "")
+    if english and _GROUPED.fullmatch(text.split(".")[0]) and text.count(".") <= 1:
+        text = text.replace(",", "")
     text = text.removesuffix("%").removesuffix("€").removesuffix("$").removesuffix("£")
     text = text.removeprefix("€").removeprefix("$").removeprefix("£")
     if not text:
