@@ -1,5 +1,10 @@
-FROM python:3.11-slim
+FROM python:3.11-slim-trixie
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/app/data
+# pg_dump and pg_restore for `manage.py backup` and `restore`: Debian's PostgreSQL 17 client
+# reads and writes the PostgreSQL 16 server of docker-compose.yml.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY okrapp okrapp
@@ -12,4 +17,5 @@ COPY . .
 # names, compressed), and a placeholder key, as collectstatic signs nothing.
 RUN DEBUG=false STATIC_MANIFEST=true SECRET_KEY=collectstatic-needs-no-secret python manage.py collectstatic --noinput
 EXPOSE 8000
+# gunicorn.conf.py (read from /app) adds up the metrics of the workers.
 CMD ["gunicorn", "okrapp.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo serve lint format messages check-messages bench worker beat clean
+.PHONY: run test install install-dev migrate demo serve lint format messages check-messages bench worker beat backup restore clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,14 @@ RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY=$${SECRET_KEY:-django-insecure-make-
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]} SECURE_HTTPS=$${SECURE_HTTPS:-false} \
 	STATIC_MANIFEST=$${STATIC_MANIFEST:-false} WHITENOISE_USE_FINDERS=$${WHITENOISE_USE_FINDERS:-true}
 
-## make run: install, migrate, load the demo and serve on http://127.0.0.1:8000
+## make run: install, migrate, load the demo (DEMO=1; DEMO=0 make run skips it) and serve on
+## http://127.0.0.1:8000. The demo is never loaded unless asked: the compose stack needs DEMO=1.
 run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py load_demo
-	@echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026"
+	@if [ "$${DEMO:-1}" = 1 ]; then \
+	  $(RUN_ENV) $(PY) manage.py load_demo && \
+	  echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026"; \
+	fi
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite by default; PostgreSQL and Redis when their URLs are set)
@@ -62,10 +65,19 @@ bench: install-dev
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench} SECURE_HTTPS=false $(PY) manage.py bench $(BENCH_ARGS)
 
 worker: install
-	$(VENV)/bin/celery -A okrapp worker --loglevel=info
+	$(VENV)/bin/celery -A okrapp worker
 
 beat: install
-	$(VENV)/bin/celery -A okrapp beat --loglevel=info
+	$(VENV)/bin/celery -A okrapp beat
+
+## make backup: a backup of the database into BACKUP_DIR (default ./data/backups); prints its path
+backup: install
+	$(PY) manage.py backup
+
+## make restore FILE=…: restore a backup into the configured database, which must be empty
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=path/to/okr-….dump"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) data

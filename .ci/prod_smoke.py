@@ -169,6 +169,9 @@ PAGES = [
     ("admin",                          "/admin/",                                                200, 200, 200, 302, 302, 302, 302),
     ("admin sign-in",                  "/admin/login/",                                          302, 302, 302, 200, 200, 200, 200),
     ("page not found",                 "/this-page-does-not-exist/",                             404, 404, 404, 404, 404, 404, 404),
+    ("liveness probe",                 "/healthz",                                               200, 200, 200, 200, 200, 200, 200),
+    ("readiness probe",                "/readyz",                                                200, 200, 200, 200, 200, 200, 200),
+    ("metrics, no METRICS_TOKEN set",  "/metrics",                                               404, 404, 404, 404, 404, 404, 404),
     # Last: ?cycle= is remembered in the session, so the closed cycle's pages come at the end.
     ("dashboard, closed cycle",        "/?cycle={cycle_closed}",                                 200, 200, 200, 200, 200, 200, 302),
     ("OKR board, closed cycle",        "/okrs/?cycle={cycle_closed}",                            200, 200, 200, 200, 200, 200, 302),

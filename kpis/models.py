@@ -98,6 +98,10 @@ class KPI(models.Model):
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.PRIVATE
 
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == self.Direction.LOWER_IS_BETTER
+
 
 class Measurement(models.Model):
     kpi = models.ForeignKey(

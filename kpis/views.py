@@ -28,7 +28,7 @@ from kpis.permissions import (
     may_create_any_kpi,
 )
 from objectives.permissions import get_key_result_for_user
-from okrapp.core import charts
+from okrapp.core import charts, numbers
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
@@ -39,7 +39,8 @@ CHART_POINTS = 366
 
 def _board_filters(request: HttpRequest) -> tuple[Team | None, str]:
     raw_team = request.GET.get("team", "")
-    team = Team.objects.filter(pk=int(raw_team)).first() if raw_team.isdigit() else None
+    team_pk = numbers.parse_id(raw_team)
+    team = Team.objects.filter(pk=team_pk).first() if team_pk is not None else None
     status = request.GET.get("status", "")
     return team, status if status in health.STATUSES else ""
 

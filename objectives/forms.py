@@ -297,7 +297,7 @@ def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
 def coach_owner_id(data) -> int | None:
     """The owner chosen so far in raw form data, if it is an id."""
     owner_id = data.get("owner")
-    return int(owner_id) if str(owner_id or "").isdigit() else None
+    return numbers.parse_id(owner_id)
 
 
 def editor_data(post):
@@ -308,8 +308,9 @@ def editor_data(post):
     data = post.copy()
     raw_total = data.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS") or "0"
     # A tampered count is left as it is: the formset then reports it, no crash.
-    if raw_total.isdigit():
-        data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = str(int(raw_total) + 1)
+    total = numbers.parse_whole(raw_total, maximum=MAX_ROWS)
+    if total is not None:
+        data[f"{KEY_RESULT_PREFIX}-TOTAL_FORMS"] = str(total + 1)
     return data
 
 
@@ -326,8 +327,8 @@ def editor_initial(viewer: Viewer, query) -> dict[str, Any]:
             level = Objective.Level.INDIVIDUAL
     initial = {"owner": viewer.user.pk, "level": level}
     for name in ("team", "parent"):
-        if query.get(name, "").isdigit():
-            initial[name] = int(query[name])
+        if (chosen := numbers.parse_id(query.get(name))) is not None:
+            initial[name] = chosen
     if "team" not in initial and viewer.lead_team_ids:
         initial["team"] = min(viewer.lead_team_ids)
     return initial
@@ -373,7 +374,8 @@ def rows_in_order(formset: BaseKeyResultFormSet, data) -> list[KeyResultForm]:
     def position(indexed) -> tuple[int, int]:
         index, kr_form = indexed
         raw = str(data.get(kr_form.add_prefix("position")) or "")
-        return (int(raw) if raw.isdigit() else index, index)
+        typed = numbers.parse_whole(raw, maximum=MAX_ROWS)
+        return (index if typed is None else typed, index)
 
     return [kr_form for _, kr_form in sorted(enumerate(formset.forms), key=position)]
 

@@ -34,6 +34,7 @@ from objectives.forms import (
     rows_in_order,
 )
 from objectives.models import Initiative, Objective
+from okrapp.core import numbers
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer, request_viewer
@@ -184,8 +185,8 @@ def coach(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     objective = Objective(cycle=cycle_for_new_objective(request))
     raw_pk = request.GET.get("objective", "")
-    if raw_pk.isdigit():
-        objective = permissions.get_objective_for_user(viewer, int(raw_pk))
+    if (objective_pk := numbers.parse_id(raw_pk)) is not None:
+        objective = permissions.get_objective_for_user(viewer, objective_pk)
     if objective.cycle is None:
         return HttpResponse(status=204)
     context = {"coach": _coach(request.POST, objective.cycle, objective)}
@@ -198,7 +199,7 @@ def key_result_row(request: HttpRequest) -> HttpResponse:
     """An empty key result row for the editor, numbered from the form's TOTAL_FORMS; the new
     TOTAL_FORMS goes back out of band so the next row gets the next number."""
     raw = request.GET.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", "0")
-    index = min(int(raw), MAX_ROWS - 1) if raw.isdigit() else 0
+    index = min(numbers.parse_whole(raw, maximum=MAX_ROWS) or 0, MAX_ROWS - 1)
     formset = key_result_formset(None, instance=Objective())
     kr_form = formset._construct_form(index)
     kr_form.fields["position"].initial = index

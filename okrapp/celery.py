@@ -4,14 +4,35 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrapp.settings")
 
 app = Celery("okrapp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each task's start, success, retry and failure is logged with its id (django-structlog), and
+# its log lines carry the request id of the web request that queued it.
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@signals.setup_logging.connect
+def keep_django_logging(**kwargs) -> None:
+    """Django's LOGGING (JSON lines in production) stays in force in the worker and beat: a
+    receiver here stops Celery from installing its own handlers."""
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def refuse_an_unsafe_production_start(**kwargs) -> None:
+    from django.conf import settings
+
+    refusal = settings.PRODUCTION_REFUSALS.get("SECRET_KEY")
+    if refusal:
+        # SystemExit, not an exception: Celery logs and swallows a signal receiver's errors.
+        raise SystemExit(f"Refusing to start with DEBUG off: {refusal}")
 
 
 @app.on_after_finalize.connect

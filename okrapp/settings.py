@@ -6,6 +6,7 @@ executed in-process, emails printed on the console. `.env.example` lists every v
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from okrapp import observability
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +44,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -73,6 +86,56 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Secrets that were written down somewhere (an old compose fallback, .env.example): anyone may
+# know them, so they sign sessions and password resets for anyone.
+KNOWN_PLACEHOLDER_SECRETS = frozenset(
+    {
+        "change-me",
+        "changeme",
+        "change-me-in-production-please-0123456789",
+        "secret",
+        "secret-key",
+        _INSECURE_DEV_KEY,
+    }
+)
+
+
+def production_refusals(
+    *, debug: bool, secret_key: str, allowed_hosts: list[str]
+) -> dict[str, str]:
+    """Why a server must not start in production with these values, by setting ({} when it
+    may).
+
+    Management commands that sign nothing (collectstatic, migrate, makemigrations, check) run
+    with any SECRET_KEY; the processes that serve or run tasks refuse: okrapp/wsgi.py (gunicorn,
+    runserver) and okrapp/celery.py (worker, beat, which check the secret only).
+    """
+    if debug:
+        return {}
+    generate = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    refusals = {}
+    if secret_key in KNOWN_PLACEHOLDER_SECRETS or secret_key.startswith("django-insecure-"):
+        refusals["SECRET_KEY"] = (
+            f"SECRET_KEY is a published placeholder, not a secret. Generate one with {generate}"
+            " and put it in the environment (or the .env file of docker compose)."
+        )
+    elif len(secret_key) < 50 or len(set(secret_key)) < 5:
+        refusals["SECRET_KEY"] = (
+            "SECRET_KEY is too short to be a secret (at least 50 characters, not repetitive)."
+            f" Generate one with {generate}."
+        )
+    if not allowed_hosts:
+        refusals["ALLOWED_HOSTS"] = (
+            "ALLOWED_HOSTS must name the host names this site answers to"
+            " (ALLOWED_HOSTS=okr.example.com)."
+        )
+    return refusals
+
+
+PRODUCTION_REFUSALS = production_refusals(
+    debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS
+)
+
 INSTALLED_APPS = [
     # The layers, bottom to top (ARCHITECTURE.md); import-linter enforces the direction.
     "okrapp.core",
@@ -82,6 +145,7 @@ INSTALLED_APPS = [
     "okrapp.dashboard",
     "okrapp.demo",
     "okrapp.bench",
+    "okrapp.operations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -98,11 +162,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics answer first: a load balancer or Prometheus probes by IP
+    # over plain HTTP, which the host check and the HTTPS redirect below would refuse.
+    "okrapp.operations.middleware.OperationsEndpointsMiddleware",
+    "okrapp.operations.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +218,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request (and /readyz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -378,9 +452,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# Operations (okrapp/operations, README "Operations"): logs, errors, metrics, backups.
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
+observability.configure_structlog()
+LOGGING = observability.logging_config(
+    json_lines=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO")
+)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# One line per request (request_finished); the client's address is personal data, left out.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    observability.sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+
+# /metrics (Prometheus text format) answers only with `Authorization: Bearer <METRICS_TOKEN>`;
+# without a token set it does not exist (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# `manage.py backup` writes here (make backup; the compose file mounts ./backups).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups")))

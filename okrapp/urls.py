@@ -4,9 +4,13 @@ from django.urls import include, path
 
 from okrapp.core import token_views, views
 from okrapp.dashboard import views as dashboard_views
+from okrapp.operations import views as operations_views
 
 urlpatterns = [
     path("", dashboard_views.dashboard, name="dashboard"),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
+    path("metrics", operations_views.metrics, name="metrics"),
     path("language/", views.switch_language, name="switch_language"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", token_views.profile_token_create, name="profile_token_create"),

@@ -83,3 +83,22 @@ def format_with_unit(value: Decimal | None, unit: str = "") -> str:
         return "—"
     shown = format_decimal(value)
     return f"{shown}\u00a0{unit}" if unit else shown
+
+
+BIGGEST_ID = 2**63 - 1  # a database id fits a signed 64-bit integer
+
+
+def parse_whole(raw: object, *, minimum: int = 0, maximum: int = BIGGEST_ID) -> int | None:
+    """A whole number typed in a query string or a form ("12"), within bounds; None for
+    anything else — other digits than 0-9 ("²"), signs, or a number past the bounds, which
+    would otherwise reach the database as an integer it cannot hold."""
+    text = str(raw or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+def parse_id(raw: object) -> int | None:
+    """A database id from a query string or a form; None when it cannot be one."""
+    return parse_whole(raw, minimum=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from okrapp.core import numbers
 from okrapp.core.models import Cycle, Membership, Team, User
 
 SESSION_CYCLE_KEY = "cycle_id"
@@ -23,8 +24,8 @@ def current_cycle(request: HttpRequest) -> Cycle | None:
     by_id = {cycle.pk: cycle for cycle in cycles}
     chosen = None
     raw = request.GET.get("cycle")
-    if raw and raw.isdigit() and int(raw) in by_id:
-        chosen = by_id[int(raw)]
+    if numbers.parse_id(raw) in by_id:
+        chosen = by_id[numbers.parse_id(raw)]
         request.session[SESSION_CYCLE_KEY] = chosen.pk
     if chosen is None:
         remembered = request.session.get(SESSION_CYCLE_KEY)

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from okrapp.core import numbers
 from okrapp.core.models import Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
@@ -15,7 +16,7 @@ from okrapp.dashboard import selectors
 
 def _open_id(request: HttpRequest) -> int | None:
     raw = request.GET.get("open", "")
-    return int(raw) if raw.isdigit() else None
+    return numbers.parse_id(raw)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

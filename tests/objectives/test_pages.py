@@ -622,3 +622,20 @@ def test_new_objective_goes_to_the_active_cycle_after_looking_at_a_closed_one(
     response = client.get(reverse("objectives:create"))
     assert response.status_code == 200
     assert response.context["cycle"] == cycle
+
+
+@pytest.mark.parametrize("owner", ["99999999999999999999", "²", "-1"])
+def test_the_coach_takes_an_impossible_owner_for_no_owner(client, lead, cycle, team, owner):
+    client.force_login(lead)
+    data = editor_data(team=str(team.pk), owner=owner)
+    response = client.post(reverse("objectives:coach") + f"?cycle={cycle.pk}", data)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999", "²"])
+def test_impossible_ids_in_query_strings_are_ignored(client, lead, cycle, raw):
+    client.force_login(lead)
+    assert client.get(reverse("objectives:create"), {"team": raw, "parent": raw}).status_code == 200
+    assert client.get(reverse("kpis:board"), {"team": raw}).status_code == 200
+    assert client.get(reverse("dashboard"), {"open": raw, "cycle": raw}).status_code == 200
+    assert client.post(reverse("objectives:coach") + f"?objective={raw}", {}).status_code == 200

@@ -101,3 +101,23 @@ def test_what_a_page_shows_reads_back_as_the_same_number(language, value):
         form = ValueForm({"value": shown})
         assert form.is_valid(), form.errors
         assert form.cleaned_data["value"] == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12", 12),
+        ("0", None),
+        ("-3", None),
+        ("²", None),
+        ("١٢", None),
+        ("12a", None),
+        ("", None),
+        (None, None),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        ("9" * 40, None),
+    ],
+)
+def test_an_id_from_a_query_string_is_one_the_database_can_hold(raw, expected):
+    assert numbers.parse_id(raw) == expected
