@@ -82,6 +82,7 @@ def test_an_unchanged_value_is_not_a_change_however_it_is_written():
         ("en", "1,234", "1234"),  # an English comma groups thousands
         ("en", "1,234,567", "1234567"),
         ("en", "0,6", "0.6"),  # not a thousands group: a decimal comma, as typed
+        ("en", "0,125", "0.125"),
         ("en", "-3.25", "-3.25"),
         ("en", "1 234.5", "1234.5"),
     ],
