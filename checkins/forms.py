@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from checkins import plausibility
-from checkins.models import TEXT_LENGTH
+from checkins import delivery, plausibility
+from checkins.models import COMMENT_LENGTH, TEXT_LENGTH, EmailChoice
 from objectives.models import Confidence, KeyResult
 from okrapp.core import numbers
 from okrapp.core.forms import LocalizedDecimalField
@@ -117,3 +117,32 @@ class CheckInForm(forms.Form):
             "comment": self.cleaned_data["comment"],
             "blockers": self.cleaned_data["blockers"],
         }
+
+
+class CommentForm(forms.Form):
+    """A comment: plain text; `@` followed by an email address mentions that person."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "comment-body"}),
+        help_text=_("Plain text; links become clickable. Mention someone with @ and their email."),
+    )
+
+    def __init__(self, *args, prefix_id: str = "", **kwargs):
+        if prefix_id:
+            kwargs.setdefault("prefix", prefix_id)
+        super().__init__(*args, **kwargs)
+
+
+class NotificationPreferencesForm(forms.Form):
+    """For each kind of event, how the person hears of it by email (in-app is always on)."""
+
+    def __init__(self, *args, initial_choices: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in delivery.preference_kinds():
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=EmailChoice.choices,
+                initial=initial_choices.get(kind) or delivery.default_email(kind),
+            )

@@ -83,15 +83,196 @@ class Reminder(models.Model):
         ]
 
 
+class NotificationKind(models.TextChoices):
+    """Every event that may matter to a person; each kind has its own delivery preference."""
+
+    MENTION = "mention", _("You were mentioned")
+    COMMENT = "comment", _("A comment on something you own")
+    CHECKIN = "checkin", _("Someone else checked in on your key result")
+    OFF_TRACK = "off_track", _("Your key result went off track")
+    NUDGE = "nudge", _("A lead reminded you to check in")
+    REMINDER = "reminder", _("The weekly check-in reminder")
+
+
+class EmailChoice(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Email immediately")
+    DIGEST = "digest", _("In the daily digest")
+    NEVER = "never", _("Never by email")
+
+
+class EmailStatus(models.TextChoices):
+    """A notification's email: claimed (pending or digest → sending) before it is sent."""
+
+    NONE = "", _("No email")
+    PENDING = "pending", _("To send")
+    DIGEST = "digest", _("Waiting for the digest")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+
+
 class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(
+        max_length=20, choices=NotificationKind.choices, default=NotificationKind.REMINDER
+    )
+    # One notification per person per event: "mention:comment:12" says which event.
+    key = models.CharField(max_length=200, blank=True, default="")
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
+    email_status = models.CharField(
+        max_length=8, choices=EmailStatus.choices, default=EmailStatus.NONE, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["email_status", "user"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=~models.Q(key=""),
+                name="one_notification_per_person_per_event",
+            )
+        ]
+
+
+class NotificationPreference(models.Model):
+    """How one person hears of one kind of event by email; in-app is always on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    email = models.CharField(max_length=12, choices=EmailChoice.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+
+# A comment: plain text, links made clickable, mentions of people; bounded everywhere.
+COMMENT_LENGTH = 4000
+
+
+class Comment(models.Model):
+    """A comment on an objective, one of its key results or one of their check-ins. The
+    objective is always set, so a comment is exactly as visible as its objective."""
+
+    objective = models.ForeignKey(
+        "objectives.Objective",
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    key_result = models.ForeignKey(
+        "objectives.KeyResult",
+        verbose_name=_("key result"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    checkin = models.ForeignKey(
+        CheckIn,
+        verbose_name=_("check-in"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    body = models.TextField(
+        _("comment"), max_length=COMMENT_LENGTH, validators=[MaxLengthValidator(COMMENT_LENGTH)]
+    )
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["objective", "key_result", "checkin", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checkin__isnull=True) | models.Q(key_result__isnull=False),
+                name="comment_on_checkin_names_its_key_result",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Emoji(models.TextChoices):
+    THUMBS_UP = "👍", _("Thumbs up")
+    TADA = "🎉", _("Celebrate")
+    HEART = "❤️", _("Love")
+    EYES = "👀", _("Looking")
+    THINKING = "🤔", _("Thinking")
+
+
+class Reaction(models.Model):
+    """One person's emoji on a check-in or a comment, at most one of each emoji."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    emoji = models.CharField(max_length=8, choices=Emoji.choices)
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checkin__isnull=True, comment__isnull=False)
+                | models.Q(checkin__isnull=False, comment__isnull=True),
+                name="reaction_on_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "checkin", "emoji"],
+                condition=models.Q(checkin__isnull=False),
+                name="one_emoji_per_person_per_checkin",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "comment", "emoji"],
+                condition=models.Q(comment__isnull=False),
+                name="one_emoji_per_person_per_comment",
+            ),
+        ]
+
+
+class Nudge(models.Model):
+    """A lead reminding one member to check in: at most one a day per member."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges_received"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges_sent"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "day"], name="one_nudge_per_person_per_day")
+        ]

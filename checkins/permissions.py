@@ -1,15 +1,20 @@
-"""Who may correct or delete a check-in; checking in itself follows objectives.permissions."""
+"""Who may correct or delete a check-in, comment, react and remind; checking in itself
+follows objectives.permissions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from checkins.models import CheckIn
-from objectives.models import KeyResult
+from checkins.models import CheckIn, Comment
+from objectives.models import KeyResult, Objective
 from objectives.permissions import can_view_objective
 from okrapp.core import weeks
-from okrapp.core.models import Cycle
+from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 
 
@@ -65,3 +70,115 @@ def get_checkin_for_author(viewer: Viewer, pk: int) -> CheckIn:
     if not can_change_checkin(viewer, checkin, latest_id=latest_id):
         raise PermissionDenied
     return checkin
+
+
+# --- Conversations: comments, reactions, nudges ----------------------------------------------
+# A comment is exactly as visible as its objective; so are a check-in's reactions.
+
+
+@dataclass(frozen=True)
+class Thread:
+    """What a conversation is about: an objective, one of its key results, or a check-in."""
+
+    objective: Objective
+    key_result: KeyResult | None = None
+    checkin: CheckIn | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.checkin is not None:
+            return "check-in"
+        return "key-result" if self.key_result is not None else "objective"
+
+    @property
+    def target_id(self) -> int:
+        target = self.checkin or self.key_result or self.objective
+        return target.pk
+
+
+THREAD_KINDS = ("objective", "key-result", "check-in")
+
+
+def get_thread_for_user(viewer: Viewer, kind: str, pk: int) -> Thread:
+    """The thread's target, or 404 if it does not exist or its objective is hidden."""
+    related = ("cycle", "team", "owner")
+    if kind == "objective":
+        objective = Objective.objects.select_related(*related).filter(pk=pk).first()
+        thread = Thread(objective) if objective else None
+    elif kind == "key-result":
+        key_result = (
+            KeyResult.objects.select_related("owner", *(f"objective__{r}" for r in related))
+            .filter(pk=pk)
+            .first()
+        )
+        thread = Thread(key_result.objective, key_result) if key_result else None
+    elif kind == "check-in":
+        checkin = (
+            CheckIn.objects.select_related(
+                "author", "key_result__owner", *(f"key_result__objective__{r}" for r in related)
+            )
+            .filter(pk=pk)
+            .first()
+        )
+        thread = (
+            Thread(checkin.key_result.objective, checkin.key_result, checkin) if checkin else None
+        )
+    else:
+        thread = None
+    if thread is None or not can_view_objective(viewer, thread.objective):
+        raise Http404
+    return thread
+
+
+def can_edit_comment(viewer: Viewer, comment: Comment) -> bool:
+    return comment.author_id == viewer.user.pk
+
+
+def can_delete_comment(viewer: Viewer, comment: Comment) -> bool:
+    """Its author, or an admin (moderation)."""
+    return comment.author_id == viewer.user.pk or viewer.is_admin
+
+
+def get_comment_for_user(viewer: Viewer, pk: int, *, edit: bool = False, delete: bool = False):
+    """The comment, or 404 if its objective is hidden, or 403 if the viewer may not edit
+    (its author) or delete it (its author or an admin)."""
+    comment = (
+        Comment.objects.select_related("objective", "author", "key_result", "checkin")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is None or not can_view_objective(viewer, comment.objective):
+        raise Http404
+    if (edit and not can_edit_comment(viewer, comment)) or (
+        delete and not can_delete_comment(viewer, comment)
+    ):
+        raise PermissionDenied
+    return comment
+
+
+def nudgeable_ids(viewer: Viewer, person_ids: Iterable[int]) -> set[int]:
+    """Of these people, those the viewer may remind to check in: members of a team the viewer
+    leads (or of a team below it); admins may remind anyone. Never oneself. One query."""
+    person_ids = set(person_ids) - {viewer.user.pk}
+    if viewer.is_admin or not person_ids:
+        return person_ids
+    if not viewer.lead_team_ids:
+        return set()
+    paths = Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True)
+    subtree = Q(pk__in=[])
+    for path in paths:
+        subtree |= Q(team__path__startswith=path)
+    return set(
+        Membership.objects.filter(subtree, user_id__in=person_ids).values_list("user_id", flat=True)
+    )
+
+
+def get_person_to_nudge(viewer: Viewer, pk: int) -> User:
+    """The person, or 404 if they do not exist or are inactive, or 403 if the viewer may not
+    remind them."""
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise Http404
+    if pk not in nudgeable_ids(viewer, [pk]):
+        raise PermissionDenied
+    return person

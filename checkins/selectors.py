@@ -15,8 +15,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from checkins import forecast, hooks
+from checkins.conversation_selectors import nudged_today
 from checkins.models import CheckIn, Notification
-from checkins.permissions import can_change_checkin, can_delete_latest
+from checkins.permissions import can_change_checkin, can_delete_latest, nudgeable_ids
 from objectives import scoring
 from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
@@ -24,6 +25,7 @@ from objectives.permissions import key_result_owner_sees_objective_q, visible_ob
 from okrapp.core import charts, weeks
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
+from okrapp.core.selectors import active_cycle
 from okrapp.core.weeks import Week
 
 
@@ -192,6 +194,9 @@ def key_result_chart(
 class PersonWeek:
     person: User
     key_results: list[KeyResult] = field(default_factory=list)
+    # Whether the viewer may remind them to check in, and whether someone did today.
+    can_nudge: bool = False
+    nudged: bool = False
 
     @property
     def done(self) -> int:
@@ -231,7 +236,8 @@ def led_teams(viewer: Viewer) -> list[Team]:
 
 def team_week(viewer: Viewer, cycle: Cycle | None, week: Week) -> list[TeamWeek]:
     """For each team the viewer leads (and sub-teams): each member and their key results in
-    the cycle, checked in this week or not. Three queries whatever the size."""
+    the cycle, checked in this week or not, and whom the viewer may remind. Five queries
+    whatever the size."""
     teams = led_teams(viewer)
     if not teams or cycle is None:
         return []
@@ -262,11 +268,35 @@ def team_week(viewer: Viewer, cycle: Cycle | None, week: Week) -> list[TeamWeek]
         by_team[membership.team_id].people.append(
             PersonWeek(person=membership.user, key_results=by_owner.get(membership.user_id, []))
         )
+    nudgeable = nudgeable_ids(viewer, people_ids)
+    nudged = nudged_today(people_ids)
+    for entry in by_team.values():
+        for person_week in entry.people:
+            silent = bool(person_week.key_results) and not person_week.complete
+            person_week.can_nudge = silent and person_week.person.pk in nudgeable
+            person_week.nudged = person_week.person.pk in nudged
     return [team_week for team_week in by_team.values() if team_week.people]
 
 
-def notifications_of(user: User, *, limit: int = 100) -> list[Notification]:
-    return list(Notification.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+def notifications_of(
+    user: User, *, unread_only: bool = False, limit: int = 100
+) -> list[Notification]:
+    notifications = Notification.objects.filter(user=user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return list(notifications.order_by("-created_at", "-id")[:limit])
+
+
+def inbox(user: User, *, unread_only: bool = False) -> dict:
+    """What the person owes, on one page: this week's check-ins not yet made, then the
+    notifications (mentions, comments, reminders…), newest first. Four queries."""
+    week = weeks.week_of()
+    due = [kr for kr in my_week_key_results(user, active_cycle(), week) if not kr.checked_this_week]
+    return {
+        "to_check_in": due,
+        "notifications": notifications_of(user, unread_only=unread_only),
+        "unread_only": unread_only,
+    }
 
 
 @dataclass

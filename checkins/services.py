@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from checkins import hooks, selectors
+from checkins.conversation_services import checkin_record_notifications
 from checkins.models import CheckIn, Notification, Reminder
 from objectives.models import KeyResult
 from objectives.services import objective_refresh_score
@@ -101,7 +102,9 @@ def checkin_create(
     )
     checkin.full_clean()
     checkin.save()
+    previous_confidence = locked.confidence
     key_result_follow_latest(key_result=locked)
+    checkin_record_notifications(checkin=checkin, previous_confidence=previous_confidence)
     key_result.refresh_from_db()
     return checkin
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from checkins import conversation_services
 from checkins.services import reminders_send
 
 
@@ -22,3 +23,28 @@ def send_checkin_reminders(self) -> dict:
             exc=ReminderSendFailed(f"{len(report.failed)} reminder(s) failed; retrying")
         )
     return report.as_dict()
+
+
+# Conversations: each runs as a recorded job (okrapp.core.jobs), so a broker outage only
+# delays it; each is safe to run twice (unique notification keys, claimed emails).
+
+
+@shared_task
+def notify_comment(comment_id: int) -> int:
+    return conversation_services.notify_comment(comment_id=comment_id)
+
+
+@shared_task
+def notify_checkin(checkin_id: int) -> int:
+    return conversation_services.notify_checkin(checkin_id=checkin_id)
+
+
+@shared_task
+def send_notification_email(notification_id: int) -> bool:
+    return conversation_services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    """Every morning (beat, okrapp/celery.py): each person's digest, rows claimed first."""
+    return conversation_services.digests_send()

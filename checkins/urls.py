@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkins import views
+from checkins import conversation_views, views
 
 app_name = "checkins"
 
@@ -14,4 +14,18 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path(
+        "notifications/settings/",
+        conversation_views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("comments/<str:kind>/<int:pk>/", conversation_views.thread, name="thread"),
+    path("comment/<int:pk>/edit/", conversation_views.comment_edit, name="comment_edit"),
+    path("comment/<int:pk>/delete/", conversation_views.comment_delete, name="comment_delete"),
+    path(
+        "reactions/<str:kind>/<int:pk>/",
+        conversation_views.reaction_toggle,
+        name="reaction_toggle",
+    ),
+    path("team/nudge/<int:pk>/", conversation_views.nudge, name="nudge"),
 ]

@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import selectors, services
+from checkins import conversation_selectors, selectors, services
+from checkins.conversation_views import thread_context
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
 from checkins.permissions import (
+    Thread,
     can_change_latest,
     can_delete_latest,
     can_follow_teams,
@@ -243,19 +245,26 @@ def _key_result_page(
     if allowed and form is None:
         initial = CheckInForm.initial_for(key_result)
         form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
+    page = selectors.key_result_page(viewer, key_result)
+    reactions = conversation_selectors.checkin_reactions(viewer, [c.pk for c in page["checkins"]])
+    for checkin in page["checkins"]:
+        checkin.reaction_counts = reactions[checkin.pk]
+    thread = Thread(key_result.objective, key_result)
     context = {
         "key_result": key_result,
         "objective": key_result.objective,
         "form": form if allowed else None,
-        **selectors.key_result_page(viewer, key_result),
+        **page,
+        **thread_context(viewer, thread),
     }
     return render(request, "checkins/key_result.html", context, status=status)
 
 
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = selectors.notifications_of(request.user)
-    return render(request, "checkins/notifications.html", {"notifications": items})
+    """The personal inbox: what one owes this week, then the notifications (?unread=1)."""
+    context = selectors.inbox(request.user, unread_only=request.GET.get("unread") == "1")
+    return render(request, "checkins/notifications.html", context)
 
 
 @require_POST

@@ -56,4 +56,8 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),
         },
+        "send-daily-digests": {
+            "task": "checkins.tasks.send_daily_digests",
+            "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),
+        },
     }

@@ -15,6 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from okrapp.core.numbers import format_decimal
 
 Number = Decimal | float | int
 
@@ -88,3 +92,51 @@ def line_chart(
     if y_max is not None:
         spec["yMax"] = y_max
     return spec
+
+
+def _shown(value: float | None) -> str:
+    return format_decimal(None if value is None else Decimal(str(value)))
+
+
+def text_alternative(spec: dict[str, Any]) -> dict[str, Any]:
+    """What a chart shows, for those who cannot see it: a sentence per measured series (its
+    first and latest values, and when), a sentence per level line, and the data as a table's
+    columns and rows, each value in the active language (WCAG 1.1.1)."""
+    labels = spec["labels"]
+    sentences = []
+    for line in spec["datasets"]:
+        points = [(labels[i], v) for i, v in enumerate(line["data"]) if v is not None]
+        if not points:
+            sentences.append(_("%(series)s: no value yet.") % {"series": line["label"]})
+        elif line["role"] in (TARGET, THRESHOLD) and len({v for _label, v in points}) == 1:
+            sentences.append(
+                _("%(series)s: %(value)s.")
+                % {"series": line["label"], "value": _shown(points[0][1])}
+            )
+        elif line["role"] in (VALUE, OWN):
+            (first_when, first), (last_when, last) = points[0], points[-1]
+            sentences.append(
+                ngettext(
+                    "%(series)s: %(last)s on %(last_when)s (%(count)s point).",
+                    "%(series)s: from %(first)s on %(first_when)s to %(last)s on %(last_when)s"
+                    " (%(count)s points).",
+                    len(points),
+                )
+                % {
+                    "series": line["label"],
+                    "first": _shown(first),
+                    "first_when": first_when,
+                    "last": _shown(last),
+                    "last_when": last_when,
+                    "count": len(points),
+                }
+            )
+    rows = [
+        (label, [_shown(line["data"][i]) for line in spec["datasets"]])
+        for i, label in enumerate(labels)
+    ]
+    return {
+        "summary": " ".join(sentences),
+        "columns": [line["label"] for line in spec["datasets"]],
+        "rows": rows,
+    }

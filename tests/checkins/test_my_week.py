@@ -335,3 +335,33 @@ def test_my_week_speaks_french_to_a_french_person(client, member, key_result):
     page = client.get(MY_WEEK).content.decode()
     assert "Ma semaine" in page
     assert "Pas encore cette semaine" in page
+
+
+def test_a_row_saved_with_htmx_tells_screen_readers_the_check_in_is_saved(
+    client, member, key_result
+):
+    client.force_login(member)
+    response = client.post(
+        create_url(key_result),
+        form_data(key_result, value="42", confidence="on_track"),
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert 'data-announce="Check-in saved"' in response.content.decode()
+
+
+def test_a_refused_row_counts_its_errors_for_screen_readers_and_ties_them_to_the_field(
+    client, member, key_result
+):
+    client.force_login(member)
+    response = client.post(
+        create_url(key_result),
+        form_data(key_result, value="lots", confidence="maybe"),
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert 'data-announce="2 errors: the check-in was not saved"' in page
+    field = f"id_kr{key_result.pk}-value"
+    assert f'aria-describedby="{field}_error"' in page
+    assert f'id="{field}_error"' in page

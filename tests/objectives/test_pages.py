@@ -293,7 +293,7 @@ def test_alignment_view_nests_objectives_under_the_company(
     )
     client.force_login(member)
     page = client.get(reverse("objectives:alignment")).content.decode()
-    assert "<details open>" in page
+    assert '<details class="align-children" open>' in page
     assert page.index(company_objective.title) < page.index(team_objective.title)
     assert page.index(team_objective.title) < page.index(child.title)
 

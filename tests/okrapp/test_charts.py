@@ -79,3 +79,46 @@ def test_a_line_chart_gives_its_kind_labels_series_and_axis():
 def test_a_line_chart_suggests_its_y_range_only_when_given():
     spec = charts.line_chart(labels=[], series=[], y_min=0, y_max=100)
     assert (spec["yMin"], spec["yMax"]) == (0, 100)
+
+
+def kpi_like_chart() -> dict:
+    labels = ["01/10/2026", "08/10/2026", "15/10/2026"]
+    return charts.line_chart(
+        labels=labels,
+        series=[
+            charts.series("Visits", [Decimal("1200"), None, Decimal("1534.5")]),
+            charts.level("Target", 1500, len(labels)),
+        ],
+    )
+
+
+def test_the_text_alternative_says_where_a_series_went_from_and_to():
+    with translation.override("en"):
+        text = charts.text_alternative(kpi_like_chart())
+    expected = "Visits: from 1,200 on 01/10/2026 to 1,534.5 on 15/10/2026 (2 points)."
+    assert expected in text["summary"]
+
+
+def test_the_text_alternative_names_a_level_line_once():
+    with translation.override("en"):
+        text = charts.text_alternative(kpi_like_chart())
+    assert text["summary"].endswith("Target: 1,500.")
+
+
+def test_the_text_alternative_speaks_the_active_language():
+    with translation.override("fr"):
+        text = charts.text_alternative(kpi_like_chart())
+    assert "Visits : de 1\xa0200 le 01/10/2026 à 1\xa0534,5" in text["summary"]
+
+
+def test_the_data_table_has_a_row_per_label_and_a_dash_for_a_gap():
+    with translation.override("en"):
+        text = charts.text_alternative(kpi_like_chart())
+    assert text["columns"] == ["Visits", "Target"]
+    assert text["rows"][1] == ("08/10/2026", ["—", "1,500"])
+
+
+def test_a_series_without_any_value_says_so():
+    chart = charts.line_chart(labels=["a"], series=[charts.series("Score", [None])])
+    with translation.override("en"):
+        assert charts.text_alternative(chart)["summary"] == "Score: no value yet."

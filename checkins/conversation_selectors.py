@@ -1,0 +1,126 @@
+"""The reads of the conversations: threads, reactions, the person picker, the inbox. Each in a
+bounded number of queries, whatever the number of comments, reactions or people."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+
+from checkins import permissions
+from checkins.comment_text import comment_html
+from checkins.models import Comment, Emoji, Nudge, Reaction
+from checkins.permissions import Thread
+from objectives.models import Objective
+from okrapp.core import weeks
+from okrapp.core.models import Membership, User
+from okrapp.core.permissions import Viewer
+
+PICKER_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    emoji: str
+    label: str
+    count: int
+    mine: bool
+
+
+def _reactions(viewer: Viewer, field: str, ids: Iterable[int]) -> dict[int, list[ReactionCount]]:
+    """Target id → one entry per offered emoji (count, and whether the viewer gave it)."""
+    ids = list(ids)
+    counts: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
+    if ids:
+        rows = (
+            Reaction.objects.filter(**{f"{field}__in": ids})
+            .values(field, "emoji")
+            .annotate(count=Count("id"), mine=Count("id", filter=Q(user=viewer.user)))
+        )
+        for row in rows:
+            counts[row[field]][row["emoji"]] = (row["count"], bool(row["mine"]))
+    return {
+        pk: [
+            ReactionCount(emoji, label, *counts[pk].get(emoji, (0, False)))
+            for emoji, label in Emoji.choices
+        ]
+        for pk in ids
+    }
+
+
+def checkin_reactions(viewer: Viewer, checkin_ids: Iterable[int]) -> dict[int, list[ReactionCount]]:
+    return _reactions(viewer, "checkin", checkin_ids)
+
+
+def comment_reactions(viewer: Viewer, comment: Comment) -> list[ReactionCount]:
+    return _reactions(viewer, "comment", [comment.pk])[comment.pk]
+
+
+def _thread_filter(thread: Thread) -> Q:
+    if thread.checkin is not None:
+        return Q(checkin=thread.checkin)
+    if thread.key_result is not None:
+        return Q(key_result=thread.key_result)
+    return Q(objective=thread.objective, key_result__isnull=True)
+
+
+def decorate(viewer: Viewer, comments: list[Comment]) -> list[Comment]:
+    """Each comment's HTML, reactions and what the viewer may do with it (one query for the
+    reactions; mentions must be prefetched)."""
+    reactions = _reactions(viewer, "comment", [comment.pk for comment in comments])
+    for comment in comments:
+        names = {person.email.lower(): str(person) for person in comment.mentions.all()}
+        comment.html = comment_html(comment.body, names)
+        comment.reaction_counts = reactions[comment.pk]
+        comment.can_edit = permissions.can_edit_comment(viewer, comment)
+        comment.can_delete = permissions.can_delete_comment(viewer, comment)
+        target = Thread(comment.objective, comment.key_result, comment.checkin)
+        comment.thread_path = reverse("checkins:thread", args=[target.kind, target.target_id])
+    return comments
+
+
+def thread_comments(viewer: Viewer, thread: Thread) -> list[Comment]:
+    """The thread's comments, oldest first (a key result's include those on its check-ins).
+    Three queries."""
+    comments = list(
+        Comment.objects.filter(_thread_filter(thread))
+        .select_related("author", "objective", "key_result", "checkin")
+        .prefetch_related(Prefetch("mentions", queryset=User.objects.order_by("pk")))
+        .order_by("created_at", "id")
+    )
+    return decorate(viewer, comments)
+
+
+def comment_detail(viewer: Viewer, comment: Comment) -> Comment:
+    comment = (
+        Comment.objects.select_related("author", "objective", "key_result", "checkin")
+        .prefetch_related("mentions")
+        .get(pk=comment.pk)
+    )
+    return decorate(viewer, [comment])[0]
+
+
+def picker_people(objective: Objective) -> list[User]:
+    """Whom one may usefully mention: the active people who may see the objective (for a
+    private one: its owner, its team's members and the admins). One query."""
+    people = User.objects.filter(is_active=True)
+    if objective.visibility == Objective.Visibility.PRIVATE:
+        people = people.filter(
+            Q(pk=objective.owner_id)
+            | Q(is_staff=True)
+            | Q(is_superuser=True)
+            | Q(pk__in=Membership.objects.filter(team=objective.team_id).values("user_id"))
+        )
+    return list(people.order_by("display_name", "email")[:PICKER_LIMIT])
+
+
+def nudged_today(person_ids: Iterable[int]) -> set[int]:
+    """Of these people, those already reminded by a lead today (one query)."""
+    return set(
+        Nudge.objects.filter(person_id__in=list(person_ids), day=weeks.local_date()).values_list(
+            "person_id", flat=True
+        )
+    )

@@ -1,0 +1,292 @@
+"""Every page of the product, and its main states, has no WCAG 2.1 A or AA violation (axe-core).
+
+What runs, to keep the suite's time reasonable:
+1. Every page of PAGES in French at 1280 px, signed in as a member, a lead and an admin, and
+   every page open to someone signed out.
+2. A representative page of each area (SAMPLE) in English at 375 px, for the same roles.
+3. The states that only exist after an action, at 1280 px in French and at 375 px in English:
+   a form refused with its errors (the editor, a check-in, a KPI), htmx swaps (a check-in's
+   correction form, a measurement row in edit mode, a key result row added to the editor), a
+   chart's data table and the user menu open, the signed-out page, the dashboard's team tree
+   expanded and a branch of the alignment tree folded.
+A violation fails the test with its rule, its element and its page; the test lists them all.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from checkins.models import CheckIn
+from kpis.models import KPI
+from objectives.models import Objective
+from okrapp.core.models import Cycle, Team, User
+from okrapp.demo import kpis as demo_kpis
+from okrapp.demo import objectives as demo_objectives
+from okrapp.demo.organisation import DEMO_PASSWORD, demo_email
+from tests.support.axe import axe_violations, report
+
+ROLES = {"member": "camille.petit", "lead": "julien.bernard", "admin": "claire.dubois"}
+
+# (page, path, roles that open it: m(ember), l(ead), a(dmin)). Refusals (403, 404) are pages
+# too: each is shown once. The closed cycle's pages come last, as ?cycle= is remembered.
+# fmt: off
+PAGES = [
+    ("dashboard",                    "/",                                             "mla"),
+    ("dashboard, team branch open",  "/?open={team_contenu}",                         "mla"),
+    ("team page, company",           "/teams/{team_company}/",                        "mla"),
+    ("team page, a team",            "/teams/{team_contenu}/",                        "mla"),
+    ("person page",                  "/people/{me}/",                                 "mla"),
+    ("OKR board",                    "/okrs/",                                        "mla"),
+    ("OKR board, filtered",          "/okrs/?team={team_contenu}&level=team",         "mla"),
+    ("alignment",                    "/okrs/alignment/",                              "mla"),
+    ("new objective",                "/okrs/new/",                                    "mla"),
+    ("new objective, team preset",   "/okrs/new/?level=team&team={team_contenu}",     "l"),
+    ("objective, company",           "/okrs/{obj_company}/",                          "mla"),
+    ("objective, team",              "/okrs/{obj_newsletter}/",                       "mla"),
+    ("objective, individual",        "/okrs/{obj_camille}/",                          "mla"),
+    ("objective, private",           "/okrs/{obj_private}/",                          "a"),
+    ("objective, closed cycle",      "/okrs/{obj_closed}/",                           "m"),
+    ("edit objective, company",      "/okrs/{obj_company}/edit/",                     "a"),
+    ("edit objective, team",         "/okrs/{obj_newsletter}/edit/",                  "l"),
+    ("edit objective, member's",     "/okrs/{obj_camille}/edit/",                     "m"),
+    ("delete objective",             "/okrs/{obj_newsletter}/delete/",                "l"),
+    ("refused (403)",                "/okrs/{obj_company}/edit/",                     "m"),
+    ("not found (404)",              "/okrs/{obj_private}/",                          "m"),
+    ("my week",                      "/checkins/",                                    "mla"),
+    ("team week",                    "/checkins/team/",                               "la"),
+    ("key result, team",             "/checkins/key-results/{kr_newsletter}/",        "mla"),
+    ("key result, member's",         "/checkins/key-results/{kr_camille}/",           "m"),
+    ("key result, closed cycle",     "/checkins/key-results/{kr_closed}/",            "l"),
+    ("correct a check-in",           "/checkins/check-ins/{checkin}/edit/",           "m"),
+    ("notifications",                "/checkins/notifications/",                      "mla"),
+    ("KPI board",                    "/kpis/",                                        "mla"),
+    ("KPI board, filtered",          "/kpis/?team={team_marketing}&status=red",       "a"),
+    ("new KPI",                      "/kpis/new/",                                    "mla"),
+    ("KPI",                          "/kpis/{kpi_member}/",                           "mla"),
+    ("edit KPI",                     "/kpis/{kpi_member}/edit/",                      "ma"),
+    ("correct a measurement",        "/kpis/{kpi_member}/measurements/{measurement}/edit/", "m"),
+    ("KPI import",                   "/kpis/{kpi_member}/import/",                    "m"),
+    ("KPI into a key result",        "/kpis/{kpi_member}/key-result/",                "m"),
+    ("key result into a KPI",        "/kpis/from-key-result/{kr_camille}/",           "m"),
+    ("profile",                      "/profile/",                                     "mla"),
+    ("password change",              "/accounts/password_change/",                    "m"),
+    ("password change done",         "/accounts/password_change/done/",               "m"),
+    ("page not found",               "/this-page-does-not-exist/",                    "a"),
+    ("dashboard, closed cycle",      "/?cycle={cycle_closed}",                        "a"),
+    ("OKR board, closed cycle",      "/okrs/?cycle={cycle_closed}",                   "a"),
+    ("alignment, closed cycle",      "/okrs/alignment/?cycle={cycle_closed}",         "a"),
+    ("team page, closed cycle",      "/teams/{team_contenu}/?cycle={cycle_closed}",   "a"),
+]
+SIGNED_OUT = [
+    ("sign-in",                      "/accounts/login/"),
+    ("password reset",               "/accounts/password_reset/"),
+    ("password reset sent",          "/accounts/password_reset/done/"),
+    ("password reset, bad link",     "/accounts/reset/MQ/bad-token/"),
+    ("password reset complete",      "/accounts/reset/done/"),
+]
+# fmt: on
+SAMPLE = {
+    "dashboard",
+    "team page, a team",
+    "OKR board",
+    "alignment",
+    "edit objective, company",
+    "edit objective, team",
+    "edit objective, member's",
+    "objective, team",
+    "my week",
+    "team week",
+    "key result, team",
+    "KPI board",
+    "KPI",
+    "profile",
+}
+# Named URLs that are not a page of their own: POST-only actions, CSV downloads, htmx
+# fragments whose states the tests below open in their page, the operations probes (plain
+# text, JSON); the API and the admin site are left out by tests/okrapp/test_accessibility_pages.py.
+NOT_PAGES = {
+    "switch_language", "profile_token_create", "profile_token_revoke", "team_children",
+    "objectives:coach", "objectives:key_result_row", "objectives:initiative_create",
+    "objectives:initiative_status", "objectives:initiative_delete",
+    "checkins:checkin_create", "checkins:checkin_delete", "checkins:notifications_read_all",
+    "checkins:notification_read", "kpis:board_export", "kpis:delete", "kpis:measurement_add",
+    "kpis:measurement_delete", "kpis:import_confirm", "kpis:export", "logout",
+    "healthz", "readyz", "metrics",
+}  # fmt: skip
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def demo_ids() -> dict[str, int]:
+    okrs = {okr.key: okr for okr in demo_objectives.ACTIVE + demo_objectives.CLOSED}
+    active = Cycle.objects.get(status=Cycle.Status.ACTIVE)
+    closed = Cycle.objects.filter(status=Cycle.Status.CLOSED).latest("start_date")
+
+    def objective(key: str) -> Objective:
+        cycle = closed if okrs[key] in demo_objectives.CLOSED else active
+        return Objective.objects.get(cycle=cycle, title=okrs[key].title)
+
+    def first_key_result(key: str) -> int:
+        return objective(key).key_results.order_by("position", "pk").first().pk
+
+    kpi_names = {spec["owner"]: spec["name"] for spec in demo_kpis.KPIS}
+    kr_camille = first_key_result("camille")
+    kpi_member = KPI.objects.get(name=kpi_names["camille.petit"])
+    return {
+        "cycle_closed": closed.pk,
+        "team_company": Team.objects.get(parent=None).pk,
+        "team_marketing": Team.objects.get(name="Marketing").pk,
+        "team_contenu": Team.objects.get(name="Contenu & communauté").pk,
+        "obj_company": objective("digital").pk,
+        "obj_newsletter": objective("newsletter").pk,
+        "obj_camille": objective("camille").pk,
+        "obj_private": objective("nathan").pk,
+        "obj_closed": objective("camille_closed").pk,
+        "kr_newsletter": first_key_result("newsletter"),
+        "kr_camille": kr_camille,
+        "kr_closed": first_key_result("camille_closed"),
+        "checkin": CheckIn.objects.filter(key_result_id=kr_camille).latest("created_at").pk,
+        "kpi_member": kpi_member.pk,
+        "measurement": kpi_member.measurements.order_by("-period_date").first().pk,
+    }
+
+
+@pytest.fixture
+def demo(db) -> dict[str, int]:
+    call_command("load_demo", verbosity=0)
+    return demo_ids()
+
+
+def sign_in(page, live_server, role: str, language: str) -> User:
+    user = User.objects.get(email=demo_email(ROLES[role]))
+    User.objects.filter(pk=user.pk).update(language=language)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return user
+
+
+def visit(page, live_server, path: str) -> None:
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_load_state("networkidle")
+
+
+def check_pages(page, live_server, role, language, width, demo, only=None) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    user = sign_in(page, live_server, role, language)
+    values = {**demo, "me": user.pk}
+    violations = []
+    for label, path, roles in PAGES:
+        if role[0] in roles and (only is None or label in only):
+            visit(page, live_server, path.format(**values))
+            violations += axe_violations(page, f"{role}, {language}, {width} px, {label}")
+    assert not violations, report(violations)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_in_french_at_1280_px_has_no_wcag_violation(page, live_server, demo, role):
+    check_pages(page, live_server, role, "fr", 1280, demo)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_area_in_english_at_375_px_has_no_wcag_violation(page, live_server, demo, role):
+    check_pages(page, live_server, role, "en", 375, demo, only=SAMPLE)
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+def test_pages_for_someone_signed_out_have_no_wcag_violation(
+    page, live_server, db, language, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    violations = []
+    for label, path in SIGNED_OUT:
+        visit(page, live_server, path)
+        violations += axe_violations(page, f"signed out, {language}, {width} px, {label}")
+    assert not violations, report(violations)
+
+
+def settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(100)  # htmx settles its swap 20 ms after it
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+def test_forms_with_errors_and_htmx_swaps_have_no_wcag_violation(
+    page, live_server, demo, language, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, "member", language)
+    label = f"member, {language}, {width} px"
+    violations = []
+
+    visit(page, live_server, "/okrs/new/")
+    page.click("#add-key-result")  # htmx appends a key result row
+    page.locator("#kr-rows > li").nth(1).wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, editor, a key result row added")
+    page.fill("#id_title", "   ")
+    page.click(".form-actions button[type=submit]:not([name])")
+    page.locator(".errorlist").first.wait_for()
+    violations += axe_violations(page, f"{label}, editor, refused with errors")
+
+    visit(page, live_server, "/kpis/new/")
+    page.fill("#id_name", "   ")
+    page.click("main form button[type=submit]")
+    page.locator(".errorlist").first.wait_for()
+    violations += axe_violations(page, f"{label}, new KPI, refused with errors")
+
+    visit(page, live_server, "/checkins/")
+    row = page.locator(".checkin-row").first
+    row.locator("input[name$=value]").fill("lots")
+    row.locator("input[name$=value]").press("Enter")
+    row.locator(".errorlist").wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, my week, a check-in refused")
+    correct = page.locator(".checkin-row-foot a[hx-get*='/edit/']").first
+    correct.click()
+    page.locator(".editing-note").wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, my week, correcting a check-in in place")
+
+    visit(page, live_server, f"/kpis/{demo['kpi_member']}/")
+    page.locator("table.measurements a[hx-get*='/edit/']").first.click()
+    page.locator("tr.editing").wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, KPI, a measurement edited in place")
+    page.locator("details.chart-data > summary").click()
+    page.locator("figure.chart").screenshot(path=f"/tmp/shots/a11y-chart-{language}-{width}.png")
+    violations += axe_violations(page, f"{label}, KPI, the chart's data table open")
+
+    page.locator("details.user-menu > summary").click()
+    page.locator("details.user-menu .menu").wait_for()
+    violations += axe_violations(page, f"{label}, the user menu open")
+    page.locator("details.user-menu form[action='/accounts/logout/'] button").click()
+    page.wait_for_load_state("networkidle")
+    violations += axe_violations(page, f"{label}, signed out")
+    assert not violations, report(violations)
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+def test_expanded_and_folded_trees_have_no_wcag_violation(page, live_server, demo, language, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, "admin", language)
+    label = f"admin, {language}, {width} px"
+    violations = []
+
+    marketing = demo["team_marketing"]
+    page.click(f"#team-{marketing} > .tree-line button[data-tree-toggle]")
+    page.locator(f"#team-children-{marketing} li").first.wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, dashboard, a team branch expanded")
+
+    visit(page, live_server, "/okrs/alignment/")
+    page.locator("details.align-children > summary").first.click()
+    page.screenshot(path=f"/tmp/shots/a11y-alignment-{language}-{width}.png", full_page=True)
+    violations += axe_violations(page, f"{label}, alignment, a branch folded")
+    assert not violations, report(violations)
