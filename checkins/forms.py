@@ -11,6 +11,8 @@ from objectives.models import Confidence, KeyResult
 from okrapp.core import numbers
 from okrapp.core.forms import LocalizedDecimalField
 
+CHECKIN_VALUE_LIMIT = Decimal("1e11")
+
 
 class CheckInForm(forms.Form):
     """One check-in on one key result. A milestone asks "done?" instead of a value.
@@ -54,6 +56,14 @@ class CheckInForm(forms.Form):
         else:
             self.fields["comment"].widget.attrs["placeholder"] = _("What moved this week?")
             self.fields["blockers"].widget.attrs["placeholder"] = _("Anything in the way?")
+
+    def clean_value(self):
+        # Past 15 significant digits a value does not read back from every database (SQLite
+        # stores a float); a confirmed jump must still be one it can read back.
+        value = self.cleaned_data.get("value")
+        if value is not None and abs(value) >= CHECKIN_VALUE_LIMIT:
+            raise forms.ValidationError(_("This value is too large."), code="too_large")
+        return value
 
     def clean(self):
         cleaned = super().clean()
