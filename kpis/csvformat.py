@@ -19,6 +19,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from okrapp.core import numbers
+from okrapp.core.csvtext import (
+    clean_lines,
+    neutralise,
+    restore,
+    sniff_delimiter,
+)
 
 MAX_ROWS = 10_000
 MAX_BYTES = 1_000_000
@@ -27,25 +33,8 @@ DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 class ParseError(ValueError):
     pass
-
-
-def neutralise(text: str) -> str:
-    """A text cell shown as typed by a spreadsheet: an apostrophe before a formula's first
-    character — and before a leading apostrophe, so that `restore` reads every cell back."""
-    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
-
-
-def restore(text: str) -> str:
-    """The text `neutralise` was given."""
-    if text.startswith("'") and text[1:2] and text[1] in (*FORMULA_STARTS, "'"):
-        return text[1:]
-    return text
 
 
 def parse_date(raw: str) -> datetime.date:
@@ -88,15 +77,6 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if ";" in first:
-        return ";"
-    if "\t" in first:
-        return "\t"
-    return ","
-
-
 def parse_rows(text: str) -> list[Row]:
     """Every non-empty row, parsed or with its error; the header row, if any, is left out.
 
@@ -107,9 +87,7 @@ def parse_rows(text: str) -> list[Row]:
     5. What the csv module cannot read at all (an unclosed quote running past its size limit)
        ends the reading with an error row, never an exception.
     """
-    # Old Mac spreadsheets end lines with a lone CR, which the csv module refuses outside
-    # a file opened in universal-newline mode; NUL bytes only come from binary files.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = clean_lines(text)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[Row] = []

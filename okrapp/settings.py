@@ -369,6 +369,14 @@ TOKEN_CREATE_RATE = env_rate("TOKEN_CREATE_RATE", "10/hour")
 API_ANON_RATE = env_rate("API_ANON_RATE", "60/minute")
 API_USER_RATE = env_rate("API_USER_RATE", "1200/minute")
 
+# Invitations: how long an emailed link to choose one's password stays valid.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_DAYS must be 1 or more.")
+# The admin site lists Celery beat's tables (schedules, crontabs…) only when this is on: the
+# product declares its schedules in okrapp/celery.py, so editing them there is a trap.
+ADMIN_SHOW_BEAT_TABLES = env_bool("ADMIN_SHOW_BEAT_TABLES", False)
+
 REDIS_URL = env_str("REDIS_URL")
 
 # The cache holds the rate limits' counters, so every process must share it: Redis when

@@ -2,9 +2,28 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from okrapp.core import token_views, views
+from okrapp.core import org_views, token_views, views
 from okrapp.dashboard import views as dashboard_views
 from okrapp.operations import views as operations_views
+
+org_urls = [
+    path("people/", org_views.people, name="org_people"),
+    path("people/new/", org_views.person_create, name="org_person_create"),
+    path("people/<int:pk>/", org_views.person_detail, name="org_person"),
+    path("people/<int:pk>/teams/", org_views.person_membership_add, name="org_membership_add"),
+    path("people/<int:pk>/deactivate/", org_views.person_deactivate, name="org_deactivate"),
+    path("people/<int:pk>/reactivate/", org_views.person_reactivate, name="org_reactivate"),
+    path("people/<int:pk>/hand-over/", org_views.person_hand_over, name="org_hand_over"),
+    path("people/<int:pk>/invite/", org_views.person_invite, name="org_invite"),
+    path("memberships/<int:pk>/remove/", org_views.membership_remove, name="org_membership_remove"),
+    path("invitations/", org_views.invitations, name="org_invitations"),
+    path("invitations/<int:pk>/resend/", org_views.invitation_resend, name="org_invitation_resend"),
+    path("invitations/<int:pk>/revoke/", org_views.invitation_revoke, name="org_invitation_revoke"),
+    path("teams/", org_views.teams, name="org_teams"),
+    path("teams/<int:pk>/", org_views.team_edit, name="org_team_edit"),
+    path("teams/<int:pk>/delete/", org_views.team_delete, name="org_team_delete"),
+    path("import/", org_views.org_import, name="org_import"),
+]
 
 urlpatterns = [
     path("", dashboard_views.dashboard, name="dashboard"),
@@ -22,6 +41,8 @@ urlpatterns = [
     path("teams/<int:pk>/", dashboard_views.team_detail, name="team_detail"),
     path("teams/<int:pk>/children/", dashboard_views.team_children, name="team_children"),
     path("people/<int:pk>/", dashboard_views.person_detail, name="person_detail"),
+    path("organisation/", include(org_urls)),
+    path("invitations/<str:token>/", org_views.invitation_accept, name="invitation_accept"),
     path("okrs/", include("objectives.urls")),
     path("checkins/", include("checkins.urls")),
     path("kpis/", include("kpis.urls")),

@@ -5,12 +5,21 @@ from rest_framework.routers import DefaultRouter
 from okrapp.api.checkins import CheckInViewSet
 from okrapp.api.kpis import KPIViewSet
 from okrapp.api.objectives import KeyResultViewSet, ObjectiveViewSet
-from okrapp.api.organisation import CycleViewSet, MeView, TeamViewSet, TokenViewSet, UserViewSet
+from okrapp.api.organisation import (
+    CycleViewSet,
+    MembershipViewSet,
+    MeView,
+    OrgImportView,
+    TeamViewSet,
+    TokenViewSet,
+    UserViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("users", UserViewSet, basename="api-user")
 router.register("teams", TeamViewSet, basename="api-team")
+router.register("memberships", MembershipViewSet, basename="api-membership")
 router.register("cycles", CycleViewSet, basename="api-cycle")
 router.register("tokens", TokenViewSet, basename="api-token")
 router.register("objectives", ObjectiveViewSet, basename="api-objective")
@@ -18,7 +27,11 @@ router.register("key-results", KeyResultViewSet, basename="api-key-result")
 router.register("check-ins", CheckInViewSet, basename="api-check-in")
 router.register("kpis", KPIViewSet, basename="api-kpi")
 
-v1 = [path("me/", MeView.as_view(), name="api-me"), *router.urls]
+v1 = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("org-import/", OrgImportView.as_view(), name="api-org-import"),
+    *router.urls,
+]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -1,10 +1,39 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from okrapp.core.models import Job, Membership, PersonalAccessToken, Team, User
+from okrapp.core.models import Invitation, Job, Membership, PersonalAccessToken, Team, User
+
+# The product's name, not "Django administration".
+admin.site.site_header = _("OKR & KPI — administration")
+admin.site.site_title = _("OKR & KPI")
+admin.site.index_title = _("Administration")
+
+
+def hide_beat_tables() -> None:
+    """Celery beat's tables (periodic tasks, crontabs, …) stay out of the admin unless
+    ADMIN_SHOW_BEAT_TABLES: every schedule is declared in okrapp/celery.py, and an edit made
+    here would be overwritten at the next start."""
+    if settings.ADMIN_SHOW_BEAT_TABLES:
+        return
+    import django_celery_beat.admin  # noqa: F401  registers the tables, so that they can go
+    from django_celery_beat import models as beat
+
+    for model in (
+        beat.PeriodicTask,
+        beat.IntervalSchedule,
+        beat.CrontabSchedule,
+        beat.SolarSchedule,
+        beat.ClockedSchedule,
+    ):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+hide_beat_tables()
 
 
 class PersonMembershipFormSet(BaseInlineFormSet):
@@ -105,6 +134,17 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["status", "task"]
     search_fields = ["task", "key"]
     readonly_fields = [field.name for field in Job._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["user", "invited_by", "created_at", "sent_at", "expires_at", "accepted_at"]
+    list_filter = ["accepted_at", "revoked_at"]
+    search_fields = ["user__email", "user__display_name"]
+    readonly_fields = [field.name for field in Invitation._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

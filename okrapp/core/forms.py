@@ -7,11 +7,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from okrapp.core import numbers
-from okrapp.core.models import User
+from okrapp.core.models import Membership, Team, User
 
 
 class ProfileForm(forms.ModelForm):
@@ -117,3 +117,97 @@ def form_status(request, *, refused: bool) -> int:
     if not refused:
         return 200
     return 422 if getattr(request, "htmx", False) else 400
+
+
+# --- The organisation's pages (admins) --------------------------------------------------------
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    """Teams in tree order, indented by depth."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("queryset", Team.objects.order_by("path"))
+        kwargs.setdefault("widget", LargeSelect)
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, team: Team) -> str:
+        return "— " * team.depth + team.name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "queryset",
+            User.objects.filter(is_active=True)
+            .only("pk", "display_name", "email")
+            .order_by("display_name", "email"),
+        )
+        kwargs.setdefault("widget", LargeSelect)
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, person: User) -> str:
+        return f"{person.display_name} <{person.email}>"
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("email address"), max_length=254)
+    display_name = forms.CharField(label=gettext_lazy("display name"), max_length=150)
+    language = forms.ChoiceField(
+        label=gettext_lazy("preferred language"),
+        choices=[("", "—"), *User.Language.choices],
+        required=False,
+    )
+    is_staff = forms.BooleanField(
+        label=gettext_lazy("administrator"),
+        required=False,
+        help_text=gettext_lazy("Administrators run the organisation: people, teams and cycles."),
+    )
+
+
+class PersonCreateForm(PersonForm):
+    team = TeamChoiceField(label=gettext_lazy("primary team"))
+    role = forms.ChoiceField(
+        label=gettext_lazy("role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    invite = forms.BooleanField(
+        label=gettext_lazy("Send an invitation"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("An email with a link to choose a password; it works once."),
+    )
+
+
+class MembershipForm(forms.Form):
+    team = TeamChoiceField(label=gettext_lazy("team"))
+    role = forms.ChoiceField(
+        label=gettext_lazy("role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    is_primary = forms.BooleanField(label=gettext_lazy("primary team"), required=False)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("name"), max_length=150)
+    parent = TeamChoiceField(label=gettext_lazy("parent team"), required=False)
+
+
+class HandOverForm(forms.Form):
+    successor = PersonChoiceField(label=gettext_lazy("Hand over to"))
+
+    def __init__(self, *args, person: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["successor"]
+        field.queryset = field.queryset.exclude(pk=person.pk)
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns email, name, team, parent_team, role (lead or member), language (fr or en), "
+            "in any order, comma- or semicolon-separated, UTF-8."
+        ),
+    )
+    deactivate_missing = forms.BooleanField(
+        label=gettext_lazy("Deactivate people missing from the file"), required=False
+    )
+    invite = forms.BooleanField(label=gettext_lazy("Invite the people created"), required=False)

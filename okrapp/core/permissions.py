@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from okrapp.core.models import Membership, Team, User
 
@@ -41,3 +43,9 @@ def request_viewer(request: HttpRequest) -> Viewer:
     if getattr(request, "_viewer", None) is None or request._viewer.user.pk != request.user.pk:
         request._viewer = viewer_for(request.user)
     return request._viewer
+
+
+def ensure_admin(viewer: Viewer) -> None:
+    """The organisation's people and teams are changed by admins only."""
+    if not viewer.is_admin:
+        raise PermissionDenied(_("Only administrators may change the organisation."))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
 from okrapp.core import numbers
-from okrapp.core.models import Cycle, Membership, Team, User
+from okrapp.core.models import Cycle, Invitation, Membership, Team, User
 
 SESSION_CYCLE_KEY = "cycle_id"
 
@@ -85,3 +88,103 @@ def primary_team(user: User) -> Team | None:
 
 def active_people() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
+
+
+# --- The organisation's pages (admins) --------------------------------------------------------
+
+PEOPLE_PER_PAGE = 50
+
+
+class PersonStatus:
+    ACTIVE = "active"
+    INVITED = "invited"
+    DEACTIVATED = "deactivated"
+
+
+def _open_invitations():
+    return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def people_page(*, query: str = "", status: str = "", team_id: int | None = None, page=1) -> Page:
+    """One page of people, searched by name or email, with their teams and roles and whether
+    they are invited: four queries whatever the organisation's size (count, people, teams)."""
+    people = User.objects.annotate(
+        invited=Exists(_open_invitations().filter(user=OuterRef("pk")))
+    ).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("team").order_by(
+                "-is_primary", "team__path"
+            ),
+        )
+    )
+    for word in query.split():
+        people = people.filter(Q(display_name__icontains=word) | Q(email__icontains=word))
+    if status == PersonStatus.ACTIVE:
+        people = people.filter(is_active=True, invited=False)
+    elif status == PersonStatus.INVITED:
+        people = people.filter(is_active=True, invited=True)
+    elif status == PersonStatus.DEACTIVATED:
+        people = people.filter(is_active=False)
+    if team_id is not None:
+        people = people.filter(memberships__team_id=team_id).distinct()
+    return Paginator(people.order_by("display_name", "email", "pk"), PEOPLE_PER_PAGE).get_page(page)
+
+
+def person_with_teams(pk: int) -> User | None:
+    return (
+        User.objects.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("team").order_by(
+                    "-is_primary", "team__path"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    team: Team
+    members: int
+    leads: list[User]
+
+    @property
+    def lead_names(self) -> str:
+        return ", ".join(lead.display_name for lead in self.leads)
+
+    @property
+    def depth_class(self) -> int:
+        # The stylesheet indents up to eight levels; deeper teams stay at the eighth.
+        return min(self.team.depth, 8)
+
+
+def team_rows() -> list[TeamRow]:
+    """The tree in order, with each team's member count and leads: two queries."""
+    teams = list(
+        Team.objects.annotate(
+            members=Count("memberships", filter=Q(memberships__user__is_active=True))
+        ).order_by("path")
+    )
+    leads: dict[int, list[User]] = {}
+    for membership in (
+        Membership.objects.filter(role=Membership.Role.LEAD, user__is_active=True)
+        .select_related("user")
+        .order_by("user__display_name")
+    ):
+        leads.setdefault(membership.team_id, []).append(membership.user)
+    return [
+        TeamRow(team=team, members=team.members, leads=leads.get(team.pk, [])) for team in teams
+    ]
+
+
+def pending_invitations() -> list[Invitation]:
+    return list(
+        _open_invitations()
+        .filter(user__is_active=True)
+        .select_related("user", "invited_by")
+        .order_by("-created_at", "-pk")[:500]
+    )

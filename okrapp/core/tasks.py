@@ -30,3 +30,13 @@ def sweep_jobs() -> int:
     for job_id in due:
         jobs.offer(job_id)
     return len(due)
+
+
+@shared_task
+def send_invitation(invitation_id: int, nonce: str) -> str:
+    """The invitation's email, in the invitee's language. Run through a Job (recorded with
+    the invitation, keyed by its link): a resend draws a new nonce, so an older job finds its
+    link replaced and sends nothing."""
+    from okrapp.core.emails import invitation_email
+
+    return "sent" if invitation_email(invitation_id=invitation_id, nonce=nonce) else "skipped"

@@ -74,6 +74,16 @@ PAGES = [
     ("profile",                      "/profile/",                                     "mla"),
     ("password change",              "/accounts/password_change/",                    "m"),
     ("password change done",         "/accounts/password_change/done/",               "m"),
+    ("organisation: people",         "/organisation/people/",                         "a"),
+    ("organisation: people searched", "/organisation/people/?q=a&status=active",      "a"),
+    ("organisation: add a person",   "/organisation/people/new/",                     "a"),
+    ("organisation: a person",       "/organisation/people/{me}/",                    "a"),
+    ("organisation: deactivate",     "/organisation/people/{me}/deactivate/",         "a"),
+    ("organisation: invitations",    "/organisation/invitations/",                    "a"),
+    ("organisation: teams",          "/organisation/teams/",                          "a"),
+    ("organisation: a team",         "/organisation/teams/{team_contenu}/",           "a"),
+    ("organisation: import",         "/organisation/import/",                         "a"),
+    ("organisation refused (403)",   "/organisation/people/",                         "l"),
     ("page not found",               "/this-page-does-not-exist/",                    "a"),
     ("dashboard, closed cycle",      "/?cycle={cycle_closed}",                        "a"),
     ("OKR board, closed cycle",      "/okrs/?cycle={cycle_closed}",                   "a"),
@@ -86,6 +96,7 @@ SIGNED_OUT = [
     ("password reset sent",          "/accounts/password_reset/done/"),
     ("password reset, bad link",     "/accounts/reset/MQ/bad-token/"),
     ("password reset complete",      "/accounts/reset/done/"),
+    ("invitation, bad link",         "/invitations/bad-token/"),
 ]
 # fmt: on
 SAMPLE = {
@@ -118,6 +129,8 @@ NOT_PAGES = {
     "checkins:comment_edit", "checkins:comment_delete", "checkins:reaction_toggle",
     "checkins:nudge",
     "healthz", "readyz", "metrics", "objectives:restore",
+    "org_membership_add", "org_reactivate", "org_hand_over", "org_invite",
+    "org_membership_remove", "org_invitation_resend", "org_invitation_revoke", "org_team_delete",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
