@@ -22,16 +22,24 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# `make run` shows the product as people see it: DEBUG off, so a missing page is the
+# product's own 404 (and a crash its 500), not Django's debug page; static files come from
+# static/ through WhiteNoise; plain HTTP on this machine only. `make run DEBUG=true` for
+# Django's debug pages.
+RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY=$${SECRET_KEY:-django-insecure-make-run-local-only} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]} SECURE_HTTPS=$${SECURE_HTTPS:-false} \
+	STATIC_MANIFEST=$${STATIC_MANIFEST:-false} WHITENOISE_USE_FINDERS=$${WHITENOISE_USE_FINDERS:-true}
+
 ## make run: install, migrate, load the demo (DEMO=1; DEMO=0 make run skips it) and serve on
 ## http://127.0.0.1:8000. The demo is never loaded unless asked: the compose stack needs DEMO=1.
 run: install
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	@if [ "$${DEMO:-1}" = 1 ]; then \
-	  DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo && \
+	  $(RUN_ENV) $(PY) manage.py load_demo && \
 	  echo "Sign in at http://$(HOST):$(PORT)/ as claire.dubois@lumiere.example / demo-okr-2026" && \
 	  echo "The KPI \"Inscriptions à l'essai\" syncs from this server's demo endpoint: press Sync now."; \
 	fi
-	DEBUG=$${DEBUG:-true} KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS=$${KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS:-true} \
+	$(RUN_ENV) KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS=$${KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS:-true} \
 		DEMO_BASE_URL=$${DEMO_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite by default; PostgreSQL and Redis when their URLs are set)

@@ -13,6 +13,7 @@ from django.http import Http404
 from checkins.models import CheckIn, Comment
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_view_objective
+from okrapp.core import weeks
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -21,6 +22,19 @@ def can_change_latest(viewer: Viewer, key_result: KeyResult, *, author_id: int |
     """Whether the viewer may correct or delete a key result's latest check-in, made by
     `author_id`: only its author, only in an open cycle."""
     return author_id == viewer.user.pk and key_result.objective.cycle.status != Cycle.Status.CLOSED
+
+
+def can_delete_latest(
+    viewer: Viewer, key_result: KeyResult, *, author_id: int | None, created_at
+) -> bool:
+    """Deleting is for a slip of this week only: the author's latest check-in of the current
+    ISO week (okrapp.core.weeks). An older one is history: it can be corrected, with a
+    comment saying why, but not removed."""
+    return (
+        created_at is not None
+        and weeks.week_of(created_at) == weeks.week_of()
+        and can_change_latest(viewer, key_result, author_id=author_id)
+    )
 
 
 def can_change_checkin(viewer: Viewer, checkin: CheckIn, *, latest_id: int | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from checkins import forecast, hooks
 from checkins.conversation_selectors import nudged_today
 from checkins.models import CheckIn, Notification
-from checkins.permissions import can_change_checkin, nudgeable_ids
+from checkins.permissions import can_change_checkin, can_delete_latest, nudgeable_ids
 from objectives import scoring
 from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
@@ -53,7 +54,7 @@ def my_week_key_results(user: User, cycle: Cycle | None, week: Week) -> list[Key
     if cycle is None:
         return []
     queryset = (
-        KeyResult.objects.filter(owner=user, objective__cycle=cycle)
+        KeyResult.objects.filter(owner=user, objective__cycle=cycle, objective__archived_at=None)
         .filter(key_result_owner_sees_objective_q())
         .select_related("objective", "objective__cycle", "objective__team", "owner")
         .order_by("objective__level", "objective__id", "position", "id")
@@ -66,7 +67,7 @@ def my_week_progress(user: User, cycle: Cycle | None, week: Week) -> tuple[int, 
     if cycle is None:
         return 0, 0
     totals = (
-        KeyResult.objects.filter(owner=user, objective__cycle=cycle)
+        KeyResult.objects.filter(owner=user, objective__cycle=cycle, objective__archived_at=None)
         .filter(key_result_owner_sees_objective_q())
         .annotate(
             checked=Exists(
@@ -83,6 +84,21 @@ def my_week_key_result(pk: int, week: Week) -> KeyResult:
         "objective", "objective__cycle", "objective__team", "owner"
     )
     return with_week_state(queryset, week).get()
+
+
+def value_before(checkin: CheckIn) -> Decimal:
+    """The key result's value before this check-in: the previous check-in's, or its start."""
+    earlier = (
+        CheckIn.objects.filter(key_result_id=checkin.key_result_id)
+        .filter(
+            Q(created_at__lt=checkin.created_at)
+            | Q(created_at=checkin.created_at, id__lt=checkin.pk)
+        )
+        .order_by("-created_at", "-id")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return checkin.key_result.start_value if earlier is None else earlier
 
 
 def key_result_checkins(key_result: KeyResult) -> list[CheckIn]:
@@ -110,6 +126,10 @@ def key_result_page(viewer: Viewer, key_result: KeyResult) -> dict:
         "checkins": checkins,
         "can_change_latest": latest is not None
         and can_change_checkin(viewer, latest, latest_id=latest.pk),
+        "can_delete_latest": latest is not None
+        and can_delete_latest(
+            viewer, key_result, author_id=latest.author_id, created_at=latest.created_at
+        ),
         "projection": projection,
         "chart": key_result_chart(key_result, checkins, projection),
     }
@@ -164,7 +184,9 @@ def key_result_chart(
     if lines.projected is not None:
         series.append(charts.series(_("Projection"), lines.projected, role=charts.PROJECTION))
     return charts.line_chart(
-        labels=charts.date_labels(lines.days, "j M"), series=series, y_title=key_result.unit
+        labels=charts.date_labels(lines.days, charts.DAY_MONTH),
+        series=series,
+        y_title=key_result.unit,
     )
 
 
@@ -226,7 +248,9 @@ def team_week(viewer: Viewer, cycle: Cycle | None, week: Week) -> list[TeamWeek]
     )
     people_ids = {membership.user_id for membership in memberships}
     key_results = (
-        KeyResult.objects.filter(owner_id__in=people_ids, objective__cycle=cycle)
+        KeyResult.objects.filter(
+            owner_id__in=people_ids, objective__cycle=cycle, objective__archived_at=None
+        )
         .filter(visible_objectives_q(viewer, prefix="objective__"))
         .select_related("objective", "objective__cycle")
         .order_by("objective__id", "position", "id")
@@ -296,6 +320,7 @@ def key_results_due(week: Week) -> QuerySet[KeyResult]:
     queryset = (
         KeyResult.objects.filter(
             objective__cycle__status=Cycle.Status.ACTIVE,
+            objective__archived_at=None,
             owner__is_active=True,
             owner__reminders_opt_out=False,
         )

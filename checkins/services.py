@@ -164,6 +164,13 @@ def checkin_delete(*, checkin: CheckIn, author: User) -> None:
     _ensure_open(locked)
     checkin = CheckIn.objects.select_related("key_result").get(pk=checkin.pk)
     _ensure_latest_of_author(checkin, author)
+    if weeks.week_of(checkin.created_at) != weeks.week_of():
+        raise ValidationError(
+            _(
+                "Only a check-in of this week can be deleted: an older one is history. "
+                "Correct it instead, saying why in its comment."
+            )
+        )
     checkin.delete()
     key_result_follow_latest(key_result=locked)
 

@@ -20,6 +20,7 @@ from checkins.models import CheckIn, Notification
 from checkins.permissions import (
     Thread,
     can_change_latest,
+    can_delete_latest,
     can_follow_teams,
     get_checkin_for_author,
 )
@@ -40,7 +41,9 @@ class Row:
     form: CheckInForm | None
     can_check_in: bool
     can_change_latest: bool
+    can_delete_latest: bool = False
     editing: CheckIn | None = None
+    confirming_delete: bool = False
     saved: bool = False
 
     @property
@@ -65,6 +68,7 @@ def _row(
     *,
     form: CheckInForm | None = None,
     editing: CheckIn | None = None,
+    confirming_delete: bool = False,
     saved: bool = False,
 ) -> Row:
     allowed = can_check_in(viewer, key_result)
@@ -79,7 +83,14 @@ def _row(
         can_change_latest=can_change_latest(
             viewer, key_result, author_id=key_result.latest_checkin_author_id
         ),
+        can_delete_latest=can_delete_latest(
+            viewer,
+            key_result,
+            author_id=key_result.latest_checkin_author_id,
+            created_at=key_result.last_checkin_at,
+        ),
         editing=editing,
+        confirming_delete=confirming_delete,
         saved=saved,
     )
 
@@ -164,7 +175,12 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = CheckInForm.initial_for(key_result, checkin)
         form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
         return _edit_page(request, form, checkin)
-    form = CheckInForm(request.POST, key_result=key_result, long_text=not request.htmx)
+    form = CheckInForm(
+        request.POST,
+        key_result=key_result,
+        long_text=not request.htmx,
+        previous=selectors.value_before(checkin),
+    )
     update = partial(services.checkin_update, checkin=checkin, author=request.user)
     if _saved(form, update):
         return _after_change(request, key_result.pk, _("Check-in corrected."), saved=True)
@@ -182,11 +198,23 @@ def _edit_page(
     return render(request, "checkins/checkin_edit.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks in the page (the row's dialog with htmx, else a page of its own); POST
+    deletes, this week's latest check-in only (services.checkin_delete)."""
     viewer = request_viewer(request)
     checkin = get_checkin_for_author(viewer, pk)
     key_result_id = checkin.key_result_id
+    if not can_delete_latest(
+        viewer, checkin.key_result, author_id=checkin.author_id, created_at=checkin.created_at
+    ):
+        raise PermissionDenied(_("Only a check-in of this week can be deleted."))
+    if request.method == "GET":
+        if request.htmx:
+            return _render_row(request, key_result_id, confirming_delete=True)
+        fallback = reverse("checkins:key_result", args=[key_result_id])
+        context = {"checkin": checkin, "next_url": safe_next_url(request, fallback)}
+        return render(request, "checkins/checkin_delete.html", context)
     try:
         services.checkin_delete(checkin=checkin, author=request.user)
     except ValidationError as error:

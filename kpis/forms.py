@@ -12,7 +12,7 @@ from kpis.models import KPI, Measurement
 from kpis.permissions import can_place_kpi, creatable_teams
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
-from okrapp.core.forms import LocalizedDecimalField
+from okrapp.core.forms import LargeSelect, LocalizedDecimalField
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -254,17 +254,38 @@ class ImportConfirmForm(forms.Form):
 
 
 class KeyResultFromKPIForm(forms.Form):
-    objective = forms.ModelChoiceField(
-        label=_("Objective"),
-        queryset=Objective.objects.none(),
-        required=False,
-        empty_label=_("A new objective…"),
+    """A KPI becomes a key result: of a new objective by default (the move of a red KPI), or
+    of an existing one the viewer may edit when they say so. Both or neither is a field
+    error, never a silent choice."""
+
+    NEW, EXISTING = "new", "existing"
+
+    destination = forms.ChoiceField(
+        label=_("Add the key result to"),
+        choices=[
+            (NEW, _("A new objective")),
+            (EXISTING, _("An existing objective I may edit")),
+        ],
+        initial=NEW,
+        widget=forms.RadioSelect,
     )
     new_objective_title = forms.CharField(
         label=_("New objective"),
         max_length=200,
         required=False,
         help_text=_("Qualitative and inspiring, without figures."),
+    )
+    new_objective_owner = forms.ModelChoiceField(
+        label=_("Owner of the new objective"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=LargeSelect,
+    )
+    objective = forms.ModelChoiceField(
+        label=_("Existing objective"),
+        queryset=Objective.objects.none(),
+        required=False,
+        empty_label="—",
     )
     title = forms.CharField(label=_("Key result"), max_length=200)
     start_value = LocalizedDecimalField(
@@ -291,6 +312,16 @@ class KeyResultFromKPIForm(forms.Form):
         self.fields["objective"].queryset = Objective.objects.filter(
             pk__in=[objective.pk for objective in objectives]
         ).order_by("level", "title")
+        level, team = self.new_objective_level()
+        if level == Objective.Level.INDIVIDUAL:
+            # Not a lead of the KPI's team: the new objective is the viewer's own.
+            del self.fields["new_objective_owner"]
+        else:
+            owners = new_objective_owners(viewer, team)
+            self.fields["new_objective_owner"].queryset = owners
+            self.fields["new_objective_owner"].empty_label = None
+            self.fields["new_objective_owner"].help_text = _("You, unless you choose someone.")
+            self.initial.setdefault("new_objective_owner", viewer.user.pk)
         if not kpi.is_private:
             del self.fields["reveal_private_values"]
 
@@ -305,10 +336,31 @@ class KeyResultFromKPIForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("objective") and not cleaned.get("new_objective_title", "").strip():
-            self.add_error(
-                "new_objective_title", _("Choose an objective or give the new one a title.")
-            )
+        destination = cleaned.get("destination")
+        title = cleaned.get("new_objective_title", "").strip()
+        objective = cleaned.get("objective")
+        if destination == self.NEW:
+            if not title:
+                self.add_error("new_objective_title", _("Give the new objective a title."))
+            if objective is not None:
+                self.add_error(
+                    "objective",
+                    _(
+                        "You chose a new objective: leave this empty, or choose “An existing "
+                        "objective I may edit” above."
+                    ),
+                )
+        elif destination == self.EXISTING:
+            if objective is None:
+                self.add_error("objective", _("Choose the objective to add the key result to."))
+            if title:
+                self.add_error(
+                    "new_objective_title",
+                    _(
+                        "You chose an existing objective: leave this empty, or choose “A new "
+                        "objective” above."
+                    ),
+                )
         start, target = cleaned.get("start_value"), cleaned.get("target_value")
         if start is not None and target is not None and start == target:
             self.add_error("target_value", _("The target must differ from the start value."))
@@ -319,19 +371,30 @@ class KeyResultFromKPIForm(forms.Form):
         chosen, or the new one to create in the cycle."""
         data = self.cleaned_data
         new_objective = None
-        if data["objective"] is None:
+        objective = data["objective"] if data["destination"] == self.EXISTING else None
+        if objective is None:
             level, team = self.new_objective_level()
             new_objective = {
                 "title": data["new_objective_title"].strip(),
                 "level": level,
                 "team": team,
                 "cycle": self.cycle,
+                "owner": data.get("new_objective_owner") or self.viewer.user,
             }
         return {
-            "objective": data["objective"],
+            "objective": objective,
             "new_objective": new_objective,
             "title": data["title"],
             "start_value": data["start_value"],
             "target_value": data["target_value"],
             "reveal_private_values": data.get("reveal_private_values", False),
         }
+
+
+def new_objective_owners(viewer: Viewer, team: Team):
+    """Who a lead may make the owner of their team's new objective: the active members of the
+    team and of the teams under it (objectives.permissions.can_make_owner's rule)."""
+    members = User.objects.filter(is_active=True)
+    if not viewer.is_admin:
+        members = members.filter(memberships__team__path__startswith=team.path)
+    return (members | User.objects.filter(pk=viewer.user.pk)).distinct().order_by("display_name")

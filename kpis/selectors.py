@@ -264,7 +264,7 @@ def sync_panel(viewer: Viewer, kpi: KPI) -> dict:
 def linked_key_results(viewer: Viewer, kpi: KPI) -> list[KeyResult]:
     """The key results following or born from this KPI that the viewer may see, newest first."""
     return list(
-        KeyResult.objects.filter(kpi_link__kpi=kpi)
+        KeyResult.objects.filter(kpi_link__kpi=kpi, objective__archived_at=None)
         .filter(visible_objectives_q(viewer, prefix="objective__"))
         .select_related("objective", "objective__cycle", "owner")
         .order_by("-objective__cycle__start_date", "id")
@@ -299,7 +299,6 @@ def to_key_result_page(viewer: Viewer, kpi: KPI) -> dict:
             "title": kpi.name,
             "start_value": latest.value if latest else None,
             "target_value": kpi.target_value,
-            "objective": objectives[0].pk if objectives else None,
         },
     }
 

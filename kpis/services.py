@@ -289,7 +289,7 @@ def measurement_delete(*, viewer: Viewer, measurement: Measurement) -> None:
 
 def open_linked_key_results(kpi: KPI) -> list[KeyResult]:
     return list(
-        KeyResult.objects.filter(kpi_link__kpi=kpi)
+        KeyResult.objects.filter(kpi_link__kpi=kpi, objective__archived_at=None)
         .exclude(objective__cycle__status=Cycle.Status.CLOSED)
         .select_related("objective__cycle")
         .order_by("id")
@@ -443,8 +443,9 @@ def kpi_to_key_result(
     reveal_private_values: bool = False,
 ) -> KeyResult:
     """Add a key result following the KPI to an objective (given, or created on the spot from
-    `new_objective`: title, level, team, cycle), linked through a KeyResultLink. The viewer
-    must see the KPI; the objectives services check that they may edit that objective.
+    `new_objective`: title, level, team, cycle, optionally owner), linked through a
+    KeyResultLink. The viewer must see the KPI;
+    the objectives services check that they may edit that objective.
 
     A private KPI's values become visible on a public objective's key result: that takes
     `reveal_private_values`. The key result belongs to the KPI's owner when the viewer may
@@ -452,9 +453,8 @@ def kpi_to_key_result(
     if not permissions.can_turn_kpi_into_key_result(viewer, kpi):
         raise PermissionDenied(_("You may not turn this KPI into a key result."))
     if objective is None:
-        objective = objective_services.objective_create(
-            viewer=viewer, owner=viewer.user, **(new_objective or {})
-        )
+        fields = {"owner": viewer.user, **(new_objective or {})}
+        objective = objective_services.objective_create(viewer=viewer, **fields)
     _check_revealing(kpi=kpi, objective=objective, confirmed=reveal_private_values)
     may_give_to_kpi_owner = can_make_owner(viewer, owner_id=kpi.owner_id, team=objective.team)
     kind = KeyResult.Kind.PERCENTAGE if kpi.unit.strip() == "%" else KeyResult.Kind.NUMERIC
@@ -543,13 +543,26 @@ def key_result_to_kpi(
 
 
 def key_result_kpi_initial(key_result: KeyResult) -> dict:
-    """What a KPI made from this key result starts with."""
+    """What a KPI made from this key result starts with. A key result has no description of
+    its own: the definition says what it measured and for which objective (with that
+    objective's description, when it has one); its check-ins are weekly (okrapp.core.weeks),
+    so is the KPI; and the source names those check-ins."""
     direction = (
         KPI.Direction.LOWER_IS_BETTER
         if key_result.target_value < key_result.start_value
         else KPI.Direction.HIGHER_IS_BETTER
     )
     objective = key_result.objective
+    definition = _(
+        "Formerly the key result “%(title)s” of the objective “%(objective)s” (%(cycle)s)."
+    ) % {
+        "title": key_result.title,
+        "objective": objective.title,
+        "cycle": objective.cycle.name,
+    }
+    if objective.description.strip():
+        definition = f"{definition}\n\n{objective.description.strip()}"
+    source = _("Check-ins of key result “%(title)s”") % {"title": key_result.title}
     return {
         "name": key_result.title[:200],
         "unit": key_result.unit,
@@ -558,7 +571,7 @@ def key_result_kpi_initial(key_result: KeyResult) -> dict:
         "owner": key_result.owner_id,
         "team": objective.team_id,
         "visibility": objective.visibility,
-        "definition": _("Formerly the key result “%(title)s” (%(cycle)s).")
-        % {"title": key_result.title, "cycle": objective.cycle.name},
-        "data_source": _("Check-ins"),
+        "definition": definition[: KPI._meta.get_field("definition").max_length or None],
+        "frequency": KPI.Frequency.WEEKLY,
+        "data_source": source[: KPI._meta.get_field("data_source").max_length],
     }

@@ -16,15 +16,22 @@ from objectives.models import Initiative, KeyResult, Objective
 from objectives.selectors import parent_choices
 from objectives.services import KEY_RESULT_FIELDS, default_team
 from okrapp.core import numbers
-from okrapp.core.forms import LargeSelect, LocalizedDecimalField, add_service_errors
+from okrapp.core.forms import (
+    LargeSelect,
+    LocalizedDecimalField,
+    add_service_errors,
+    error_summary,
+)
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
 KEY_RESULT_PREFIX = "kr"
+INDENT = "\u00a0" * 3  # kept by the browser in an <option>, unlike spaces
 
 
 def team_label(team: Team) -> str:
-    return f"{'· ' * team.depth}{team.name}"
+    """A team in a list, indented by its depth under the company (no leading "· ")."""
+    return INDENT * team.depth + team.name
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -257,6 +264,11 @@ def row_prefixes(data) -> list[str]:
     return [f"{KEY_RESULT_PREFIX}-{index}" for index in range(min(total, MAX_ROWS))]
 
 
+def live_row_prefixes(data) -> list[str]:
+    """The key result rows on screen: every row of the form but those removed."""
+    return [prefix for prefix in row_prefixes(data) if not data.get(f"{prefix}-DELETE")]
+
+
 def coach_drafts(data) -> list[tuple[str, quality.KeyResultDraft]]:
     """The key result rows typed so far (prefix, draft), in their order, from raw form data;
     blank and removed rows are left out. Works on invalid data: the coach never blocks."""
@@ -333,6 +345,24 @@ def editor_values(form: ObjectiveForm, formset: BaseKeyResultFormSet) -> dict[st
         if kr_form.instance.pk:
             data[kr_form.add_prefix("id")] = kr_form.instance.pk
     return data
+
+
+def editor_errors(form, formset, kr_forms) -> list[dict]:
+    """The editor's errors for its summary (okrapp.core.forms.error_summary), in the order of
+    the page: the objective's, the key results' as a whole, then each row's, numbered as on
+    screen ("Key result 2")."""
+    if not form.is_bound or "add_row" in form.data:
+        return []
+    errors = error_summary(form)
+    errors += [
+        {"anchor": "kr-rows", "label": _("Key results"), "message": message}
+        for message in formset.non_form_errors()
+    ]
+    live = [kr_form for kr_form in kr_forms if not kr_form["DELETE"].value()]
+    for number, kr_form in enumerate(live, start=1):
+        row_label = _("Key result %(number)d") % {"number": number}
+        errors += error_summary(kr_form, row_label=row_label)
+    return errors
 
 
 def rows_in_order(formset: BaseKeyResultFormSet, data) -> list[KeyResultForm]:

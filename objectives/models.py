@@ -27,6 +27,14 @@ class Confidence(models.TextChoices):
     OFF_TRACK = "off_track", _("Off track")
 
 
+class LiveObjectiveManager(models.Manager):
+    """The objectives in use: an archived one is kept for its history but left out of every
+    board, roll-up, snapshot and list (Objective.all_objects still reads it)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class Objective(models.Model):
     class Level(models.TextChoices):
         COMPANY = "company", _("Company")
@@ -97,8 +105,14 @@ class Objective(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set instead of deleting an objective with check-ins (objectives.services.objective_delete).
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = LiveObjectiveManager()
+    all_objects = models.Manager()
 
     class Meta:
+        base_manager_name = "all_objects"
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
         ordering = ["cycle", "level", "team__path", "id"]
@@ -117,6 +131,10 @@ class Objective(models.Model):
     @property
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.PRIVATE
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def is_company_level(self) -> bool:

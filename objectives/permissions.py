@@ -96,16 +96,25 @@ def cycle_takes_checkins(cycle: Cycle) -> bool:
 
 
 def can_edit_objective(viewer: Viewer, objective: Objective) -> bool:
-    if not cycles.takes_objectives(objective.cycle.status):
+    """An archived objective is read-only until restored (can_restore_objective)."""
+    if not cycles.takes_objectives(objective.cycle.status) or objective.is_archived:
         return False
     return can_edit_at_level(
         viewer, level=objective.level, team=objective.team, owner_id=objective.owner_id
     )
 
 
+def can_restore_objective(viewer: Viewer, objective: Objective) -> bool:
+    """An archived objective is restored by its owner, a lead of its team (or above) or an
+    admin, while its cycle is open."""
+    if not objective.is_archived or objective.cycle.status == Cycle.Status.CLOSED:
+        return False
+    return viewer.is_admin or objective.owner_id == viewer.user.pk or viewer.leads(objective.team)
+
+
 def can_check_in(viewer: Viewer, key_result: KeyResult) -> bool:
     objective = key_result.objective
-    if not cycle_takes_checkins(objective.cycle):
+    if not cycle_takes_checkins(objective.cycle) or objective.is_archived:
         return False
     if not can_view_objective(viewer, objective):
         return False
@@ -148,8 +157,11 @@ def objectives_for(viewer: Viewer) -> QuerySet[Objective]:
 
 def get_objective_for_user(viewer: Viewer, pk: int, *, write: bool = False) -> Objective:
     """The objective, or 404 if the viewer may not see it, or 403 if they may not change it."""
+    # An archived objective keeps its page (its history, and the way to restore it).
     objective = (
-        Objective.objects.select_related("cycle", "team", "owner", "parent").filter(pk=pk).first()
+        Objective.all_objects.select_related("cycle", "team", "owner", "parent")
+        .filter(pk=pk)
+        .first()
     )
     if objective is None or not can_view_objective(viewer, objective):
         raise Http404

@@ -181,11 +181,15 @@ def objective_warnings(
     title: str,
     key_results: Sequence[KeyResultDraft],
     objectives_for_owner_and_level: int = 1,
+    rows_on_screen: int | None = None,
 ) -> list[Warning]:
-    """Every warning for an objective being written, in the order of the form."""
+    """Every warning for an objective being written, in the order of the form. The count
+    is of the key result rows on screen (`rows_on_screen`, when the editor knows it): the
+    person sees them, and "only 0" beside three rows reads as a bug."""
     warnings = title_warnings(title)
     warnings += load_warnings(objectives_for_owner_and_level)
-    warnings += count_warnings(len(key_results))
+    shown = len(key_results) if rows_on_screen is None else max(rows_on_screen, len(key_results))
+    warnings += count_warnings(shown)
     for index, draft in enumerate(key_results):
         warnings += key_result_warnings(draft, index)
     return warnings

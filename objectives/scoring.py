@@ -33,6 +33,21 @@ def key_result_score(
     return HUNDRED * progress(start=start, target=target, current=current)
 
 
+def key_result_score_if_scored(
+    *,
+    start: Decimal,
+    target: Decimal,
+    current: Decimal,
+    is_milestone: bool = False,
+    checked_in: bool,
+) -> Decimal | None:
+    """The score, or None ("not scored yet") for a key result never checked in that still
+    stands at its start: a red 0 before the first check-in says something false."""
+    if not checked_in and Decimal(current) == Decimal(start):
+        return None
+    return key_result_score(start=start, target=target, current=current, is_milestone=is_milestone)
+
+
 def milestone_done(*, start: Decimal, target: Decimal, current: Decimal) -> bool:
     """A milestone is done once its value reaches the target (from the start's side)."""
     if target >= start:
@@ -57,9 +72,13 @@ def weighted_mean(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     return sum((score * weight for score, weight in pairs), ZERO) / total_weight
 
 
-def objective_score(key_result_scores: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
-    """Weighted mean of the key results' (score, weight); None without key results."""
-    return weighted_mean(key_result_scores)
+def objective_score(
+    key_result_scores: Iterable[tuple[Decimal, Decimal]], *, scored: bool = True
+) -> Decimal | None:
+    """Weighted mean of the key results' (score, weight); None without key results, or
+    while none of them is scored yet (`scored` False). Once one is, the others count with
+    what they stand at, so a half-done objective is not shown as done."""
+    return weighted_mean(key_result_scores) if scored else None
 
 
 def mean(scores: Iterable[Decimal | None]) -> Decimal | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from objectives import cycles, permissions, scoring
@@ -47,12 +48,23 @@ KEY_RESULT_FIELDS = (
 INITIATIVE_FIELDS = ("title", "status", "owner")
 
 
-def key_result_compute_score(key_result: KeyResult):
+def key_result_raw_score(key_result: KeyResult):
     return scoring.key_result_score(
         start=key_result.start_value,
         target=key_result.target_value,
         current=key_result.current_value,
         is_milestone=key_result.is_milestone,
+    )
+
+
+def key_result_compute_score(key_result: KeyResult):
+    """The stored score: None ("not scored yet") before a first check-in at the start."""
+    return scoring.key_result_score_if_scored(
+        start=key_result.start_value,
+        target=key_result.target_value,
+        current=key_result.current_value,
+        is_milestone=key_result.is_milestone,
+        checked_in=key_result.last_checkin_at is not None,
     )
 
 
@@ -63,10 +75,13 @@ def objective_refresh_score(*, objective_id: int) -> None:
     pairs = []
     for key_result in key_results:
         key_result.score = key_result_compute_score(key_result)
-        pairs.append((key_result.score, key_result.weight))
+        pairs.append((key_result_raw_score(key_result), key_result.weight))
     if key_results:
         KeyResult.objects.bulk_update(key_results, ["score"])
-    Objective.objects.filter(pk=objective_id).update(score=scoring.objective_score(pairs))
+    scored = any(key_result.score is not None for key_result in key_results)
+    Objective.all_objects.filter(pk=objective_id).update(
+        score=scoring.objective_score(pairs, scored=scored)
+    )
 
 
 # --- Rules ----------------------------------------------------------------------------------
@@ -387,12 +402,44 @@ def objective_update(
 
 
 @transaction.atomic
-def objective_delete(*, viewer: Viewer, objective: Objective) -> None:
-    """Delete an objective and its key results; objectives aligned under it become unaligned."""
+def objective_delete(*, viewer: Viewer, objective: Objective) -> str:
+    """Delete an empty objective, or archive one with history; "deleted" or "archived".
+
+    An objective whose key results were ever checked in (`last_checkin_at`, kept by the
+    check-in services) keeps its history: it is archived, out of every board, roll-up and
+    list, and restorable (objective_restore). Only an objective without check-ins is deleted,
+    with its key results; objectives aligned under it become unaligned either way."""
     ensure_open(objective.cycle)
     if not permissions.can_edit_objective(viewer, objective):
         raise PermissionDenied(_("You may not delete this objective."))
+    if objective.is_archived:
+        raise ValidationError(_("This objective is already archived."))
+    if objective_has_history(objective):
+        Objective.objects.filter(parent=objective).update(parent=None)
+        objective.archived_at = timezone.now()
+        objective.save(update_fields=["archived_at", "updated_at"])
+        return "archived"
     objective.delete()
+    return "deleted"
+
+
+def objective_has_history(objective: Objective) -> bool:
+    return objective.key_results.filter(last_checkin_at__isnull=False).exists()
+
+
+@transaction.atomic
+def objective_restore(*, viewer: Viewer, objective: Objective) -> Objective:
+    """Bring an archived objective back to the boards, if the viewer may (its owner, a lead
+    of its team, an admin) and its cycle is open."""
+    ensure_open(objective.cycle)
+    if not permissions.can_restore_objective(viewer, objective):
+        raise PermissionDenied(_("You may not restore this objective."))
+    if not objective.is_archived:
+        raise ValidationError(_("This objective is not archived."))
+    objective.archived_at = None
+    objective.save(update_fields=["archived_at", "updated_at"])
+    objective_refresh_score(objective_id=objective.pk)
+    return objective
 
 
 # --- Key results ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cycles/<int:pk>/edit/", cycle_views.cycle_edit, name="cycle_edit"),
     path("cycles/<int:pk>/move/<str:target>/", cycle_views.cycle_move, name="cycle_move"),
     path("cycles/<int:pk>/grading/", cycle_views.grading, name="grading"),
+    path("<int:pk>/restore/", views.objective_restore, name="restore"),
     path(
         "key-results/<int:pk>/initiatives/",
         views.initiative_create,

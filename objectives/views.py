@@ -25,9 +25,11 @@ from objectives.forms import (
     coach_drafts,
     coach_owner_id,
     editor_data,
+    editor_errors,
     editor_initial,
     editor_values,
     key_result_formset,
+    live_row_prefixes,
     row_prefixes,
     rows_in_order,
 )
@@ -36,7 +38,7 @@ from okrapp.core import numbers
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer, request_viewer
-from okrapp.core.selectors import current_cycle, team_tree
+from okrapp.core.selectors import current_cycle, cycle_for_new_objective, team_tree
 
 NEW_OBJECTIVE_ROWS = 3
 
@@ -81,6 +83,8 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objective": objective,
         "can_edit": permissions.can_edit_objective(viewer, objective),
         "can_add_aligned": permissions.can_add_aligned(viewer, objective),
+        "can_restore": permissions.can_restore_objective(viewer, objective),
+        "has_history": services.objective_has_history(objective),
         "initiative_form": InitiativeForm(),
         "statuses": Initiative.Status.choices,
         "carry": selectors.carry_links(viewer, objective),
@@ -139,7 +143,9 @@ def _editor(
     for kr_form in formset.forms:
         kr_form.coach_warnings = advice.rows.get(kr_form.prefix, [])
     context = {"form": form, "formset": formset, "objective": objective, "cycle": cycle}
-    context.update(kr_forms=rows_in_order(formset, data), is_new=is_new, coach=advice)
+    kr_forms = rows_in_order(formset, data)
+    context.update(kr_forms=kr_forms, is_new=is_new, coach=advice)
+    context["errors"] = editor_errors(form, formset, kr_forms)
     context["cycle_choices"] = cycle_choices
     status = form_status(request, refused=data is not None and "add_row" not in data)
     return render(request, "objectives/editor.html", context, status=status)
@@ -176,6 +182,7 @@ def _coach(data, cycle: Cycle, objective: Objective) -> quality.Advice:
         title=data.get("title") or "",
         key_results=[draft for _, draft in drafts],
         objectives_for_owner_and_level=count + 1,
+        rows_on_screen=len(live_row_prefixes(data)),
     )
     draft_rows = [prefix for prefix, _ in drafts]
     return quality.advice(warnings, draft_rows=draft_rows, rows=row_prefixes(data))
@@ -185,7 +192,7 @@ def _coach(data, cycle: Cycle, objective: Objective) -> quality.Advice:
 def coach(request: HttpRequest) -> HttpResponse:
     """Live warnings while someone edits: the summary, and out-of-band lists beside each field."""
     viewer = request_viewer(request)
-    objective = Objective(cycle=current_cycle(request))
+    objective = Objective(cycle=cycle_for_new_objective(request))
     raw_pk = request.GET.get("objective", "")
     if (objective_pk := numbers.parse_id(raw_pk)) is not None:
         objective = permissions.get_objective_for_user(viewer, objective_pk)
@@ -214,17 +221,35 @@ def key_result_row(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an empty objective; one with check-ins is archived (services.objective_delete)."""
     viewer = request_viewer(request)
     objective = permissions.get_objective_for_user(viewer, pk, write=True)
     if request.method == "POST":
-        services.objective_delete(viewer=viewer, objective=objective)
-        messages.success(request, _("The objective “%(title)s” is deleted.") % {"title": objective})
+        outcome = services.objective_delete(viewer=viewer, objective=objective)
+        if outcome == "archived":
+            message = _("The objective “%(title)s” is archived, with its history.")
+        else:
+            message = _("The objective “%(title)s” is deleted.")
+        messages.success(request, message % {"title": objective})
         return redirect("objectives:board")
-    return render(
-        request,
-        "objectives/objective_delete.html",
-        {"objective": objective, "key_result_count": objective.key_results.count()},
-    )
+    context = {
+        "objective": objective,
+        "key_result_count": objective.key_results.count(),
+        "has_history": services.objective_has_history(objective),
+    }
+    return render(request, "objectives/objective_delete.html", context)
+
+
+@require_POST
+def objective_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request_viewer(request)
+    objective = permissions.get_objective_for_user(viewer, pk)
+    try:
+        services.objective_restore(viewer=viewer, objective=objective)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
+    messages.success(request, _("The objective “%(title)s” is restored.") % {"title": objective})
+    return redirect("objectives:detail", objective.pk)
 
 
 # --- Initiatives ----------------------------------------------------------------------------

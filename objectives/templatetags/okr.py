@@ -10,6 +10,7 @@ from django import template
 from objectives import scoring
 from objectives.models import KeyResult
 from okrapp.core import numbers
+from okrapp.core.forms import error_summary
 
 register = template.Library()
 
@@ -67,3 +68,9 @@ def key_result_value(key_result: KeyResult, value: Decimal | None) -> dict:
         else None
     )
     return {"value": value, "unit": key_result.unit, "done": done}
+
+
+@register.filter(name="error_summary")
+def error_summary_filter(form) -> list[dict]:
+    """A refused form's errors, each with its field's id (components/error_summary.html)."""
+    return error_summary(form)

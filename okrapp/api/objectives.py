@@ -258,8 +258,10 @@ class ObjectiveSerializer(BaseModelSerializer):
             "final_score",
             "retrospective",
             "carry_over",
+            "archived_at",
             "key_results",
         ]
+        read_only_fields = ["archived_at"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -306,9 +308,12 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return Objective.objects.none()
+        # Archived objectives only on request: ?archived=true lists them instead.
+        archived = _archived_param(self.request.query_params.get("archived"))
+        objectives = Objective.all_objects.filter(archived_at__isnull=not archived)
         return (
-            permissions.objectives_for(self.viewer)
-            .select_related("carry_over")
+            objectives.filter(permissions.visible_objectives_q(self.viewer))
+            .select_related("cycle", "team", "owner", "carry_over")
             .prefetch_related(Prefetch("key_results", queryset=_ordered_key_results()))
             .order_by("-cycle__start_date", "level", "team__path", "id")
         )
@@ -324,7 +329,7 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         # The services refreshed scores and key results in the database: answer with those
         # (even if the change made the objective private to a team the author is not in).
         return (
-            Objective.objects.select_related("carry_over")
+            Objective.all_objects.select_related("carry_over")
             .prefetch_related(Prefetch("key_results", queryset=_ordered_key_results()))
             .get(pk=objective.pk)
         )
@@ -396,7 +401,16 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance: Objective) -> None:
+        """An objective with check-ins is archived instead (services.objective_delete)."""
         services.objective_delete(viewer=self.viewer, objective=instance)
+
+
+def _archived_param(value: str | None) -> bool:
+    if value in (None, "", "false", "0"):
+        return False
+    if value in ("true", "1"):
+        return True
+    raise serializers.ValidationError({"archived": [_("Use true or false.")]})
 
 
 def _visible_kpis(request):
@@ -433,6 +447,7 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return KeyResult.objects.none()
         return (
             KeyResult.objects.filter(permissions.visible_objectives_q(self.viewer, "objective__"))
+            .filter(objective__archived_at=None)
             .select_related("objective", "kpi_link__kpi")
             .order_by("objective_id", "position", "id")
         )

@@ -61,6 +61,11 @@ def level(
     return line
 
 
+# Day and month, the month in the language's own abbreviation ("3 févr.", "3 Feb."). Django's
+# "M" is not one: in French it mixes "Fév" with English-looking "Jan", "Jul" and "Jui".
+DAY_MONTH = "j N"
+
+
 def date_labels(days: Iterable[datetime.date], date_format_name: str = "SHORT_DATE_FORMAT"):
     """The x axis' labels for these days, in the active language."""
     return [date_format(day, date_format_name) for day in days]

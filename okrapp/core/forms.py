@@ -7,8 +7,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from okrapp.core import numbers
 from okrapp.core.models import Membership, Team, User
@@ -60,7 +60,7 @@ class LocalizedDecimalField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            number = numbers.parse_decimal(value)
+            number = numbers.parse_decimal(value, english=get_language().startswith("en"))
         except numbers.NumberError as exc:
             raise ValidationError(str(exc), code="invalid") from None
         if self.decimal_places is not None:
@@ -77,6 +77,23 @@ class LocalizedDecimalField(forms.CharField):
             return self.to_python(data) != (None if initial in (None, "") else Decimal(initial))
         except (ValidationError, ArithmeticError, ValueError, TypeError):
             return True
+
+
+def error_summary(form: forms.BaseForm, *, row_label: str = "") -> list[dict]:
+    """A refused form's errors for components/error_summary.html, in the form's order: each
+    with the id of its field (the form's top for errors of the whole form), the field's
+    label (prefixed with `row_label`, "Key result 2", for a formset's row) and the message."""
+    errors = []
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        if field is None or name == NON_FIELD_ERRORS:
+            anchor, label = "error-summary", row_label
+        else:
+            bound = form[name]
+            anchor = bound.auto_id if not field.widget.is_hidden else "error-summary"
+            label = f"{row_label} · {bound.label}" if row_label else bound.label
+        errors.extend({"anchor": anchor, "label": label, "message": m} for m in messages)
+    return errors
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError | PermissionDenied) -> None:

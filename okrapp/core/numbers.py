@@ -18,15 +18,23 @@ PLACES = Decimal("0.0001")  # the value fields: max_digits=20, decimal_places=4
 LIMIT = Decimal("1e16")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _GROUPED = re.compile(r"-?\d{1,3}([.,]\d{3})+")
+# English thousands: "1,234", "12,345,678"; never "0,125" (a decimal comma, as typed).
+_ENGLISH_GROUPED = re.compile(r"-?[1-9]\d{0,2}(,\d{3})+")
 
 
 class NumberError(ValueError):
     """The text is not a number; the message says why, in the active language."""
 
 
-def parse_decimal(raw: str | None) -> Decimal:
-    """The number in `raw`, rounded to 4 places; NumberError when there is none."""
+def parse_decimal(raw: str | None, *, english: bool = False) -> Decimal:
+    """The number in `raw`, rounded to 4 places; NumberError when there is none.
+
+    `english`: typed by someone reading English, for whom "1,234" is a thousand and more, not
+    1.234 (French, and the CSV files of any language, read a lone comma as the decimal mark).
+    """
     text = _SPACES.sub("", raw or "")
+    if english and _ENGLISH_GROUPED.fullmatch(text.split(".")[0]) and text.count(".") <= 1:
+        text = text.replace(",", "")
     text = text.removesuffix("%").removesuffix("€").removesuffix("$").removesuffix("£")
     text = text.removeprefix("€").removeprefix("$").removeprefix("£")
     if not text:

@@ -41,6 +41,18 @@ def current_cycle(request: HttpRequest) -> Cycle | None:
     return chosen
 
 
+def cycle_for_new_objective(request: HttpRequest) -> Cycle | None:
+    """Where "New objective" files one: the cycle the page shows while it is open, else the
+    active one (else the latest open one). Looking at a closed cycle, remembered in the
+    session, must not block creating an objective."""
+    cycle = current_cycle(request)
+    if cycle is not None and cycle.status != Cycle.Status.CLOSED:
+        return cycle
+    open_cycles = [c for c in list_cycles(request) if c.status != Cycle.Status.CLOSED]
+    active = [c for c in open_cycles if c.status == Cycle.Status.ACTIVE]
+    return (active or open_cycles or [cycle])[0]
+
+
 def list_cycles(request: HttpRequest | None = None) -> list[Cycle]:
     if request is not None and hasattr(request, "_cycles"):
         return request._cycles

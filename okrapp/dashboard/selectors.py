@@ -95,7 +95,7 @@ def organisation(cycle: Cycle) -> Organisation:
     scores = team_scores(cycle.pk, nodes)
     since = week_of().start
     rows = (
-        KeyResult.objects.filter(objective__cycle=cycle)
+        KeyResult.objects.filter(objective__cycle=cycle, objective__archived_at=None)
         .order_by()
         .values("objective__team_id", "confidence")
         .annotate(
@@ -184,7 +184,7 @@ def needs_attention(
     stale = Q(last_checkin_at__lt=now - STALE_AFTER)
     if cycle.start_date <= timezone.localdate() - STALE_AFTER:
         stale |= Q(last_checkin_at__isnull=True)
-    queryset = KeyResult.objects.filter(objective__cycle=cycle).filter(
+    queryset = KeyResult.objects.filter(objective__cycle=cycle, objective__archived_at=None).filter(
         Q(confidence=Confidence.OFF_TRACK) | stale
     )
     # First the ids of the most urgent, with the total (a window over the whole set, before
@@ -335,7 +335,7 @@ def person_objectives(cycle: Cycle, person: User, viewer: Viewer) -> list[Object
 def key_results_owned_elsewhere(cycle: Cycle, person: User, viewer: Viewer) -> list:
     """Key results the person owns in someone else's objectives."""
     key_results = (
-        KeyResult.objects.filter(objective__cycle=cycle, owner=person)
+        KeyResult.objects.filter(objective__cycle=cycle, objective__archived_at=None, owner=person)
         .exclude(objective__owner=person)
         .select_related("objective")
         .order_by("objective_id", "position", "id")

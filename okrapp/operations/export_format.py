@@ -28,6 +28,8 @@ from objectives.models import CarryOver, Initiative, KeyResult, Objective, Score
 from okrapp.core.models import Cycle, Membership, Team, User
 
 FORMAT = 1
+# Fields added to format 1 after files were written: absent, they read as None.
+OPTIONAL_SINCE_FORMAT_1 = frozenset({"archived_at"})
 
 
 class OrganisationFileError(Exception):
@@ -91,6 +93,7 @@ SECTIONS = (
             "went_well",
             "went_badly",
             "learned",
+            "archived_at",
             "created_at",
             "updated_at",
         ),
@@ -265,7 +268,7 @@ def organisation_export() -> dict[str, Any]:
             columns = [_attname(section.model, name) for name in section.fields]
             keys = (["id"] if section.has_id else []) + list(section.fields)
             values = ["pk", *columns] if section.has_id else columns
-            rows = section.model.objects.order_by(*_ordering(section)).values_list(*values)
+            rows = section.model._base_manager.order_by(*_ordering(section)).values_list(*values)
             document[section.name] = [
                 {key: _to_json(value) for key, value in zip(keys, row, strict=True)}
                 for row in rows.iterator(chunk_size=5000)
@@ -275,7 +278,11 @@ def organisation_export() -> dict[str, Any]:
 
 def instance_holdings() -> dict[str, int]:
     """The sections of which this instance already holds rows, with their counts."""
-    return {section.name: count for section in SECTIONS if (count := section.model.objects.count())}
+    return {
+        section.name: count
+        for section in SECTIONS
+        if (count := section.model._base_manager.count())
+    }
 
 
 @dataclass
@@ -287,6 +294,9 @@ class _Reader:
     def value(self, section: Section, index: int, row: dict, name: str) -> Any:
         where = f"{section.name}[{index}]"
         if name not in row:
+            # A field added since the file was written (archived_at) reads as empty.
+            if name in OPTIONAL_SINCE_FORMAT_1:
+                return None
             raise OrganisationFileError(f"{where} has no {name!r}.")
         raw = row[name]
         if raw is None:
@@ -340,12 +350,12 @@ def _insert(section: Section, rows: list[dict], reader: _Reader) -> None:
             new_ids[row.get("id")] = obj.pk
         objects.append(obj)
     if section.model is not Team:
-        objects = section.model.objects.bulk_create(objects, batch_size=1000)
+        objects = section.model._base_manager.bulk_create(objects, batch_size=1000)
     if section.stamped:
         for index, (obj, row) in enumerate(zip(objects, rows, strict=True)):
             for name in section.stamped:
                 setattr(obj, name, reader.value(section, index, row, name))
-        section.model.objects.bulk_update(objects, section.stamped, batch_size=1000)
+        section.model._base_manager.bulk_update(objects, section.stamped, batch_size=1000)
     if section.has_id:
         new_ids.update({row.get("id"): obj.pk for row, obj in zip(rows, objects, strict=True)})
         if len(new_ids) != len(rows):
@@ -353,7 +363,7 @@ def _insert(section: Section, rows: list[dict], reader: _Reader) -> None:
     if deferred:
         for index, (obj, row) in enumerate(zip(objects, rows, strict=True)):
             obj.parent_id = reader.value(section, index, row, "parent")
-        section.model.objects.bulk_update(objects, ["parent"], batch_size=1000)
+        section.model._base_manager.bulk_update(objects, ["parent"], batch_size=1000)
 
 
 def organisation_import(document: Any) -> dict[str, int]:

@@ -1,7 +1,18 @@
 // My week, keyboard first: Enter on a select or checkbox of a check-in row saves the row
 // (text fields already submit on Enter), and after a row is saved the focus moves to the
 // first field of the next row, so a whole week is checked in without the mouse.
+// A value field selects its content when it gets the focus: what one types replaces the last
+// value instead of joining it ("2" typed before "63" saved 263 %). The placeholder alternative
+// (an empty field) was not chosen: Enter on an unchanged row would then refuse instead of
+// confirming the same value, and the last value would vanish from where it is typed.
 (function () {
+  document.addEventListener("focusin", (event) => {
+    const field = event.target;
+    if (field.matches && field.matches("form[data-enter-submits] input[inputmode=decimal]")) {
+      field.select();
+    }
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
     const field = event.target;
@@ -23,6 +34,11 @@
     if (!id || !id.startsWith("checkin-row-")) return;
     const row = document.getElementById(id);
     if (!row) return;
+    const confirmDelete = row.querySelector("[data-confirm-delete] button");
+    if (confirmDelete) {
+      confirmDelete.focus();
+      return;
+    }
     const invalid = row.querySelector(".has-error input, .has-error select, .errorlist");
     if (invalid) {
       (row.querySelector(".has-error input, .has-error select") || firstField(row) || row).focus();

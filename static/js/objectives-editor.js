@@ -36,6 +36,13 @@
     renumber();
   });
 
+  // A row shows the fields of its kind: a milestone is done or not (app.css).
+  document.addEventListener("change", (event) => {
+    const kind = event.target.closest("select[name$='-kind']");
+    const row = kind && kind.closest("[data-kr-row]");
+    if (row) row.dataset.kind = kind.value;
+  });
+
   // A row added by htmx: focus its title.
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target && event.detail.target.id === "kr-rows") {

@@ -136,7 +136,7 @@ NOT_PAGES = {
     # Conversations' actions; editing a comment needs one, and the demo has none.
     "checkins:comment_edit", "checkins:comment_delete", "checkins:reaction_toggle",
     "checkins:nudge",
-    "healthz", "readyz", "metrics",
+    "healthz", "readyz", "metrics", "objectives:restore",
     "org_membership_add", "org_reactivate", "org_hand_over", "org_invite",
     "org_membership_remove", "org_invitation_resend", "org_invitation_revoke", "org_team_delete",
     # KPI connectors: Sync now (a POST), the data source panel (an htmx fragment), and the

@@ -107,3 +107,67 @@ def test_an_invalid_value_shows_the_error_in_the_row_and_keeps_the_comment(
     row.locator(".errorlist").wait_for()
     assert row.get_by_label("Comment").input_value() == "Keep me"
     page.screenshot(path="/tmp/shots/checkins-browser-error-375.png", full_page=True)
+
+
+@pytest.fixture
+def two_rows_checked_in_before(owner_with_key_results):
+    from checkins.services import checkin_create
+
+    owner, _objective, first, second = owner_with_key_results
+    checkin_create(key_result=first, author=owner, value=Decimal(63), confidence="on_track")
+    checkin_create(key_result=second, author=owner, value=Decimal(20), confidence="on_track")
+    return owner, first, second
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("fr", 375)])
+def test_two_rows_saved_in_a_row_with_the_keyboard_store_what_was_typed(
+    page, live_server, two_rows_checked_in_before, language, width
+):
+    """Typing over a value replaces it: the field selects its content on focus, also when
+    the focus arrives there after the previous row was saved."""
+    owner, first, second = two_rows_checked_in_before
+    owner.language = language
+    owner.save()
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, live_server, owner.email)
+    page.goto(f"{live_server.url}/checkins/")
+    page.locator(f"#id_kr{first.pk}-value").focus()
+    page.keyboard.type("70")
+    page.keyboard.press("Enter")
+    page.locator(f"#checkin-row-{first.pk} .saved-note").wait_for()
+    page.wait_for_function(f"document.activeElement.id === 'id_kr{second.pk}-value'")
+    page.keyboard.type("25")
+    page.keyboard.press("Enter")
+    page.locator(f"#checkin-row-{second.pk} .saved-note").wait_for()
+    page.screenshot(path=f"/tmp/shots/checkins-two-rows-{language}-{width}.png", full_page=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.current_value, second.current_value) == (Decimal(70), Decimal(25))
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+def test_a_value_that_looks_like_a_slip_asks_in_the_row_and_can_be_saved_anyway(
+    page, live_server, two_rows_checked_in_before, language, width
+):
+    owner, first, _ = two_rows_checked_in_before
+    owner.language = language
+    owner.save()
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, live_server, owner.email)
+    page.goto(f"{live_server.url}/checkins/")
+    page.locator(f"#id_kr{first.pk}-value").focus()
+    page.keyboard.press("ArrowLeft")  # the caret before "63", as the newcomer had it
+    page.keyboard.press("Home")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    row = page.locator(f"#checkin-row-{first.pk}")
+    row.locator(".confirm-jump").wait_for()
+    page.screenshot(path=f"/tmp/shots/checkins-slip-{language}-{width}.png", full_page=True)
+    first.refresh_from_db()
+    assert first.current_value == Decimal(63)  # nothing saved yet
+    assert page.evaluate("document.activeElement.id") == f"id_kr{first.pk}-value"
+    page.keyboard.press("Tab")  # to "save anyway"
+    page.keyboard.press("Enter")
+    row.locator(".saved-note").wait_for()
+    first.refresh_from_db()
+    assert first.current_value == Decimal(263)

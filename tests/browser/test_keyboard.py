@@ -54,8 +54,10 @@ def check_in_the_focused_row(page) -> None:
     if page.evaluate("document.activeElement.type") == "checkbox":
         page.keyboard.press("Space")
     else:
-        page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type("12")
+        # The field selects its value on focus; the same value again is always plausible
+        # (an arbitrary one, "12", may ask for a confirmation: checkins.plausibility).
+        value = page.evaluate("document.activeElement.value")
+        page.keyboard.type(value)
     page.keyboard.press("Tab")  # confidence
     page.keyboard.press("Tab")  # comment
     page.keyboard.type("Avancé au clavier")

@@ -378,3 +378,69 @@ def test_the_html_email_declares_the_persons_language(active_cycle):
     html = {message.to[0]: message.alternatives[0][0] for message in mail.outbox}
     assert '<html lang="en">' in html["en@example.org"]
     assert '<html lang="fr">' in html["fr@example.org"]
+
+
+def _reminded_key_results(cycle, language):
+    from checkins.services import checkin_create
+    from objectives.models import KeyResult
+
+    person = UserFactory(email=f"{language}@example.org", language=language)
+    objective = ObjectiveFactory(cycle=cycle, owner=person, title="Our readers wait for us")
+    numeric = KeyResultFactory(
+        objective=objective,
+        owner=person,
+        title="Open rate",
+        start_value=Decimal(0),
+        target_value=Decimal(50),
+        unit="%",
+    )
+    milestone = KeyResultFactory(
+        objective=objective,
+        owner=person,
+        title="Platform chosen",
+        kind=KeyResult.Kind.MILESTONE,
+        start_value=Decimal(0),
+        target_value=Decimal(1),
+    )
+    checkin_create(
+        key_result=numeric,
+        author=person,
+        value=Decimal("12.5"),
+        confidence="at_risk",
+        created_at=timezone_aware(datetime.datetime(2026, 11, 16, 10)),
+    )
+    return numeric, milestone
+
+
+def timezone_aware(moment):
+    return moment.replace(tzinfo=PARIS)
+
+
+def test_the_reminder_gives_each_key_result_its_value_target_score_confidence_and_link(
+    active_cycle, settings
+):
+    settings.SITE_URL = "https://okr.example.com"
+    numeric, milestone = _reminded_key_results(active_cycle, "en")
+    reminders_send(now=MONDAY_MORNING)
+    (message,) = mail.outbox
+    body, (html, _) = message.body, message.alternatives[0]
+    assert "12.5\u00a0%, target 50\u00a0%" in body
+    assert "score 25" in body and "confidence At risk" in body
+    assert "Not done" in body and "not scored yet" in body
+    assert f"https://okr.example.com/checkins/key-results/{numeric.pk}/" in body
+    assert f'href="https://okr.example.com/checkins/key-results/{milestone.pk}/"' in html
+    assert body.count("https://okr.example.com/checkins/\n") == 1  # one link to My week
+    assert "<td>Not done</td>" in html and "<td>25</td>" in html
+
+
+def test_the_reminder_gives_the_same_in_french(active_cycle, settings):
+    settings.SITE_URL = "https://okr.example.com"
+    _reminded_key_results(active_cycle, "fr")
+    reminders_send(now=MONDAY_MORNING)
+    (message,) = mail.outbox
+    body, (html, _) = message.body, message.alternatives[0]
+    assert "12,5\u00a0%, cible 50\u00a0%" in body
+    assert "score 25" in body and "confiance À risque" in body
+    assert "Non fait" in body and "pas encore noté" in body
+    assert "Faire le point :" in body
+    assert "<td>Non fait</td>" in html

@@ -178,7 +178,7 @@ def test_a_kpi_becomes_a_linked_key_result_of_an_objective(kpi, cycle, team, lea
     )
     assert key_result.kind == KeyResult.Kind.PERCENTAGE
     objective.refresh_from_db()
-    assert objective.score == Decimal(0)
+    assert objective.score is None  # not scored before the KPI's first measurement
     record(kpi, "41")
     key_result.refresh_from_db()
     assert key_result.current_value == Decimal(41)
@@ -305,3 +305,17 @@ def test_a_key_result_already_linked_is_not_turned_twice(kpi, key_result, team, 
             viewer=viewer_for(lead), key_result=key_result, **_kpi_fields(key_result, team, lead)
         )
     assert KPI.objects.count() == 1
+
+
+def test_a_kpi_made_from_a_key_result_is_prefilled_honestly(cycle, team, lead):
+    objective = ObjectiveFactory(
+        cycle=cycle, team=team, owner=lead, title="Webinars fill up", description="Our reach."
+    )
+    key_result = KeyResultFactory(objective=objective, title="500 sign-ups")
+    initial = services.key_result_kpi_initial(key_result)
+    assert (
+        "“500 sign-ups”" in initial["definition"] and "“Webinars fill up”" in initial["definition"]
+    )
+    assert initial["definition"].endswith("Our reach.")
+    assert initial["frequency"] == KPI.Frequency.WEEKLY
+    assert initial["data_source"] == "Check-ins of key result “500 sign-ups”"

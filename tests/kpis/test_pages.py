@@ -415,6 +415,7 @@ def test_turn_a_kpi_into_a_key_result_of_the_active_cycle(client, lead, team, cy
     response = client.post(
         url,
         {
+            "destination": "existing",
             "objective": objective.pk,
             "title": "Open rate back to 50 %",
             "start_value": "31",
@@ -438,6 +439,7 @@ def test_turn_a_kpi_into_a_key_result_of_a_new_objective(client, lead, team, cyc
     response = client.post(
         reverse("kpis:to_key_result", args=[kpi.pk]),
         {
+            "destination": "new",
             "objective": "",
             "new_objective_title": "Our newsletter is awaited",
             "title": "Open rate at 50 %",
@@ -454,7 +456,13 @@ def test_turn_a_kpi_into_a_key_result_needs_an_objective(client, lead, team, cyc
     client.force_login(lead)
     response = client.post(
         reverse("kpis:to_key_result", args=[kpi.pk]),
-        {"objective": "", "title": "x", "start_value": "30", "target_value": "30"},
+        {
+            "destination": "new",
+            "objective": "",
+            "title": "x",
+            "start_value": "30",
+            "target_value": "30",
+        },
     )
     html = response.content.decode()
     assert 'id="id_new_objective_title_error"' in html

@@ -151,7 +151,13 @@ def test_outsider_may_not_add_a_key_result_to_an_objective_they_cannot_edit(
     client.force_login(outsider)
     response = client.post(
         reverse("kpis:to_key_result", args=[public_kpi.pk]),
-        {"objective": objective.pk, "title": "x", "start_value": "1", "target_value": "2"},
+        {
+            "destination": "existing",
+            "objective": objective.pk,
+            "title": "x",
+            "start_value": "1",
+            "target_value": "2",
+        },
     )
     assert response.status_code == 400  # the objective is not among the choices
     assert not objective.key_results.exists()

@@ -182,6 +182,7 @@ def test_the_page_asks_for_the_confirmation_and_keeps_what_was_typed(
     objective = ObjectiveFactory(cycle=cycle, team=team, owner=lead, title="Keep our customers")
     client.force_login(lead)
     data = {
+        "destination": "existing",
         "objective": objective.pk,
         "title": "Churn under 5 %",
         "start_value": "7",

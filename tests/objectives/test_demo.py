@@ -34,8 +34,12 @@ def test_demo_covers_both_cycles_kinds_and_a_private_objective(loaded):
 
 
 def test_demo_scores_are_stored(loaded):
-    assert not Objective.objects.filter(score__isnull=True).exists()
-    assert not KeyResult.objects.filter(score__isnull=True).exists()
+    """Every objective with key results has a score; a key result is unscored only while it
+    has never been checked in and stands at its start."""
+    assert not Objective.objects.filter(score__isnull=True, key_results__isnull=False).exists()
+    unscored = KeyResult.objects.filter(score__isnull=True)
+    assert not unscored.filter(last_checkin_at__isnull=False).exists()
+    assert all(kr.current_value == kr.start_value for kr in unscored)
 
 
 def test_loading_twice_adds_nothing(loaded):

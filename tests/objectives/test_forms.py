@@ -130,3 +130,17 @@ def test_a_leads_new_objective_defaults_to_their_team(lead, team):
 def test_a_members_new_objective_defaults_to_their_own_and_keeps_the_asked_parent(member):
     initial = editor_initial(viewer_for(member), QueryDict("level=company&parent=7"))
     assert initial == {"owner": member.pk, "level": "individual", "parent": 7}
+
+
+def test_team_options_are_indented_without_a_stray_dot(db):
+    from objectives.forms import team_label
+    from tests.factories import TeamFactory, company_team
+
+    company = company_team()
+    team = TeamFactory(name="Marketing", parent=company)
+    sub = TeamFactory(name="Content", parent=team)
+    assert [team_label(t) for t in (company, team, sub)] == [
+        company.name,
+        "\u00a0\u00a0\u00a0Marketing",
+        "\u00a0" * 6 + "Content",
+    ]

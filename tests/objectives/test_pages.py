@@ -579,6 +579,51 @@ def test_board_page_link_keeps_the_filters(client, member, lead, cycle, team):
     assert "kind=committed&amp;page=2" in response.content.decode()
 
 
+def test_the_coach_counts_the_key_result_rows_on_screen(client, lead, team, cycle):
+    client.force_login(lead)
+    page = client.get(reverse("objectives:create")).content.decode()
+    assert page.count("data-kr-row") == 3
+    assert "Only 0 key results" not in page
+
+
+def test_the_coach_leaves_removed_rows_out_of_its_count(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(**{"kr-1-DELETE": "on"})
+    page = client.post(reverse("objectives:coach"), data, **HX).content.decode()
+    assert "Only 1 key result" in page
+
+
+def test_a_failed_save_opens_with_an_error_summary_linking_each_field(client, lead, team, cycle):
+    client.force_login(lead)
+    data = editor_data(title="", **{"kr-1-target_value": "lots"})
+    response = client.post(reverse("objectives:create"), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html[html.index('class="error-summary"') : html.index('class="editor-layout"')]
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert 'href="#id_title"' in summary
+    assert 'href="#id_kr-1-target_value"' in summary and "Key result 2" in summary
+    assert 'id="id_kr-1-target_value"' in html
+
+
+def test_the_editor_shows_no_summary_before_a_save(client, lead, team, cycle):
+    client.force_login(lead)
+    assert 'id="error-summary"' not in client.get(reverse("objectives:create")).content.decode()
+
+
+def test_new_objective_goes_to_the_active_cycle_after_looking_at_a_closed_one(
+    client, lead, team, cycle
+):
+    closed = Cycle.objects.create(
+        name="T1 2020", start_date="2020-01-01", end_date="2020-03-31", status="closed"
+    )
+    client.force_login(lead)
+    client.get(reverse("objectives:board"), {"cycle": closed.pk})  # remembered in the session
+    response = client.get(reverse("objectives:create"))
+    assert response.status_code == 200
+    assert response.context["cycle"] == cycle
+
+
 @pytest.mark.parametrize("owner", ["99999999999999999999", "²", "-1"])
 def test_the_coach_takes_an_impossible_owner_for_no_owner(client, lead, cycle, team, owner):
     client.force_login(lead)

@@ -217,3 +217,25 @@ def test_band_agrees_with_the_displayed_number(score):
 )
 def test_a_milestone_is_done_once_its_value_reaches_the_target(start, target, current, done):
     assert scoring.milestone_done(start=D(start), target=D(target), current=D(current)) is done
+
+
+def test_a_key_result_never_checked_in_at_its_start_is_not_scored_yet():
+    assert (
+        scoring.key_result_score_if_scored(
+            start=Decimal(0), target=Decimal(10), current=Decimal(0), checked_in=False
+        )
+        is None
+    )
+
+
+def test_a_key_result_at_its_start_after_a_check_in_scores_zero():
+    assert scoring.key_result_score_if_scored(
+        start=Decimal(0), target=Decimal(10), current=Decimal(0), checked_in=True
+    ) == Decimal(0)
+
+
+def test_an_objective_is_unscored_until_one_of_its_key_results_is_scored():
+    assert scoring.objective_score([(Decimal(0), Decimal(1))], scored=False) is None
+    assert scoring.objective_score(
+        [(Decimal(60), Decimal(1)), (Decimal(0), Decimal(1))], scored=True
+    ) == Decimal(30)

@@ -64,7 +64,7 @@ def test_new_key_result_starts_at_its_start_value(lead, team, cycle):
     )
     key_result = objective.key_results.get()
     assert key_result.current_value == Decimal(100)
-    assert key_result.score == Decimal(0)
+    assert key_result.score is None  # not scored until a first check-in
 
 
 def test_objective_without_key_results_has_no_score(lead, team, cycle):
@@ -286,7 +286,7 @@ def test_key_result_update_rejects_all_zero_weights(lead, team, cycle):
         )
 
 
-def test_milestone_without_target_scores_zero_until_done(lead, team, cycle):
+def test_milestone_without_target_is_unscored_until_checked_in(lead, team, cycle):
     objective = create(
         lead,
         cycle,
@@ -294,7 +294,7 @@ def test_milestone_without_target_scores_zero_until_done(lead, team, cycle):
         key_results=[{"title": "Contract signed", "kind": KeyResult.Kind.MILESTONE}],
     )
     milestone = objective.key_results.get()
-    assert (milestone.start_value, milestone.target_value, milestone.score) == (0, 1, 0)
+    assert (milestone.start_value, milestone.target_value, milestone.score) == (0, 1, None)
 
 
 def test_member_may_not_add_key_results_to_the_team_objective(member, lead, team, cycle):

@@ -48,7 +48,20 @@ def test_date_labels_follow_the_active_language():
     with translation.override("fr"):
         assert charts.date_labels([day]) == ["31/01/2026"]
     with translation.override("en"):
-        assert charts.date_labels([day], "j M") == ["31 Jan"]
+        assert charts.date_labels([day], charts.DAY_MONTH) == ["31 Jan."]
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("fr", ["1 jan.", "1 fév.", "1 juin", "1 juil.", "1 sept."]),
+        ("en", ["1 Jan.", "1 Feb.", "1 June", "1 July", "1 Sept."]),
+    ],
+)
+def test_month_abbreviations_are_all_in_one_language(language, labels):
+    days = [datetime.date(2026, month, 1) for month in (1, 2, 6, 7, 9)]
+    with translation.override(language):
+        assert charts.date_labels(days, charts.DAY_MONTH) == labels
 
 
 def test_a_line_chart_gives_its_kind_labels_series_and_axis():

@@ -68,6 +68,43 @@ def test_an_unchanged_value_is_not_a_change_however_it_is_written():
 
 
 @pytest.mark.parametrize(
+    ("language", "typed", "read"),
+    [
+        ("fr", "0,6", "0.6"),
+        ("fr", "1 234,5", "1234.5"),
+        ("fr", "1\u202f234,5", "1234.5"),
+        ("fr", "1.234,5", "1234.5"),
+        ("fr", "-3,25", "-3.25"),
+        ("fr", "45 %", "45"),
+        ("fr", "1,234", "1.234"),  # a French comma is a decimal mark
+        ("en", "0.6", "0.6"),
+        ("en", "1,234.5", "1234.5"),
+        ("en", "1,234", "1234"),  # an English comma groups thousands
+        ("en", "1,234,567", "1234567"),
+        ("en", "0,6", "0.6"),  # not a thousands group: a decimal comma, as typed
+        ("en", "0,125", "0.125"),
+        ("en", "-3.25", "-3.25"),
+        ("en", "1 234.5", "1234.5"),
+    ],
+)
+def test_the_form_parser_reads_each_language_as_its_people_write(language, typed, read):
+    with translation.override(language):
+        form = ValueForm({"value": typed})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["value"] == Decimal(read)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("value", ["0.6", "1234.5", "-3.25", "1000000"])
+def test_what_a_page_shows_reads_back_as_the_same_number(language, value):
+    with translation.override(language):
+        shown = numbers.format_decimal(Decimal(value))
+        form = ValueForm({"value": shown})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["value"] == Decimal(value)
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("12", 12),

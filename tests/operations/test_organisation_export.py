@@ -48,7 +48,7 @@ def normalised() -> dict[str, list[str]]:
     """Every exported row as its values, a reference replaced by the referenced row's own
     values (recursively), ids and the team's path of ids left out; sorted, so two instances
     holding the same organisation under other ids compare equal."""
-    rows = {model: {obj.pk: obj for obj in model.objects.all()} for model in EXPORTED}
+    rows = {model: {obj.pk: obj for obj in model._base_manager.all()} for model in EXPORTED}
     cache: dict[tuple, tuple] = {}
 
     def key(model: type[models.Model], pk) -> tuple:
@@ -88,7 +88,7 @@ def empty_the_instance() -> None:
         Cycle,
         Membership,
     ]:
-        model.objects.all().delete()
+        model._base_manager.all().delete()
     for depth in sorted(set(Team.objects.values_list("depth", flat=True)), reverse=True):
         Team.objects.filter(depth=depth).delete()
     User.objects.all().delete()
@@ -109,6 +109,9 @@ def demo():
     claire = User.objects.get(email=demo_email("claire.dubois"))
     Reminder.objects.create(user=claire, iso_year=2026, iso_week=48, status="sent")
     token_create(user=claire, name="script")
+    # And an archived objective, kept with its history (objectives.services.objective_delete).
+    archived = KeyResult.objects.filter(last_checkin_at__isnull=False).first().objective
+    Objective.objects.filter(pk=archived.pk).update(archived_at=datetime.datetime.now(datetime.UTC))
 
 
 def _export(tmp_path) -> tuple[dict, str]:
