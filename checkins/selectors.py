@@ -354,3 +354,14 @@ def reminders_due(week: Week, now: datetime.datetime | None = None) -> list[Remi
             if user_id in due and items:
                 due[user_id].topics[name] = list(items)
     return [entry for entry in due.values() if entry.key_results or entry.topics]
+
+
+def fed_value(key_result_id: int):
+    """The stored value of a key result fed elsewhere (a KPI, checkins.hooks), read at the
+    moment of saving; None when nothing feeds it. A comment on a fed key result keeps the
+    value the feed brought, never the one a page showed when it was loaded."""
+    fed = hooks.fed_key_results_q()
+    if fed is None:
+        return None
+    row = KeyResult.objects.filter(fed, pk=key_result_id).values_list("current_value", flat=True)
+    return row.first()

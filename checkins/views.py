@@ -143,6 +143,10 @@ def _saved(form: CheckInForm, save) -> bool:
     return not form.errors
 
 
+def _with_value(save, fed_value, **fields):
+    return save(**{**fields, "value": fed_value})
+
+
 def _after_change(request: HttpRequest, key_result_pk: int, message: str, **row) -> HttpResponse:
     """After a change on My week: the row again (htmx), or back where one came from."""
     if request.htmx:
@@ -157,6 +161,8 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
     key_result = get_key_result_for_user(viewer, pk, check_in=True)
     form = CheckInForm(request.POST, key_result=key_result)
     create = partial(services.checkin_create, key_result=key_result, author=request.user)
+    if (fed := selectors.fed_value(key_result.pk)) is not None:
+        create = partial(_with_value, create, fed)
     if _saved(form, create):
         return _after_change(request, pk, _("Check-in saved."), saved=True)
     if request.htmx:

@@ -151,3 +151,32 @@ def test_my_week_with_fed_key_results_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(11):
         response = client.get(MY_WEEK)
     assert response.content.decode().count("Fed automatically") == size
+
+
+def test_a_comment_on_a_fed_key_result_keeps_the_value_the_kpi_brought_since_the_page_loaded(
+    client, member, fed, kpi
+):
+    client.force_login(member)
+    stale = (
+        row_html(client.get(MY_WEEK).content.decode(), fed)
+        .split(f'name="kr{fed.pk}-value" value="')[1]
+        .split('"')[0]
+    )
+    services.measurements_record(
+        viewer=viewer_for(member),
+        kpi=kpi,
+        items=[{"period_date": timezone.localdate() + datetime.timedelta(days=1), "value": 50}],
+        recorded_by=member,
+    )
+    client.post(
+        reverse("checkins:checkin_create", args=[fed.pk]),
+        {
+            f"kr{fed.pk}-value": stale,
+            f"kr{fed.pk}-confidence": "on_track",
+            f"kr{fed.pk}-comment": "Nice",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    fed.refresh_from_db()
+    assert fed.current_value == Decimal(50)
+    assert CheckIn.objects.filter(key_result=fed).latest("created_at").value == Decimal(50)
