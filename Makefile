@@ -26,13 +26,18 @@ install-dev: $(VENV)/.installed-dev
 # product's own 404 (and a crash its 500), not Django's debug page; static files come from
 # static/ through WhiteNoise; plain HTTP on this machine only. `make run DEBUG=true` for
 # Django's debug pages.
-RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY=$${SECRET_KEY:-django-insecure-make-run-local-only} \
+# Its secret key is generated once into data/ (never a published placeholder, which a start
+# with DEBUG off refuses), so sessions survive a restart.
+RUN_SECRET = data/make-run-secret-key
+RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY=$${SECRET_KEY:-$$(cat $(RUN_SECRET))} DEMO_ENDPOINT=true \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]} SECURE_HTTPS=$${SECURE_HTTPS:-false} \
 	STATIC_MANIFEST=$${STATIC_MANIFEST:-false} WHITENOISE_USE_FINDERS=$${WHITENOISE_USE_FINDERS:-true}
 
 ## make run: install, migrate, load the demo (DEMO=1; DEMO=0 make run skips it) and serve on
 ## http://127.0.0.1:8000. The demo is never loaded unless asked: the compose stack needs DEMO=1.
 run: install
+	@mkdir -p data && test -s $(RUN_SECRET) || \
+	  $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(RUN_SECRET)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	@if [ "$${DEMO:-1}" = 1 ]; then \
 	  $(RUN_ENV) $(PY) manage.py load_demo && \

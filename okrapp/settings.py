@@ -446,6 +446,9 @@ KPI_CONNECTOR_TIMEOUT = env_int("KPI_CONNECTOR_TIMEOUT", 10)  # seconds, connect
 KPI_CONNECTOR_MAX_BYTES = env_int("KPI_CONNECTOR_MAX_BYTES", 2_000_000)
 # Where the demo's connected KPI finds this server's fake analytics endpoint (`make run`).
 DEMO_BASE_URL = env_str("DEMO_BASE_URL", "http://127.0.0.1:8000")
+# The demo's fake analytics endpoint (okrapp/demo/views.py): on in DEBUG and under `make run`,
+# never in a real deployment unless asked.
+DEMO_ENDPOINT = env_bool("DEMO_ENDPOINT", DEBUG)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

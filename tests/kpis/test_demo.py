@@ -42,7 +42,7 @@ def test_the_demo_has_one_kpi_fed_by_the_demo_endpoint_which_syncs_in_debug(sett
     call_command("load_demo", stdout=io.StringIO())
     (kpi,) = KPI.objects.exclude(source_kind=KPI.SourceKind.MANUAL)
     assert kpi.source_config["url"].endswith("/demo/analytics.json")
-    settings.DEBUG = True
+    settings.DEMO_ENDPOINT = True
     served = client.get("/demo/analytics.json")
     assert served.status_code == 200
     with mock.patch.object(network, "fetch", return_value=served.content):
@@ -51,6 +51,6 @@ def test_the_demo_has_one_kpi_fed_by_the_demo_endpoint_which_syncs_in_debug(sett
     assert sync.status == KPISync.Status.SUCCEEDED and sync.rows_created == 1
 
 
-def test_the_demo_endpoint_does_not_exist_outside_debug(client, settings):
-    settings.DEBUG = False
+def test_the_demo_endpoint_does_not_exist_in_a_real_deployment(client, settings):
+    settings.DEMO_ENDPOINT = False
     assert client.get("/demo/analytics.json").status_code == 404
