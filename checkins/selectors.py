@@ -19,6 +19,7 @@ from checkins.conversation_selectors import nudged_today
 from checkins.models import CheckIn, Notification
 from checkins.permissions import can_change_checkin, can_delete_latest, nudgeable_ids
 from objectives import scoring
+from objectives.breadcrumbs import key_result_crumbs
 from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
 from objectives.permissions import key_result_owner_sees_objective_q, visible_objectives_q
@@ -132,6 +133,7 @@ def key_result_page(viewer: Viewer, key_result: KeyResult) -> dict:
         ),
         "projection": projection,
         "chart": key_result_chart(key_result, checkins, projection),
+        "crumbs": key_result_crumbs(key_result),
     }
 
 

@@ -19,7 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis import connectors, csvformat, health
 from kpis.models import KPI, KeyResultLink, KPISync, Measurement
-from kpis.permissions import can_edit_kpi, can_record_measurements, visible_kpis_q
+from kpis.permissions import (
+    can_edit_kpi,
+    can_record_measurements,
+    can_view_kpi,
+    visible_kpis_q,
+)
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_edit_objective, visible_objectives_q
 from okrapp.core.models import Cycle, Team
@@ -404,3 +409,114 @@ def import_preview(*, kpi: KPI, text: str) -> ImportPreview:
         row.previous = current.value if current else None
         counts[row.outcome] += 1
     return ImportPreview(rows=rows, counts=counts)
+
+
+# The dashboard's KPI panel -------------------------------------------------------------
+
+# From worst to best: a team row shows the worst status among its branch's KPIs.
+WORST_FIRST = (health.RED, health.STALE, health.AMBER, health.GREEN)
+
+
+@dataclass
+class KPILine:
+    """A KPI as the dashboard and the report show it: private ones count everywhere, their
+    names show only to those allowed (`visible`)."""
+
+    card: KPICard
+    visible: bool
+    status_week_ago: str = health.NONE
+
+    @property
+    def kpi(self) -> KPI:
+        return self.card.kpi
+
+    @property
+    def status(self) -> str:
+        return self.card.status
+
+    @property
+    def status_label(self) -> str:
+        return self.card.status_label
+
+    @property
+    def status_week_ago_label(self) -> str:
+        return STATUS_LABELS[self.status_week_ago]
+
+    @property
+    def status_changed(self) -> bool:
+        return self.status_week_ago != self.status
+
+
+@dataclass
+class KPIOverview:
+    lines: list[KPILine]
+    counts: dict[str, int]
+    worst_by_team: dict[int, str]  # team id: the worst status in its branch
+
+    @property
+    def alerts(self) -> list[KPILine]:
+        return [line for line in self.lines if line.status in (health.RED, health.STALE)]
+
+    @property
+    def changed(self) -> list[KPILine]:
+        return [line for line in self.lines if line.status_changed]
+
+    def worst_label(self, team_id: int) -> str:
+        status = self.worst_by_team.get(team_id)
+        return STATUS_LABELS[status] if status else ""
+
+
+def _status_on(kpi: KPI, measurements: list[Measurement], day: datetime.date) -> str:
+    """The KPI's status as it stood on `day`: from its latest period up to that day."""
+    latest = None
+    for measurement in measurements:
+        if measurement.period_date <= day:
+            latest = measurement
+    return kpi_status(kpi, latest, day)
+
+
+def kpi_overview(
+    viewer: Viewer, *, team: Team | None = None, today: datetime.date | None = None
+) -> KPIOverview:
+    """Every KPI of the organisation (or of `team` and its sub-teams), with its status now
+    and a week ago, the counts by status and each team's worst. Private KPIs count in the
+    figures and show masked to those who may not see them (can_view_kpi). Two queries."""
+    today = today or timezone.localdate()
+    kpis = KPI.objects.select_related("team", "owner").order_by("team__path", "name", "id")
+    if team is not None:
+        kpis = kpis.filter(team__path__startswith=team.path)
+    kpis = list(kpis)
+    recent = recent_measurements([kpi.pk for kpi in kpis])
+    week_ago = today - datetime.timedelta(days=7)
+    lines = []
+    counts = dict.fromkeys(health.STATUSES, 0)
+    worst_rank: dict[int, int] = {}
+    for kpi in kpis:
+        card = KPICard(kpi=kpi, recent=recent.get(kpi.pk, []))
+        card.status = kpi_status(kpi, card.latest, today)
+        lines.append(
+            KPILine(
+                card=card,
+                visible=can_view_kpi(viewer, kpi),
+                status_week_ago=_status_on(kpi, card.recent, week_ago),
+            )
+        )
+        counts[card.status] += 1
+        if card.status in WORST_FIRST:
+            rank = WORST_FIRST.index(card.status)
+            for team_id in kpi.team.lineage_ids:
+                worst_rank[team_id] = min(worst_rank.get(team_id, rank), rank)
+    return KPIOverview(
+        lines=lines,
+        counts=counts,
+        worst_by_team={team_id: WORST_FIRST[rank] for team_id, rank in worst_rank.items()},
+    )
+
+
+def overview_within(overview: KPIOverview, team: Team) -> KPIOverview:
+    """The part of `overview` in `team` and its sub-teams, counts recomputed."""
+    lines = [line for line in overview.lines if line.kpi.team.path.startswith(team.path)]
+    counts = dict.fromkeys(health.STATUSES, 0)
+    for line in lines:
+        counts[line.status] += 1
+    return KPIOverview(lines=lines, counts=counts, worst_by_team=overview.worst_by_team)

@@ -256,3 +256,76 @@ def cycle_scoreboard(cycle_id: int) -> Scoreboard:
         User.objects.filter(is_active=True).order_by("display_name", "id").only("display_name")
     )
     return Scoreboard(teams=teams, scores=scores, people=people, tallies=tallies)
+
+
+# What changed since last week ----------------------------------------------------------
+
+WEEK = datetime.timedelta(days=7)
+
+
+def last_weekly_snapshot_day(cycle_id: int, today: datetime.date | None = None) -> datetime.date:
+    """The day of the snapshot a week ago: the latest one taken seven days or more before
+    `today`. None while the cycle's snapshots are all younger than a week."""
+    cutoff = (today or timezone.localdate()) - WEEK
+    return (
+        ScoreSnapshot.objects.filter(cycle_id=cycle_id, day__lte=cutoff)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+
+
+def weekly_snapshot_scores(
+    cycle_id: int,
+    node_type: str,
+    *,
+    node_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+) -> dict[int, Decimal | None]:
+    """Each node's rolled-up score in the last weekly snapshot (a team's or a person's, by
+    `node_type`): two queries whatever the number of nodes; empty without such a snapshot."""
+    day = last_weekly_snapshot_day(cycle_id, today)
+    if day is None:
+        return {}
+    node = "team_id" if node_type == ScoreSnapshot.NodeType.TEAM else "user_id"
+    rows = ScoreSnapshot.objects.filter(cycle_id=cycle_id, day=day, node_type=node_type)
+    if node_ids is not None:
+        rows = rows.filter(**{f"{node}__in": list(node_ids)})
+    return dict(rows.values_list(node, "rolled_up_score"))
+
+
+def score_change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
+    """Points gained (positive) or lost since the snapshot; None when either is unscored."""
+    if now is None or before is None:
+        return None
+    return Decimal(now) - Decimal(before)
+
+
+def team_score_changes_since_last_weekly_snapshot(
+    cycle_id: int, scores: dict[int, TeamScore], today: datetime.date | None = None
+) -> dict[int, Decimal | None]:
+    """Each team's rolled-up score now (`scores`, from team_scores) minus the one in the last
+    weekly snapshot; teams without a change to show are left out. Two queries."""
+    before = weekly_snapshot_scores(cycle_id, ScoreSnapshot.NodeType.TEAM, today=today)
+    changes = {}
+    for team_id, score in scores.items():
+        change = score_change(score.rolled_up_score, before.get(team_id))
+        if change is not None:
+            changes[team_id] = change
+    return changes
+
+
+def person_score_changes_since_last_weekly_snapshot(
+    cycle_id: int, tallies: dict[int, Tally], today: datetime.date | None = None
+) -> dict[int, Decimal]:
+    """Each person's score now (`tallies`, from person_tallies) minus the last weekly
+    snapshot's; two queries for the people given."""
+    before = weekly_snapshot_scores(
+        cycle_id, ScoreSnapshot.NodeType.PERSON, node_ids=list(tallies), today=today
+    )
+    changes = {}
+    for user_id, tally in tallies.items():
+        change = score_change(tally.mean, before.get(user_id))
+        if change is not None:
+            changes[user_id] = change
+    return changes

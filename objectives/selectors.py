@@ -20,6 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from objectives import cycles, hooks
+from objectives.breadcrumbs import objective_crumbs
 from objectives.models import CarryOver, Initiative, KeyResult, Objective
 from objectives.permissions import (
     can_manage_initiatives,
@@ -197,6 +198,7 @@ def objective_page(viewer: Viewer, objective: Objective) -> dict:
         "key_results": key_results,
         "chain": alignment_chain(viewer, objective),
         "children": children,
+        "crumbs": objective_crumbs(objective, include_self=False),
     }
 
 

@@ -64,6 +64,10 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),
         },
+        "purge-report-files": {
+            "task": "okrapp.dashboard.tasks.purge_report_files",
+            "schedule": crontab(minute=17),
+        },
         "send-daily-digests": {
             "task": "checkins.tasks.send_daily_digests",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),

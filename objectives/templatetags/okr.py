@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from objectives import scoring
 from objectives.models import KeyResult
@@ -74,3 +75,40 @@ def key_result_value(key_result: KeyResult, value: Decimal | None) -> dict:
 def error_summary_filter(form) -> list[dict]:
     """A refused form's errors, each with its field's id (components/error_summary.html)."""
     return error_summary(form)
+
+
+PACE_LABELS = {
+    "ahead": _("Ahead of pace"),
+    "on": _("On pace"),
+    "behind": _("Behind pace"),
+}
+
+
+@register.inclusion_tag("components/pace_badge.html")
+def pace_badge(value: Decimal | None, pace, aspirational: bool = False) -> dict:
+    """Ahead / on / behind pace (objectives.pace) beside a score, in words: colour is never
+    the only sign. Nothing without a score or a pace."""
+    status = pace.status(value, aspirational=aspirational) if pace is not None else None
+    if status is None:
+        return {"status": None}
+    expected = scoring.display(pace.expected(aspirational=aspirational))
+    return {"status": status, "label": PACE_LABELS[status], "expected": expected}
+
+
+@register.inclusion_tag("components/score_change.html")
+def score_change(change: Decimal | None) -> dict:
+    """A score's change since the last weekly snapshot: ↑ 3 / ↓ 2 / = , with the words for
+    screen readers. Nothing when there is no snapshot a week old."""
+    if change is None:
+        return {"direction": None}
+    points = scoring.display(abs(change)) or 0
+    direction = "up" if change > 0 and points else "down" if change < 0 and points else "same"
+    return {"direction": direction, "points": points}
+
+
+@register.filter
+def percent(share: Decimal | None) -> str:
+    """A share (0–1) as a whole percentage in the active language: "49 %"."""
+    if share is None:
+        return "—"
+    return f"{round(Decimal(share) * 100)} %"

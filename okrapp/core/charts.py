@@ -29,7 +29,8 @@ IDEAL = "ideal"  # the straight line from start to target
 PROJECTION = "projection"  # where the values are heading
 TARGET = "target"  # a KPI's target, a level line
 THRESHOLD = "threshold"  # a KPI's alert threshold, the band between it and the target
-ROLES = (VALUE, OWN, IDEAL, PROJECTION, TARGET, THRESHOLD)
+PACE = "pace"  # the expected score on each day if the cycle's work went in a straight line
+ROLES = (VALUE, OWN, IDEAL, PROJECTION, TARGET, THRESHOLD, PACE)
 
 
 def _number(value: Number | None, places: int | None) -> float | None:
@@ -78,9 +79,11 @@ def line_chart(
     y_title: str = "",
     y_min: Number | None = None,
     y_max: Number | None = None,
+    headline: str = "",
 ) -> dict[str, Any]:
     """The specification static/js/charts.js draws; the y range is only a suggestion (the
-    chart widens it for values beyond)."""
+    chart widens it for values beyond). `headline` is what the chart says in one sentence
+    ("Score 49, up 3 this week, 5 behind pace"), first in its text alternative."""
     spec: dict[str, Any] = {
         "kind": "line",
         "labels": list(labels),
@@ -91,6 +94,8 @@ def line_chart(
         spec["yMin"] = y_min
     if y_max is not None:
         spec["yMax"] = y_max
+    if headline:
+        spec["headline"] = str(headline)
     return spec
 
 
@@ -103,7 +108,7 @@ def text_alternative(spec: dict[str, Any]) -> dict[str, Any]:
     first and latest values, and when), a sentence per level line, and the data as a table's
     columns and rows, each value in the active language (WCAG 1.1.1)."""
     labels = spec["labels"]
-    sentences = []
+    sentences = [spec["headline"].rstrip(".") + "."] if spec.get("headline") else []
     for line in spec["datasets"]:
         points = [(labels[i], v) for i, v in enumerate(line["data"]) if v is not None]
         if not points:
@@ -140,3 +145,26 @@ def text_alternative(spec: dict[str, Any]) -> dict[str, Any]:
         "columns": [line["label"] for line in spec["datasets"]],
         "rows": rows,
     }
+
+
+def svg_points(
+    values: Sequence[Number | None],
+    *,
+    width: int,
+    height: int,
+    y_min: Number = 0,
+    y_max: Number = 100,
+    pad: int = 2,
+) -> str:
+    """A polyline's points ("x,y x,y …") for values over an even x axis, drawn without
+    JavaScript (the printed report, the PDF); gaps are skipped."""
+    span = float(y_max - y_min) or 1.0
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    points = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        share = (float(value) - float(y_min)) / span
+        y = height - pad - max(0.0, min(1.0, share)) * (height - 2 * pad)
+        points.append(f"{pad + index * step:.1f},{y:.1f}")
+    return " ".join(points)

@@ -11,24 +11,35 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn
-from objectives import rollup
+from kpis import health
+from kpis.selectors import STATUS_LABELS, KPIOverview, kpi_overview, overview_within
+from objectives import pace as pace_rules
+from objectives import rollup, scoring
 from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
+from objectives.pace import Pace
 from objectives.permissions import can_view_objective
 from objectives.rollup import Tally, TeamNode, TeamScore
-from objectives.rollup_services import person_tallies, team_scores
+from objectives.rollup_services import (
+    person_score_changes_since_last_weekly_snapshot,
+    person_tallies,
+    team_score_changes_since_last_weekly_snapshot,
+    team_scores,
+)
 from okrapp.core import charts
+from okrapp.core.breadcrumbs import person_crumbs, team_crumbs
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.weeks import week_of
+from okrapp.dashboard.attention import cycle_pace, needs_attention
+from okrapp.dashboard.changes import week_changes
+from okrapp.dashboard.silence import silent_people
 
-STALE_AFTER = datetime.timedelta(days=14)
-ATTENTION_LIMIT = 15
 NO_CHECKIN = "none"
 
 
@@ -48,6 +59,9 @@ class TreeRow:
     has_children: bool
     open: bool = False
     children: list[TreeRow] = field(default_factory=list)
+    change: Decimal | None = None  # rolled-up score since the last weekly snapshot
+    kpi_status: str = ""  # the worst status among the branch's KPIs
+    kpi_status_label: str = ""
 
     @property
     def coverage(self) -> int | None:
@@ -63,6 +77,8 @@ class Organisation:
     coverage: dict[int, tuple[int, int]]  # subtree (key results, checked in this week)
     confidence: dict[str, int]
     children: dict[int | None, list[Team]]
+    changes: dict[int, Decimal | None] = field(default_factory=dict)
+    kpis: KPIOverview | None = None
 
     @property
     def company(self) -> Team | None:
@@ -79,6 +95,9 @@ class Organisation:
             checked_in=checked_in,
             has_children=bool(children),
             open=team.pk in open_ids and bool(children),
+            change=self.changes.get(team.pk),
+            kpi_status=self.kpis.worst_by_team.get(team.pk, "") if self.kpis else "",
+            kpi_status_label=self.kpis.worst_label(team.pk) if self.kpis else "",
         )
         if row.open:
             row.children = [self.row(child, open_ids) for child in children]
@@ -88,8 +107,9 @@ class Organisation:
         return [self.row(child, open_ids or set()) for child in self.children.get(team.pk, [])]
 
 
-def organisation(cycle: Cycle) -> Organisation:
-    """Four queries: the teams, two score aggregates, one key result aggregate."""
+def organisation(cycle: Cycle, viewer: Viewer | None = None) -> Organisation:
+    """Six queries: the teams, two score aggregates, one key result aggregate, the last
+    weekly snapshot's day and scores; with a viewer, two more for the KPIs' statuses."""
     teams = list(Team.objects.order_by("path"))
     nodes = [TeamNode(team.pk, team.parent_id, team.path) for team in teams]
     scores = team_scores(cycle.pk, nodes)
@@ -119,6 +139,8 @@ def organisation(cycle: Cycle) -> Organisation:
         coverage=rollup.sum_up_counts(nodes, own_counts),
         confidence=confidence,
         children=children,
+        changes=team_score_changes_since_last_weekly_snapshot(cycle.pk, scores),
+        kpis=kpi_overview(viewer) if viewer is not None else None,
     )
 
 
@@ -158,68 +180,33 @@ def confidence_slices(counts: dict[str, int]) -> list[ConfidenceSlice]:
     return slices
 
 
-@dataclass
-class AttentionItem:
-    key_result: KeyResult
-    visible: bool
-    reason: str  # "off_track" or "stale"
-    days_since: int | None
-
-    @property
-    def is_off_track(self) -> bool:
-        return self.reason == "off_track"
-
-    @property
-    def is_stale(self) -> bool:
-        """Checked in once, but not for STALE_AFTER or more."""
-        return self.days_since is not None and self.days_since >= STALE_AFTER.days
-
-
-def needs_attention(
-    cycle: Cycle, viewer: Viewer, limit: int = ATTENTION_LIMIT
-) -> tuple[list[AttentionItem], int]:
-    """Key results off track, or without a check-in for two weeks or more (never checked in
-    counts once the cycle is two weeks old). Two queries, whatever the number."""
-    now = timezone.now()
-    stale = Q(last_checkin_at__lt=now - STALE_AFTER)
-    if cycle.start_date <= timezone.localdate() - STALE_AFTER:
-        stale |= Q(last_checkin_at__isnull=True)
-    queryset = KeyResult.objects.filter(objective__cycle=cycle, objective__archived_at=None).filter(
-        Q(confidence=Confidence.OFF_TRACK) | stale
-    )
-    # First the ids of the most urgent, with the total (a window over the whole set, before
-    # LIMIT); then those few rows with their objective and owner. Sorting narrow rows is
-    # three times faster than sorting joined ones.
-    ranked = list(
-        queryset.annotate(
-            off_track_first=Case(
-                When(confidence=Confidence.OFF_TRACK, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            total=Window(Count("id")),
-        )
-        .order_by("off_track_first", F("last_checkin_at").asc(nulls_first=True), "id")
-        .values_list("id", "total")[:limit]
-    )
-    total = ranked[0][1] if ranked else 0
-    by_id = KeyResult.objects.select_related("objective", "owner").in_bulk([pk for pk, _ in ranked])
-    key_results = [by_id[pk] for pk, _ in ranked if pk in by_id]
-    items = [
-        AttentionItem(
-            key_result=key_result,
-            visible=can_view_objective(viewer, key_result.objective),
-            reason="off_track" if key_result.confidence == Confidence.OFF_TRACK else "stale",
-            days_since=(now - key_result.last_checkin_at).days
-            if key_result.last_checkin_at
-            else None,
-        )
-        for key_result in key_results
-    ]
-    return items, total
-
-
 # Trends -------------------------------------------------------------------------------
+
+
+def score_headline(score: Decimal | None, change: Decimal | None, pace: Pace | None) -> str:
+    """The chart's one sentence: "Score 49, up 3 this week, 5 behind pace"."""
+    if score is None:
+        return ""
+    parts = [_("Score %(score)s") % {"score": scoring.display(score)}]
+    if change is not None:
+        points = scoring.display(abs(change)) or 0
+        if points and change > 0:
+            parts.append(_("up %(points)s this week") % {"points": points})
+        elif points and change < 0:
+            parts.append(_("down %(points)s this week") % {"points": points})
+        else:
+            parts.append(_("unchanged this week"))
+    if pace is not None:
+        gap = pace.gap(score)
+        status = pace_rules.pace_status(score, pace.expected())
+        points = scoring.display(abs(gap)) or 0
+        if status == pace_rules.BEHIND:
+            parts.append(_("%(points)s behind pace") % {"points": points})
+        elif status == pace_rules.AHEAD:
+            parts.append(_("%(points)s ahead of pace") % {"points": points})
+        else:
+            parts.append(_("on pace"))
+    return ", ".join(parts)
 
 
 def trend_chart(
@@ -229,9 +216,12 @@ def trend_chart(
     live: TeamScore | Tally | None,
     rolled_up_label: str,
     own_label: str | None = None,
+    change: Decimal | None = None,
 ) -> dict | None:
     """The chart of a node's snapshots (okrapp.core.charts); today's live score is
-    appended while the cycle runs, so the line ends where the page's figures are."""
+    appended while the cycle runs, so the line ends where the page's figures are. The
+    expected pace (objectives.pace) is drawn on the same days, and the headline says
+    where the score stands against it."""
     points = [(day, own, rolled_up) for day, own, rolled_up in snapshots]
     today = timezone.localdate()
     if (
@@ -250,12 +240,16 @@ def trend_chart(
     lines = [rolled_up]
     if own_label:
         lines.append(charts.series(own_label, (p[1] for p in points), role=charts.OWN, places=1))
+    pace = cycle_pace(cycle, points[-1][0])
+    expected = pace.expected_on([p[0] for p in points], start=cycle.start_date, end=cycle.end_date)
+    lines.append(charts.series(_("Expected pace"), expected, role=charts.PACE, places=1))
     return charts.line_chart(
         labels=charts.date_labels(p[0] for p in points),
         series=lines,
         y_min=0,
         y_max=100,
         y_title=_("Score"),
+        headline=score_headline(points[-1][2], change, pace),
     )
 
 
@@ -370,18 +364,23 @@ def checkin_streak(person: User) -> int:
 def _team_summary(
     cycle: Cycle, org: Organisation, team: Team, *, rolled_up_label: str, own_label: str
 ) -> dict:
-    """A team's live score, this week's check-in coverage of its branch, and its trend."""
+    """A team's live score, its change this week and pace, this week's check-in coverage of
+    its branch, and its trend."""
     score = org.scores[team.pk]
     key_results, checked_in = org.coverage.get(team.pk, (0, 0))
+    change = org.changes.get(team.pk)
     chart = trend_chart(
         team_snapshots(cycle, team.pk),
         cycle=cycle,
         live=score,
         rolled_up_label=rolled_up_label,
         own_label=own_label,
+        change=change,
     )
     return {
         "score": score,
+        "score_change": change,
+        "pace": cycle_pace(cycle) if not cycle.is_closed else None,
         "key_results": key_results,
         "checked_in": checked_in,
         "coverage": share(checked_in, key_results),
@@ -389,40 +388,94 @@ def _team_summary(
     }
 
 
-def dashboard_page(cycle: Cycle, viewer: Viewer, *, open_id: int | None = None) -> dict:
-    """What the dashboard shows of a cycle: the company's score, coverage and confidence, the
-    team tree (opened down to `open_id`), the key results that need attention while the
-    cycle runs, and the company's trend."""
-    org = organisation(cycle)
+def dashboard_page(
+    cycle: Cycle, viewer: Viewer, *, open_id: int | None = None, team: Team | None = None
+) -> dict:
+    """What the dashboard shows of a cycle, for the company or for `team` and its branch:
+    the score with its change this week and its pace, coverage and confidence, the KPIs'
+    health, the team tree (opened down to `open_id`), what changed this week, the key
+    results that need attention and who has not checked in while the cycle runs, and the
+    trend. A fixed number of queries whatever the size."""
+    org = organisation(cycle, viewer)
     company = org.company
     page: dict = {"org": org, "company": company}
     if company is None:
         return page
+    scope = team if team is not None and team.pk in org.scores else company
     summary = _team_summary(
         cycle,
         org,
-        company,
-        rolled_up_label=_("Company score (everything)"),
-        own_label=_("Company objectives"),
+        scope,
+        rolled_up_label=_("Company score (everything)")
+        if scope.is_company
+        else _("Rolled-up score"),
+        own_label=_("Company objectives") if scope.is_company else _("Own score"),
     )
-    shows_attention = not cycle.is_closed
-    attention, attention_total = needs_attention(cycle, viewer) if shows_attention else ([], 0)
-    open_ids = open_lineage(org.teams, open_id) | {company.pk}
+    running = not cycle.is_closed
+    scoped = scope if not scope.is_company else None
+    attention, attention_total = needs_attention(cycle, viewer, team=scoped) if running else ([], 0)
+    kpis = org.kpis if scoped is None else overview_within(org.kpis, scope)
+    open_ids = open_lineage(org.teams, open_id) | set(scope.lineage_ids) | {company.pk}
     return {
         **page,
         **summary,
+        "scope": scope,
         "confidence": confidence_slices(org.confidence),
-        "rows": org.rows_under(company, open_ids),
-        "shows_attention": shows_attention,
+        "rows": org.rows_under(scope, open_ids),
+        "kpis": kpis,
+        "kpi_statuses": kpi_status_slices(kpis),
+        "scope_kpi_status": org.kpis.worst_by_team.get(scope.pk, ""),
+        "scope_kpi_label": org.kpis.worst_label(scope.pk),
+        "shows_attention": running,
         "attention": attention,
         "attention_total": attention_total,
+        "changes": week_changes(cycle, viewer, team=scoped) if running else None,
+        "movers": top_movers(org, scope),
+        "silence": silent_people(cycle, viewer, org.teams) if running else None,
     }
 
 
+@dataclass(frozen=True)
+class StatusCount:
+    key: str
+    label: str
+    count: int
+
+
+def kpi_status_slices(overview: KPIOverview) -> list[StatusCount]:
+    """Healthy, watch, alert and stale, in that order (KPIs without a measurement apart)."""
+    return [
+        StatusCount(key, str(STATUS_LABELS[key]), overview.counts.get(key, 0))
+        for key in (health.GREEN, health.AMBER, health.RED, health.STALE)
+    ]
+
+
+@dataclass(frozen=True)
+class Mover:
+    team: Team
+    change: Decimal
+    score: Decimal | None
+
+
+def top_movers(org: Organisation, scope: Team, limit: int = 5) -> tuple[list, list]:
+    """The teams under `scope` whose rolled-up score rose and fell most this week."""
+    movers = [
+        Mover(team, org.changes[team.pk], org.scores[team.pk].rolled_up_score)
+        for team in org.teams
+        if team.pk != scope.pk
+        and team.path.startswith(scope.path)
+        and org.changes.get(team.pk)
+        and scoring.display(abs(org.changes[team.pk]))
+    ]
+    rising = sorted((m for m in movers if m.change > 0), key=lambda m: -m.change)[:limit]
+    falling = sorted((m for m in movers if m.change < 0), key=lambda m: m.change)[:limit]
+    return rising, falling
+
+
 def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
-    """What a team's page shows: its lineage, and in a cycle its scores, coverage, sub-teams,
-    objectives, members and trend."""
-    page: dict = {"lineage": list(Team.objects.filter(pk__in=team.ancestor_ids).order_by("path"))}
+    """What a team's page shows: its breadcrumbs, and in a cycle its scores with their
+    change and pace, coverage, sub-teams, objectives, members and trend."""
+    page: dict = {"crumbs": team_crumbs(team, include_self=False)}
     if cycle is None:
         return page
     org = organisation(cycle)
@@ -439,9 +492,11 @@ def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
 
 
 def person_page(cycle: Cycle | None, person: User, viewer: Viewer) -> dict:
-    """What a person's page shows: their teams and check-in streak, and in a cycle their
-    personal score, objectives, key results in others' objectives and trend."""
+    """What a person's page shows: their breadcrumbs, teams and check-in streak, and in a
+    cycle their personal score with its change and pace, objectives (with their key
+    results, each a link), key results in others' objectives and trend."""
     page: dict = {
+        "crumbs": person_crumbs(person, include_self=False),
         "memberships": list(
             person.memberships.select_related("team").order_by("-is_primary", "team__path")
         ),
@@ -449,16 +504,21 @@ def person_page(cycle: Cycle | None, person: User, viewer: Viewer) -> dict:
     }
     if cycle is None:
         return page
-    tally = person_tallies(cycle.pk, [person.pk]).get(person.pk, rollup.EMPTY)
+    tallies = person_tallies(cycle.pk, [person.pk])
+    tally = tallies.get(person.pk, rollup.EMPTY)
+    change = person_score_changes_since_last_weekly_snapshot(cycle.pk, tallies).get(person.pk)
     chart = trend_chart(
         person_snapshots(cycle, person.pk),
         cycle=cycle,
         live=tally,
         rolled_up_label=_("Personal score"),
+        change=change,
     )
     return {
         **page,
         "score": tally.mean,
+        "score_change": change,
+        "pace": cycle_pace(cycle) if not cycle.is_closed else None,
         "scored": tally.count,
         "objectives": person_objectives(cycle, person, viewer),
         "other_key_results": key_results_owned_elsewhere(cycle, person, viewer),

@@ -12,6 +12,8 @@
     target: { color: "#1f8a4c", dashed: true, points: false },
     // With "fill", the band between it and the series before it (the target) is tinted.
     threshold: { color: "#d98c00", dashed: true, points: false, band: "rgba(217,140,0,0.12)" },
+    // The expected pace: a dotted grey line, so a score below it reads as behind.
+    pace: { color: "#596173", dashed: true, dots: true, points: false },
   };
   function dataset(set) {
     const look = ROLES[set.role] || ROLES.value;
@@ -20,7 +22,7 @@
       data: set.data,
       borderColor: look.color,
       backgroundColor: set.fill ? look.band || ROLES.threshold.band : look.color,
-      borderDash: look.dashed ? [6, 4] : [],
+      borderDash: look.dots ? [2, 3] : look.dashed ? [6, 4] : [],
       fill: set.fill || false,
       pointRadius: look.points === false ? 0 : 3,
       spanGaps: true,

@@ -307,6 +307,8 @@ def grow(cycle, company, teams: int):
 
 
 PAGES = ["/", "/teams/{team}/", "/teams/{company}/", "/people/{person}/", "/teams/{team}/children/"]
+# The dashboard also reads the KPIs, what changed this week and who has not checked in.
+BUDGET = {"/": 26}
 
 
 def count_queries(client, url: str, **headers) -> int:
@@ -331,7 +333,7 @@ def test_pages_issue_the_same_number_of_queries_for_a_ten_times_larger_organisat
     grow(cycle, company, 18)
     large = count_queries(client, url, **headers)
     assert large == small
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(BUDGET.get(page, 18)):
         client.get(url, **headers)
 
 

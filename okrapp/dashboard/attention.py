@@ -1,0 +1,226 @@
+"""Needs attention: the key results someone should look at, for a reason each.
+
+- off track: the latest check-in says so;
+- blockers: a check-in of the last seven days names a blocker;
+- no check-in for two weeks: checked in, but not for STALE_AFTER or more, or never once the
+  cycle is two weeks old;
+- behind pace: scored below the expected pace (objectives.pace) by more than its tolerance.
+
+The dashboard shows the most urgent few; the list page all of them, filtered and paged. Both
+read one ranked query of ids (with the total, a window over the whole set) and then the
+page's rows: a fixed number of queries whatever the number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from checkins.models import CheckIn
+from objectives.models import Confidence, KeyResult, Objective
+from objectives.pace import TOLERANCE, Pace
+from objectives.permissions import can_view_objective
+from okrapp.core.models import Cycle, Team, User
+from okrapp.core.permissions import Viewer
+
+STALE_AFTER = datetime.timedelta(days=14)
+BLOCKERS_SINCE = datetime.timedelta(days=7)
+ATTENTION_LIMIT = 15
+PAGE_SIZE = 50
+
+OFF_TRACK, BLOCKERS, STALE, BEHIND = "off_track", "blockers", "stale", "behind_pace"
+REASONS = {
+    OFF_TRACK: _("Off track"),
+    BLOCKERS: _("Blockers"),
+    STALE: _("No check-in for two weeks"),
+    BEHIND: _("Behind pace"),
+}
+
+
+def cycle_pace(cycle: Cycle, today: datetime.date | None = None) -> Pace:
+    return Pace.of(start=cycle.start_date, end=cycle.end_date, today=today or timezone.localdate())
+
+
+def _reason_filters(cycle: Cycle, now: datetime.datetime) -> dict[str, Q]:
+    stale = Q(last_checkin_at__lt=now - STALE_AFTER)
+    if cycle.start_date <= timezone.localdate() - STALE_AFTER:
+        stale |= Q(last_checkin_at__isnull=True)
+    pace = cycle_pace(cycle)
+    behind = Q(
+        score__isnull=False,
+        objective__kind=Objective.Kind.COMMITTED,
+        score__lt=pace.expected() - TOLERANCE,
+    ) | Q(
+        score__isnull=False,
+        objective__kind=Objective.Kind.ASPIRATIONAL,
+        score__lt=pace.expected(aspirational=True) - TOLERANCE,
+    )
+    return {
+        OFF_TRACK: Q(confidence=Confidence.OFF_TRACK),
+        BLOCKERS: Q(has_blockers=True),
+        STALE: stale,
+        BEHIND: behind,
+    }
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def attention_queryset(
+    cycle: Cycle,
+    *,
+    team: Team | None = None,
+    owner: User | None = None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+):
+    """The key results needing attention, with a flag per reason, most urgent first: off
+    track, then blockers, then the longest without a check-in, then behind pace."""
+    now = now or timezone.now()
+    reasons = _reason_filters(cycle, now)
+    blocked = CheckIn.objects.filter(
+        key_result=OuterRef("pk"), created_at__gte=now - BLOCKERS_SINCE
+    ).exclude(blockers="")
+    queryset = KeyResult.objects.filter(
+        objective__cycle=cycle, objective__archived_at=None
+    ).annotate(has_blockers=Exists(blocked))
+    if team is not None:
+        queryset = queryset.filter(objective__team__path__startswith=team.path)
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    wanted = reasons[reason] if reason in reasons else Q()
+    if not wanted:
+        for condition in reasons.values():
+            wanted |= condition
+    return (
+        queryset.filter(wanted)
+        .annotate(**{f"is_{key}": _flag(condition) for key, condition in reasons.items()})
+        .annotate(
+            urgency=Case(
+                When(reasons[OFF_TRACK], then=Value(0)),
+                When(reasons[BLOCKERS], then=Value(1)),
+                When(reasons[STALE], then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgency", F("last_checkin_at").asc(nulls_first=True), "id")
+    )
+
+
+@dataclass
+class AttentionItem:
+    key_result: KeyResult
+    visible: bool
+    reasons: list[str]
+    days_since: int | None
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+    @property
+    def is_off_track(self) -> bool:
+        return OFF_TRACK in self.reasons
+
+    @property
+    def is_stale(self) -> bool:
+        return STALE in self.reasons
+
+    @property
+    def has_blockers(self) -> bool:
+        return BLOCKERS in self.reasons
+
+    @property
+    def is_behind_pace(self) -> bool:
+        return BEHIND in self.reasons
+
+
+def _items(viewer: Viewer, ranked: list[tuple], now: datetime.datetime) -> list[AttentionItem]:
+    by_id = KeyResult.objects.select_related("objective", "objective__team", "owner").in_bulk(
+        [row[0] for row in ranked]
+    )
+    items = []
+    for pk, *flags in ranked:
+        key_result = by_id.get(pk)
+        if key_result is None:
+            continue
+        items.append(
+            AttentionItem(
+                key_result=key_result,
+                visible=can_view_objective(viewer, key_result.objective),
+                reasons=[key for key, flag in zip(REASONS, flags, strict=False) if flag],
+                days_since=(now - key_result.last_checkin_at).days
+                if key_result.last_checkin_at
+                else None,
+            )
+        )
+    return items
+
+
+FLAGS = [f"is_{key}" for key in REASONS]
+
+
+def needs_attention(
+    cycle: Cycle, viewer: Viewer, limit: int = ATTENTION_LIMIT, **filters
+) -> tuple[list[AttentionItem], int]:
+    """The `limit` most urgent items and how many there are in all: two queries."""
+    now = timezone.now()
+    ranked = list(
+        attention_queryset(cycle, now=now, **filters)
+        .annotate(total=Window(Count("id")))
+        .values_list("id", *FLAGS, "total")[:limit]
+    )
+    total = ranked[0][-1] if ranked else 0
+    return _items(viewer, [row[:-1] for row in ranked], now), total
+
+
+@dataclass
+class AttentionPage:
+    items: list[AttentionItem]
+    total: int
+    number: int
+    pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def attention_page(
+    cycle: Cycle, viewer: Viewer, *, page: int = 1, per_page: int = PAGE_SIZE, **filters
+) -> AttentionPage:
+    """One page of the full list: two queries (the ranked ids with the total, the rows); a
+    page beyond the last shows the last."""
+    now = timezone.now()
+    queryset = attention_queryset(cycle, now=now, **filters).annotate(total=Window(Count("id")))
+    page = max(1, page)
+    rows = list(queryset.values_list("id", *FLAGS, "total")[(page - 1) * per_page :][:per_page])
+    if not rows and page > 1:
+        total = queryset.count()
+        page = max(1, -(-total // per_page))
+        rows = list(queryset.values_list("id", *FLAGS, "total")[(page - 1) * per_page :][:per_page])
+    total = rows[0][-1] if rows else 0
+    return AttentionPage(
+        items=_items(viewer, [row[:-1] for row in rows], now),
+        total=total,
+        number=page,
+        pages=max(1, -(-total // per_page)),
+    )

@@ -1,0 +1,136 @@
+"""What changed this week: computed set-based from the stored snapshots and check-ins.
+
+- scores: each team's rolled-up score now against the last weekly snapshot
+  (objectives.rollup_services.team_score_changes_since_last_weekly_snapshot);
+- confidence drops: key results whose check-ins of the last seven days brought their
+  confidence lower than the last check-in before;
+- KPIs whose status changed since a week ago (kpis.selectors.kpi_overview);
+- new check-ins naming a blocker.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When, Window
+from django.utils import timezone
+
+from checkins.models import CheckIn
+from objectives.models import Confidence, KeyResult
+from objectives.permissions import can_view_objective
+from okrapp.core.models import Cycle, Team
+from okrapp.core.permissions import Viewer
+
+WEEK = datetime.timedelta(days=7)
+LIMIT = 10
+RANK = {Confidence.OFF_TRACK: 0, Confidence.AT_RISK: 1, Confidence.ON_TRACK: 2}
+
+
+def _rank(expression) -> Case:
+    return Case(
+        *(When(**{expression: key}, then=Value(rank)) for key, rank in RANK.items()),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+@dataclass
+class ConfidenceDrop:
+    key_result: KeyResult
+    before: str
+    visible: bool
+
+    @property
+    def before_label(self) -> str:
+        return Confidence(self.before).label
+
+
+@dataclass
+class BlockerLine:
+    checkin: CheckIn
+    visible: bool
+
+
+@dataclass
+class WeekChanges:
+    drops: list[ConfidenceDrop] = field(default_factory=list)
+    drops_total: int = 0
+    blockers: list[BlockerLine] = field(default_factory=list)
+    blockers_total: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.drops_total or self.blockers_total)
+
+
+def confidence_drops(
+    cycle: Cycle,
+    viewer: Viewer,
+    *,
+    team: Team | None = None,
+    limit: int = LIMIT,
+    now: datetime.datetime | None = None,
+) -> tuple[list[ConfidenceDrop], int]:
+    """Two queries: the ranked drops with their total, then their rows."""
+    since = (now or timezone.now()) - WEEK
+    before = CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__lt=since).order_by(
+        "-created_at", "-id"
+    )
+    rows = (
+        KeyResult.objects.filter(
+            objective__cycle=cycle, objective__archived_at=None, last_checkin_at__gte=since
+        )
+        .annotate(before=Subquery(before.values("confidence")[:1]))
+        .annotate(now_rank=_rank("confidence"), before_rank=_rank("before"))
+    )
+    if team is not None:
+        rows = rows.filter(objective__team__path__startswith=team.path)
+    ranked = list(
+        rows.filter(before_rank__gt=F("now_rank"))
+        .annotate(total=Window(Count("id")))
+        .order_by("now_rank", "-last_checkin_at", "id")
+        .values_list("id", "before", "total")[:limit]
+    )
+    total = ranked[0][2] if ranked else 0
+    by_id = KeyResult.objects.select_related("objective", "owner").in_bulk([r[0] for r in ranked])
+    drops = [
+        ConfidenceDrop(by_id[pk], before, can_view_objective(viewer, by_id[pk].objective))
+        for pk, before, _total in ranked
+        if pk in by_id
+    ]
+    return drops, total
+
+
+def new_blockers(
+    cycle: Cycle,
+    viewer: Viewer,
+    *,
+    team: Team | None = None,
+    limit: int = LIMIT,
+    now: datetime.datetime | None = None,
+) -> tuple[list[BlockerLine], int]:
+    """This week's check-ins naming a blocker, newest first: two queries."""
+    since = (now or timezone.now()) - WEEK
+    checkins = CheckIn.objects.filter(
+        key_result__objective__cycle=cycle,
+        key_result__objective__archived_at=None,
+        created_at__gte=since,
+    ).exclude(blockers="")
+    if team is not None:
+        checkins = checkins.filter(key_result__objective__team__path__startswith=team.path)
+    total = checkins.count()
+    lines = [
+        BlockerLine(checkin, can_view_objective(viewer, checkin.key_result.objective))
+        for checkin in checkins.select_related(
+            "key_result", "key_result__objective", "author"
+        ).order_by("-created_at", "-id")[:limit]
+    ]
+    return lines, total
+
+
+def week_changes(cycle: Cycle, viewer: Viewer, *, team: Team | None = None) -> WeekChanges:
+    now = timezone.now()
+    drops, drops_total = confidence_drops(cycle, viewer, team=team, now=now)
+    blockers, blockers_total = new_blockers(cycle, viewer, team=team, now=now)
+    return WeekChanges(drops, drops_total, blockers, blockers_total)

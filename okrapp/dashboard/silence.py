@@ -1,0 +1,98 @@
+"""Who has not checked in this week: the people owning key results in the cycle of which
+none was checked in since Monday (the organisation's week), grouped by where they work.
+
+- an admin or a lead of the company sees the whole organisation, by department (the teams
+  right under the company; people of the company team itself form their own group);
+- another lead sees the teams they lead, each with its sub-teams, by team;
+- anyone else sees no such list (it is a lead's tool, not a public board).
+
+Three queries whatever the size: the owners' counts, their primary teams, the teams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from objectives.models import KeyResult
+from okrapp.core.models import Cycle, Membership, Team, User
+from okrapp.core.permissions import Viewer
+from okrapp.core.weeks import week_of
+
+NAMES_PER_GROUP = 12
+
+
+@dataclass
+class SilentGroup:
+    team: Team
+    people: list[User] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.people)
+
+
+@dataclass
+class Silence:
+    by_department: bool
+    groups: list[SilentGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups)
+
+
+def sees_whole_organisation(viewer: Viewer, company: Team | None) -> bool:
+    return viewer.is_admin or (company is not None and company.pk in viewer.lead_team_ids)
+
+
+def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | None:
+    """`teams`: every team in path order (the dashboard's). None for whom it is not."""
+    by_id = {team.pk: team for team in teams}
+    company = next((team for team in teams if team.parent_id is None), None)
+    whole = sees_whole_organisation(viewer, company)
+    led = [by_id[pk] for pk in viewer.lead_team_ids if pk in by_id]
+    if not whole and not led:
+        return None
+    since = week_of().start
+    owners = list(
+        KeyResult.objects.filter(
+            objective__cycle=cycle, objective__archived_at=None, owner__is_active=True
+        )
+        .order_by()
+        .values("owner_id")
+        .annotate(checked=Count("id", filter=Q(last_checkin_at__gte=since)))
+        .filter(checked=0)
+        .values_list("owner_id", flat=True)
+    )
+    memberships = (
+        Membership.objects.filter(user_id__in=owners)
+        .select_related("user")
+        .order_by("-is_primary", "team__path")
+    )
+    home: dict[int, tuple[User, int]] = {}
+    for membership in memberships:
+        home.setdefault(membership.user_id, (membership.user, membership.team_id))
+
+    groups: dict[int, SilentGroup] = {}
+    for user, team_id in home.values():
+        team = by_id.get(team_id)
+        if team is None:
+            continue
+        if whole:
+            lineage = team.lineage_ids
+            group_team = by_id[lineage[1]] if len(lineage) > 1 else team
+        elif any(team.path.startswith(lead.path) for lead in led):
+            group_team = team
+        else:
+            continue
+        group = groups.setdefault(group_team.pk, SilentGroup(group_team))
+        group.total += 1
+        group.people.append(user)
+    ordered = sorted(groups.values(), key=lambda group: group.team.path)
+    for group in ordered:
+        group.people.sort(key=lambda user: (user.display_name.lower(), user.pk))
+        group.people = group.people[:NAMES_PER_GROUP]
+    return Silence(by_department=whole, groups=ordered)
