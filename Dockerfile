@@ -1,9 +1,11 @@
 FROM python:3.11-slim-trixie
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/app/data
 # pg_dump and pg_restore for `manage.py backup` and `restore`: Debian's PostgreSQL 17 client
-# reads and writes the PostgreSQL 16 server of docker-compose.yml.
+# reads and writes the PostgreSQL 16 server of docker-compose.yml. Pango, HarfBuzz and a font
+# for WeasyPrint, which makes the quarterly report's PDF.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

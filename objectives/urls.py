@@ -6,6 +6,8 @@ app_name = "objectives"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("export.csv", views.board_export_csv, name="board_export_csv"),
+    path("export.xlsx", views.board_export_xlsx, name="board_export_xlsx"),
     path("alignment/", views.alignment, name="alignment"),
     path("new/", views.objective_create, name="create"),
     path("coach/", views.coach, name="coach"),

@@ -7,14 +7,16 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from objectives import permissions, quality, selectors, services
+from objectives import exports, permissions, quality, selectors, services
 from objectives.forms import (
     KEY_RESULT_PREFIX,
     MAX_ROWS,
@@ -63,6 +65,34 @@ def board(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "results":
         return render(request, "objectives/board.html#results", context)
     return render(request, "objectives/board.html", context)
+
+
+def _export(request: HttpRequest):
+    """The board's rows for the export, filtered like the board; 404 without a cycle."""
+    cycle = current_cycle(request)
+    if cycle is None:
+        raise Http404
+    form = BoardFilterForm(request.GET or None, teams=team_tree())
+    rows = exports.export_rows(request_viewer(request), cycle, **form.filters())
+    return cycle, rows
+
+
+def _attachment(response: HttpResponse, cycle, extension: str) -> HttpResponse:
+    name = slugify(cycle.name) or "cycle"
+    response["Content-Disposition"] = f'attachment; filename="okrs-{name}.{extension}"'
+    return response
+
+
+def board_export_csv(request: HttpRequest) -> HttpResponse:
+    cycle, rows = _export(request)
+    text = exports.as_csv(rows, language=translation.get_language())
+    return _attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), cycle, "csv")
+
+
+def board_export_xlsx(request: HttpRequest) -> HttpResponse:
+    cycle, rows = _export(request)
+    response = HttpResponse(exports.as_xlsx(rows), content_type=exports.XLSX_TYPE)
+    return _attachment(response, cycle, "xlsx")
 
 
 def alignment(request: HttpRequest) -> HttpResponse:

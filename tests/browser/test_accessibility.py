@@ -85,7 +85,13 @@ PAGES = [
     ("organisation: import",         "/organisation/import/",                         "a"),
     ("organisation refused (403)",   "/organisation/people/",                         "l"),
     ("page not found",               "/this-page-does-not-exist/",                    "a"),
+    ("needs attention",              "/attention/",                                   "mla"),
+    ("needs attention, filtered",    "/attention/?team={team_contenu}&reason=off_track", "l"),
+    ("dashboard, a team",            "/?team={team_contenu}",                         "l"),
+    ("quarterly report",             "/report/",                                      "mla"),
+    ("quarterly report, a team",     "/report/?team={team_contenu}",                  "l"),
     ("dashboard, closed cycle",      "/?cycle={cycle_closed}",                        "a"),
+    ("quarterly report, closed cycle", "/report/?cycle={cycle_closed}",               "a"),
     ("OKR board, closed cycle",      "/okrs/?cycle={cycle_closed}",                   "a"),
     ("alignment, closed cycle",      "/okrs/alignment/?cycle={cycle_closed}",         "a"),
     ("team page, closed cycle",      "/teams/{team_contenu}/?cycle={cycle_closed}",   "a"),
@@ -108,6 +114,8 @@ SIGNED_OUT = [
 # fmt: on
 SAMPLE = {
     "dashboard",
+    "quarterly report",
+    "needs attention",
     "team page, a team",
     "OKR board",
     "alignment",
@@ -142,6 +150,12 @@ NOT_PAGES = {
     # KPI connectors: Sync now (a POST), the data source panel (an htmx fragment), and the
     # demo's JSON endpoint.
     "kpis:sync", "kpis:syncs", "demo_analytics",
+    # The quarterly report's PDF (a download; a large scope's request page is a POST form),
+    # the PDF being made (needs a worker's row; its page is tested in tests/dashboard) and
+    # its download.
+    "report_pdf", "report_file", "report_file_download",
+    # The OKR board's exports: downloads.
+    "objectives:board_export_csv", "objectives:board_export_xlsx",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
