@@ -18,7 +18,7 @@ from checkins import forecast, hooks
 from checkins.conversation_selectors import nudged_today
 from checkins.models import CheckIn, Notification
 from checkins.permissions import can_change_checkin, can_delete_latest, nudgeable_ids
-from objectives import scoring
+from objectives import pace, scoring
 from objectives.breadcrumbs import key_result_crumbs
 from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
@@ -134,6 +134,7 @@ def key_result_page(viewer: Viewer, key_result: KeyResult) -> dict:
         "projection": projection,
         "chart": key_result_chart(key_result, checkins, projection),
         "crumbs": key_result_crumbs(key_result),
+        "pace": key_result_pace(key_result),
     }
 
 
@@ -185,11 +186,27 @@ def key_result_chart(
     ]
     if lines.projected is not None:
         series.append(charts.series(_("Projection"), lines.projected, role=charts.PROJECTION))
+    objective = key_result.objective
     return charts.line_chart(
         labels=charts.date_labels(lines.days, charts.DAY_MONTH),
         series=series,
         y_title=key_result.unit,
+        # The ideal line is the key result's linear pace; the sentence says where it stands.
+        headline=pace.headline(
+            key_result.score,
+            None,
+            key_result_pace(key_result),
+            aspirational=objective.is_aspirational,
+        ),
     )
+
+
+def key_result_pace(key_result: KeyResult) -> pace.Pace | None:
+    """The cycle's expected pace while it runs (objectives.pace); None once closed."""
+    cycle = key_result.objective.cycle
+    if cycle.status == Cycle.Status.CLOSED:
+        return None
+    return pace.Pace.of(start=cycle.start_date, end=cycle.end_date, today=weeks.local_date())
 
 
 @dataclass

@@ -17,6 +17,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from objectives import scoring
+
 COMMITTED_GOAL = Decimal(100)
 ASPIRATIONAL_GOAL = Decimal(70)
 TOLERANCE = Decimal(5)
@@ -75,3 +79,35 @@ class Pace:
     ) -> list[Decimal]:
         """The expected (committed) score on each of `days`: the pace line of a trend."""
         return [expected_score(elapsed_share(start=start, end=end, today=day)) for day in days]
+
+
+def headline(
+    score: Decimal | None,
+    change: Decimal | None,
+    pace: Pace | None,
+    *,
+    aspirational: bool = False,
+) -> str:
+    """A chart's one sentence: "Score 49, up 3 this week, 5 behind pace" (a part is left
+    out when its value is unknown: no snapshot a week old, a closed cycle)."""
+    if score is None:
+        return ""
+    parts = [_("Score %(score)s") % {"score": scoring.display(score)}]
+    if change is not None:
+        points = scoring.display(abs(change)) or 0
+        if points and change > 0:
+            parts.append(_("up %(points)s this week") % {"points": points})
+        elif points and change < 0:
+            parts.append(_("down %(points)s this week") % {"points": points})
+        else:
+            parts.append(_("unchanged this week"))
+    if pace is not None:
+        status = pace.status(score, aspirational=aspirational)
+        points = scoring.display(abs(pace.gap(score, aspirational=aspirational))) or 0
+        if status == BEHIND:
+            parts.append(_("%(points)s behind pace") % {"points": points})
+        elif status == AHEAD:
+            parts.append(_("%(points)s ahead of pace") % {"points": points})
+        else:
+            parts.append(_("on pace"))
+    return ", ".join(parts)

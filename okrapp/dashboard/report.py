@@ -22,12 +22,13 @@ from kpis import health
 from kpis.selectors import overview_within
 from objectives.models import Confidence, KeyResult, Objective
 from objectives.pace import Pace
+from objectives.pace import headline as pace_headline
 from objectives.permissions import can_view_objective
 from okrapp.core import charts
 from okrapp.core.models import Cycle, Team
 from okrapp.core.permissions import Viewer
 from okrapp.dashboard.attention import cycle_pace
-from okrapp.dashboard.selectors import organisation, score_headline, team_snapshots, top_movers
+from okrapp.dashboard.selectors import organisation, team_snapshots, top_movers
 
 TREND_WIDTH, TREND_HEIGHT = 600, 140
 # Up to this many objectives the PDF is made while the reader waits; a larger scope goes to
@@ -83,7 +84,7 @@ def _trend(cycle: Cycle, scope: Team, score, change, pace: Pace) -> dict | None:
         "first": days[0],
         "last": days[-1],
         "rows": list(zip(charts.date_labels(days), values, expected, strict=True)),
-        "headline": score_headline(score, change, pace),
+        "headline": pace_headline(score, change, pace),
     }
 
 

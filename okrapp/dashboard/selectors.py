@@ -22,7 +22,6 @@ from kpis.selectors import STATUS_LABELS, KPIOverview, kpi_overview, overview_wi
 from objectives import pace as pace_rules
 from objectives import rollup, scoring
 from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
-from objectives.pace import Pace
 from objectives.permissions import can_view_objective
 from objectives.rollup import Tally, TeamNode, TeamScore
 from objectives.rollup_services import (
@@ -183,32 +182,6 @@ def confidence_slices(counts: dict[str, int]) -> list[ConfidenceSlice]:
 # Trends -------------------------------------------------------------------------------
 
 
-def score_headline(score: Decimal | None, change: Decimal | None, pace: Pace | None) -> str:
-    """The chart's one sentence: "Score 49, up 3 this week, 5 behind pace"."""
-    if score is None:
-        return ""
-    parts = [_("Score %(score)s") % {"score": scoring.display(score)}]
-    if change is not None:
-        points = scoring.display(abs(change)) or 0
-        if points and change > 0:
-            parts.append(_("up %(points)s this week") % {"points": points})
-        elif points and change < 0:
-            parts.append(_("down %(points)s this week") % {"points": points})
-        else:
-            parts.append(_("unchanged this week"))
-    if pace is not None:
-        gap = pace.gap(score)
-        status = pace_rules.pace_status(score, pace.expected())
-        points = scoring.display(abs(gap)) or 0
-        if status == pace_rules.BEHIND:
-            parts.append(_("%(points)s behind pace") % {"points": points})
-        elif status == pace_rules.AHEAD:
-            parts.append(_("%(points)s ahead of pace") % {"points": points})
-        else:
-            parts.append(_("on pace"))
-    return ", ".join(parts)
-
-
 def trend_chart(
     snapshots: list[tuple[datetime.date, Decimal | None, Decimal | None]],
     *,
@@ -249,7 +222,7 @@ def trend_chart(
         y_min=0,
         y_max=100,
         y_title=_("Score"),
-        headline=score_headline(points[-1][2], change, pace),
+        headline=pace_rules.headline(points[-1][2], change, pace),
     )
 
 
