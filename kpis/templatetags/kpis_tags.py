@@ -13,6 +13,11 @@ WIDTH, HEIGHT, PAD = 120, 32, 3
 
 @register.inclusion_tag("kpis/_sparkline.html")
 def sparkline(measurements, kpi, status: str = "none") -> dict:
+    return sparkline_shape(measurements, kpi, status)
+
+
+@register.simple_tag
+def sparkline_shape(measurements, kpi, status: str = "none") -> dict:
     """An SVG polyline of the measurements (oldest first) and a dashed target line, scaled
     together so the line shows at a glance which side of the target the KPI sits."""
     values = [Decimal(m.value) for m in measurements]

@@ -1,7 +1,7 @@
 """The demo KPIs of the seeds, with 18 months of measurements, and one KPI bridged to a key result.
 
-Statuses on the day the demo is loaded: two healthy, one to watch (amber), one in alert (red),
-one stale (its measurements stopped four months ago). Every row is found or created by its
+Statuses on the day the demo is loaded: two healthy, one to watch (amber), one in alert (red,
+and still amber a week before), one stale (its measurements stopped four months ago). Every row is found or created by its
 natural key (KPI name and team; measurement KPI and period date), so loading twice changes
 nothing.
 """
@@ -80,6 +80,8 @@ KPIS = [
         "team": "Acquisition",
         "owner": "hugo.simon",
         "series": (47, 31, 4, 0),
+        # Still to watch a week ago, in alert since: the dashboard's "what changed".
+        "previous": Decimal(42),
     },
     {
         "name": "Taux de rebond du site",
@@ -121,13 +123,15 @@ def load(organisation, today: datetime.date | None = None) -> None:
         team = organisation.teams.get(spec["team"], organisation.company)
         owner = organisation.people[spec["owner"]]
         fields = {
-            key: value for key, value in spec.items() if key not in {"series", "team", "owner"}
+            key: value
+            for key, value in spec.items()
+            if key not in {"series", "team", "owner", "previous"}
         }
         kpi, _ = KPI.objects.get_or_create(
             name=spec["name"], team=team, defaults={**fields, "owner": owner}
         )
         kpis[kpi.name] = kpi
-        _measurements(kpi, spec["series"], today, recorded_by=owner)
+        _measurements(kpi, spec["series"], today, recorded_by=owner, previous=spec.get("previous"))
     _bridge(kpis[BRIDGED_KPI], organisation)
     _connect(kpis[CONNECTED_KPI["name"]])
 
@@ -163,7 +167,10 @@ def _period_dates(frequency: str, today: datetime.date, skip: int) -> list[datet
     return dates[skip:][::-1]
 
 
-def _measurements(kpi: KPI, series, today: datetime.date, *, recorded_by) -> None:
+def _measurements(
+    kpi: KPI, series, today: datetime.date, *, recorded_by, previous: Decimal | None = None
+) -> None:
+    """The series' measurements; `previous`, when given, is the period before the latest's."""
     first, last, wave, skip = series
     dates = _period_dates(kpi.frequency, today, skip)
     count = len(dates)
@@ -178,6 +185,8 @@ def _measurements(kpi: KPI, series, today: datetime.date, *, recorded_by) -> Non
         value = Decimal(str(trend + noise)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         if kpi.unit != "%":
             value = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        if previous is not None and index == count - 2:
+            value = previous
         new.append(
             Measurement(kpi=kpi, period_date=period_date, value=value, recorded_by=recorded_by)
         )

@@ -585,3 +585,24 @@ def test_admin_pages_issue_the_same_number_of_queries_at_two_sizes(
     large = count(client, url)
     assert large == small
     assert large <= budget
+
+
+# Demo data -----------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_the_ceo_every_part_of_the_executive_view(client):
+    from django.core.management import call_command
+
+    from okrapp.core.models import User
+    from okrapp.demo.organisation import demo_email
+
+    call_command("load_demo", verbosity=0)
+    context = get(client, User.objects.get(email=demo_email("claire.dubois")), "/").context
+    assert [line.kpi.name for line in context["kpis"].alerts if line.status == "red"]
+    assert [(line.status_week_ago, line.status) for line in context["kpis"].changed] == [
+        ("amber", "red")
+    ]
+    assert context["changes"].blockers_total
+    assert context["attention_total"] > len(context["attention"])
+    silent = {person.email for group in context["silence"].groups for person in group.people}
+    assert demo_email("nathan.bertrand") in silent

@@ -122,3 +122,22 @@ def test_a_series_without_any_value_says_so():
     chart = charts.line_chart(labels=["a"], series=[charts.series("Score", [None])])
     with translation.override("en"):
         assert charts.text_alternative(chart)["summary"] == "Score: no value yet."
+
+
+def test_a_charts_headline_comes_first_in_its_text_alternative():
+    from okrapp.core import charts as chart_specs
+
+    spec = chart_specs.line_chart(
+        labels=["1 Oct", "8 Oct"],
+        series=[
+            chart_specs.series("Score", [40, 49]),
+            chart_specs.series("Expected pace", [44, 54], role=chart_specs.PACE),
+        ],
+        headline="Score 49, up 9 this week, 5 behind pace",
+    )
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = chart_specs.text_alternative(spec)
+    assert text["summary"].startswith("Score 49, up 9 this week, 5 behind pace. Score:")
+    assert text["columns"] == ["Score", "Expected pace"]
