@@ -1,9 +1,9 @@
 """The demo KPIs of the seeds, with 18 months of measurements, and one KPI bridged to a key result.
 
 Statuses on the day the demo is loaded: two healthy, one to watch (amber), one in alert (red,
-and still amber a week before), one stale (its measurements stopped four months ago). Every row is found or created by its
-natural key (KPI name and team; measurement KPI and period date), so loading twice changes
-nothing.
+and still amber a week before), one stale (its measurements stopped four months ago). Every
+row is found or created by its natural key (KPI name and team; measurement KPI and period
+date), so loading twice changes nothing.
 """
 
 from __future__ import annotations
