@@ -440,7 +440,7 @@ def _percentile(samples: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-PAGE_KEYS = ("dashboard", "team", "company", "person", "my_week", "board")
+PAGE_KEYS = ("dashboard", "attention", "team", "company", "person", "my_week", "board")
 
 
 def measure_pages(
@@ -448,6 +448,7 @@ def measure_pages(
 ) -> list[PageTiming]:
     pages = {
         "dashboard": ("Dashboard", "/"),
+        "attention": ("Needs attention", "/attention/"),
         "team": ("Team page", f"/teams/{org.team.pk}/"),
         "company": ("Team page (company)", f"/teams/{org.company.pk}/"),
         "person": ("Person page", f"/people/{org.member.pk}/"),
@@ -490,6 +491,43 @@ def measure_pages(
                 )
             )
     return timings
+
+
+def measure_report(org: BenchOrganisation, *, pdf: bool = False) -> dict:
+    """The quarterly report of the whole company, as the member reads it: the HTML page once
+    (its queries and time), and with `pdf` the PDF made as the worker makes it. Measured, not
+    held to a target: at 5,000 people the PDF runs to hundreds of pages."""
+    from okrapp.core.permissions import viewer_for
+    from okrapp.dashboard import pdf as report_pdf
+    from okrapp.dashboard.report import quarterly_report
+
+    results: dict = {}
+    overrides = {
+        "ALLOWED_HOSTS": [*settings.ALLOWED_HOSTS, "testserver"],
+        "SECURE_SSL_REDIRECT": False,
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+    with override_settings(**overrides):
+        client = Client()
+        client.force_login(org.member)
+        client.get(f"/?cycle={org.cycle.pk}")
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get("/report/")
+            results["html_seconds"] = round(time.perf_counter() - started, 2)
+        results["html_status"] = response.status_code
+        results["html_queries"] = len(queries)
+        results["html_kilobytes"] = round(len(response.content) / 1024)
+        if pdf:
+            started = time.perf_counter()
+            data = quarterly_report(org.cycle, viewer_for(org.member))
+            document = report_pdf.report_pdf(data, "fr")
+            results["pdf_seconds"] = round(time.perf_counter() - started, 1)
+            results["pdf_kilobytes"] = round(len(document) / 1024)
+    return results
 
 
 def measure_rollup(cycle: Cycle) -> dict:
@@ -549,6 +587,15 @@ def report(results: dict) -> str:
         f"{verdict}); second run {rollup['second_run_seconds']:.3f} s, "
         f"{rollup['second_run_writes']} writes\n\n"
     )
+    if results.get("report"):
+        found = results["report"]
+        out.write(
+            f"Quarterly report (whole company): HTML {found['html_seconds']:.2f} s, "
+            f"{found['html_queries']} queries, {found['html_kilobytes']} kB"
+        )
+        if "pdf_seconds" in found:
+            out.write(f"; PDF {found['pdf_seconds']:.1f} s, {found['pdf_kilobytes']} kB")
+        out.write("\n\n")
     header = f"{'page':<22}{'status':>7}{'queries':>9}{'p50 ms':>9}{'p95 ms':>9}  target\n"
     out.write(header)
     out.write("-" * (len(header) + 4) + "\n")

@@ -36,6 +36,11 @@ class Command(BaseCommand):
             default=",".join(bench.PAGE_KEYS),
             help=f"Pages to time, comma-separated among {', '.join(bench.PAGE_KEYS)}.",
         )
+        parser.add_argument(
+            "--report-pdf",
+            action="store_true",
+            help="Also make the whole company's quarterly report as a PDF (minutes at scale 1).",
+        )
         parser.add_argument("--output", default="bench-results/bench.json")
 
     def handle(
@@ -47,6 +52,7 @@ class Command(BaseCommand):
         rebuild: bool,
         output: str,
         pages: str,
+        report_pdf: bool = False,
         **options,
     ) -> None:
         if scale <= 0:
@@ -88,6 +94,7 @@ class Command(BaseCommand):
             "pages": bench.pages_as_dicts(
                 bench.measure_pages(org, requests=requests, only=pages.split(","))
             ),
+            "report": bench.measure_report(org, pdf=report_pdf),
             "targets": bench.TARGETS,
             "viewer": {"id": org.member.pk, "is_admin": org.member.is_staff},
         }
