@@ -478,6 +478,63 @@ def test_a_large_reports_pdf_is_made_by_a_worker_with_its_progress(
     assert SECRET not in text
 
 
+def test_a_pdf_being_made_shows_its_progress_and_polls(client, member, cycle, team):
+    report_file = ReportFile.objects.create(
+        requested_by=member,
+        cycle=cycle,
+        team=team,
+        language="en",
+        status=ReportFile.Status.RUNNING,
+        progress=40,
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    content = get(client, member, f"/report/files/{report_file.pk}/").content.decode()
+    assert 'value="40"' in content
+    assert 'hx-trigger="every 2s"' in content
+    assert client.get(f"/report/files/{report_file.pk}/download/").status_code == 302
+
+
+def test_a_pdf_that_cannot_be_made_is_marked_failed_for_its_reader(
+    client, member, cycle, public_objective, monkeypatch, django_capture_on_commit_callbacks
+):
+    from okrapp.dashboard import pdf
+
+    def broken(html):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(report_rules, "DIRECT_PDF_LIMIT", 0)
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/report/pdf/")
+    report_file = ReportFile.objects.get()
+    assert report_file.status == ReportFile.Status.FAILED
+    content = client.get(f"/report/files/{report_file.pk}/").content.decode()
+    assert "could not be made" in content
+
+
+def test_a_graded_cycles_report_shows_final_grades_and_the_retrospective(
+    client, member, team, lead
+):
+    from okrapp.core.models import Cycle
+    from tests.factories import CycleFactory
+
+    graded = CycleFactory(status=Cycle.Status.GRADING, name="T1 2020")
+    objective = ObjectiveFactory(
+        cycle=graded,
+        team=team,
+        owner=lead,
+        title="A graded objective",
+        score=D(70),
+        final_score=D(65),
+        went_well="The webinars filled up",
+    )
+    KeyResultFactory(objective=objective, final_score=D(65))
+    content = get(client, member, f"/report/?cycle={graded.pk}").content.decode()
+    assert "Final grade" in content
+    assert "The webinars filled up" in content
+
+
 def test_someone_elses_report_pdf_does_not_exist_for_you(client, member, outsider, cycle, team):
     report_file = ReportFile.objects.create(
         requested_by=outsider,
@@ -540,6 +597,16 @@ def test_the_xlsx_export_is_filtered_like_the_board(
     everything = load_workbook(io.BytesIO(client.get("/okrs/export.xlsx").content)).active
     formulas = [row[3] for row in everything.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(1)" in formulas  # never a formula
+
+
+def test_the_xlsx_export_leaves_out_private_objectives_one_may_not_see(
+    client, member, cycle, public_objective, private_objective
+):
+    sheet = load_workbook(io.BytesIO(get(client, member, "/okrs/export.xlsx").content)).active
+    cells = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert "Our newsletter is loved" in cells
+    assert SECRET not in cells
+    assert "Secret key result" not in cells
 
 
 # 10. Query counts at two sizes ----------------------------------------------------------------
