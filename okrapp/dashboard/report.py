@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
 from kpis import health
@@ -34,6 +34,11 @@ TREND_WIDTH, TREND_HEIGHT = 600, 140
 # Up to this many objectives the PDF is made while the reader waits; a larger scope goes to
 # a worker (okrapp.dashboard.tasks.render_report_pdf) and the page shows its progress.
 DIRECT_PDF_LIMIT = 150
+# Beyond this many objectives, individual objectives are summed up per team (how many, their
+# mean score, their key results off track) and company and team objectives are shown in
+# full: a leadership review reads those, and the whole company's thousands of personal
+# objectives would make a PDF of a thousand pages that no worker makes in its time limit.
+DETAIL_LIMIT = 300
 
 
 @dataclass
@@ -42,6 +47,16 @@ class ReportObjective:
     visible: bool
     key_results: list[KeyResult]
     pace_status: str | None
+
+
+@dataclass
+class PeopleSummary:
+    """A team's individual objectives, summed up (a large scope's report)."""
+
+    team: Team
+    objectives: int
+    mean_score: object
+    off_track: int
 
 
 @dataclass
@@ -111,6 +126,9 @@ def quarterly_report(cycle: Cycle, viewer: Viewer, *, team: Team | None = None) 
         if node.path.startswith(scope.path)
     ]
 
+    in_scope = scope_objectives(cycle, scope)
+    detailed = in_scope.count() <= DETAIL_LIMIT
+    listed = in_scope if detailed else in_scope.exclude(level=Objective.Level.INDIVIDUAL)
     key_results = KeyResult.objects.select_related("owner").order_by("position", "id")
     objectives = [
         ReportObjective(
@@ -119,8 +137,7 @@ def quarterly_report(cycle: Cycle, viewer: Viewer, *, team: Team | None = None) 
             key_results=list(objective.key_results.all()),
             pace_status=pace.status(objective.score, aspirational=objective.is_aspirational),
         )
-        for objective in scope_objectives(cycle, scope)
-        .select_related("owner", "team")
+        for objective in listed.select_related("owner", "team")
         .prefetch_related(Prefetch("key_results", queryset=key_results))
         .order_by("team__path", "level", "id")
     ]
@@ -137,6 +154,8 @@ def quarterly_report(cycle: Cycle, viewer: Viewer, *, team: Team | None = None) 
         if key_result.confidence == Confidence.OFF_TRACK
     ]
     return {
+        "detailed": detailed,
+        "people_summaries": [] if detailed else people_summaries(cycle, scope, org.teams),
         "company": company,
         "scope": scope,
         "cycle": cycle,
@@ -155,3 +174,30 @@ def quarterly_report(cycle: Cycle, viewer: Viewer, *, team: Team | None = None) 
         "stale_kpis": [line for line in kpis.lines if line.status == health.STALE],
         "generated_at": timezone.now(),
     }
+
+
+def people_summaries(cycle: Cycle, scope: Team, teams: list[Team]) -> list[PeopleSummary]:
+    """Each team's individual objectives in the scope: one GROUP BY. No title shows, so no
+    private one needs masking; they all count, as in every score."""
+    rows = (
+        scope_objectives(cycle, scope)
+        .filter(level=Objective.Level.INDIVIDUAL)
+        .order_by()
+        .values("team_id")
+        .annotate(
+            objectives=Count("id", distinct=True),
+            mean_score=Avg("score"),
+            off_track=Count("key_results", filter=Q(key_results__confidence=Confidence.OFF_TRACK)),
+        )
+    )
+    by_team = {row["team_id"]: row for row in rows}
+    return [
+        PeopleSummary(
+            team=team,
+            objectives=by_team[team.pk]["objectives"],
+            mean_score=by_team[team.pk]["mean_score"],
+            off_track=by_team[team.pk]["off_track"],
+        )
+        for team in teams
+        if team.pk in by_team
+    ]

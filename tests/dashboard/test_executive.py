@@ -432,6 +432,17 @@ def test_the_report_of_a_team_covers_its_branch_only(
     assert [line.objective for line in response.context["objectives"]] == [public_objective]
 
 
+def test_a_large_scopes_report_sums_up_individual_objectives_per_team(
+    client, member, cycle, other_team, public_objective, private_objective, monkeypatch
+):
+    monkeypatch.setattr(report_rules, "DETAIL_LIMIT", 1)
+    response = get(client, member, "/report/")
+    assert [line.objective for line in response.context["objectives"]] == [public_objective]
+    [summary] = response.context["people_summaries"]
+    assert (summary.team, summary.objectives, summary.off_track) == (other_team, 1, 1)
+    assert SECRET not in response.content.decode()
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
