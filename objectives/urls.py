@@ -1,6 +1,6 @@
 from django.urls import path
 
-from objectives import cycle_views, views
+from objectives import alignment_views, cycle_views, views
 
 app_name = "objectives"
 
@@ -8,7 +8,12 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("export.csv", views.board_export_csv, name="board_export_csv"),
     path("export.xlsx", views.board_export_xlsx, name="board_export_xlsx"),
-    path("alignment/", views.alignment, name="alignment"),
+    path("alignment/", alignment_views.alignment, name="alignment"),
+    path(
+        "alignment/<int:pk>/branch/",
+        alignment_views.alignment_branch,
+        name="alignment_branch",
+    ),
     path("new/", views.objective_create, name="create"),
     path("coach/", views.coach, name="coach"),
     path("key-result-row/", views.key_result_row, name="key_result_row"),
