@@ -475,32 +475,66 @@ def _status_on(kpi: KPI, measurements: list[Measurement], day: datetime.date) ->
     return kpi_status(kpi, latest, day)
 
 
+def latest_by_kpi(
+    kpi_ids: list[int], until: datetime.date | None = None
+) -> dict[int, tuple[datetime.date, Decimal]]:
+    """Each KPI's latest (period date, value), or its latest up to `until`: one query (a
+    window), plain values."""
+    if not kpi_ids:
+        return {}
+    rows = Measurement.objects.filter(kpi_id__in=kpi_ids)
+    if until is not None:
+        rows = rows.filter(period_date__lte=until)
+    rows = (
+        rows.annotate(
+            rank=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period_date").desc())
+        )
+        .filter(rank=1)
+        .values_list("kpi_id", "period_date", "value")
+    )
+    return {kpi_id: (day, value) for kpi_id, day, value in rows}
+
+
 def kpi_overview(
-    viewer: Viewer, *, team: Team | None = None, today: datetime.date | None = None
+    viewer: Viewer,
+    *,
+    team: Team | None = None,
+    today: datetime.date | None = None,
+    with_history: bool = False,
 ) -> KPIOverview:
     """Every KPI of the organisation (or of `team` and its sub-teams), with its status now
     and a week ago, the counts by status and each team's worst. Private KPIs count in the
-    figures and show masked to those who may not see them (can_view_kpi). Two queries."""
+    figures and show masked to those who may not see them (can_view_kpi). Three queries: the
+    KPIs, their latest values now and a week ago; `with_history` reads their last periods
+    instead (the sparklines), in one."""
     today = today or timezone.localdate()
     kpis = KPI.objects.select_related("team", "owner").order_by("team__path", "name", "id")
     if team is not None:
         kpis = kpis.filter(team__path__startswith=team.path)
     kpis = list(kpis)
-    recent = recent_measurements([kpi.pk for kpi in kpis])
+    ids = [kpi.pk for kpi in kpis]
     week_ago = today - datetime.timedelta(days=7)
+    if with_history:
+        recent = recent_measurements(ids)
+    else:
+        latest = latest_by_kpi(ids)
+        recent = {
+            kpi_id: [Measurement(kpi_id=kpi_id, period_date=day, value=value)]
+            for kpi_id, (day, value) in latest.items()
+        }
+        before = latest_by_kpi(ids, until=week_ago)
     lines = []
     counts = dict.fromkeys(health.STATUSES, 0)
     worst_rank: dict[int, int] = {}
     for kpi in kpis:
         card = KPICard(kpi=kpi, recent=recent.get(kpi.pk, []))
         card.status = kpi_status(kpi, card.latest, today)
-        lines.append(
-            KPILine(
-                card=card,
-                visible=can_view_kpi(viewer, kpi),
-                status_week_ago=_status_on(kpi, card.recent, week_ago),
-            )
-        )
+        if with_history:
+            then = _status_on(kpi, card.recent, week_ago)
+        else:
+            day, value = before.get(kpi.pk, (None, None))
+            then = _status(kpi, latest_value=value, latest_date=day, today=week_ago)
+        lines.append(KPILine(card=card, visible=can_view_kpi(viewer, kpi), status_week_ago=then))
         counts[card.status] += 1
         if card.status in WORST_FIRST:
             rank = WORST_FIRST.index(card.status)

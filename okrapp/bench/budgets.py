@@ -109,12 +109,14 @@ def report(results: dict, verdicts: list[Verdict]) -> str:
     if results.get("report"):
         found = results["report"]
         out.write(
-            f"Quarterly report, whole company ({found['objectives_listed']:,} objectives in "
-            f"full): {found['seconds']:.2f} s, {found['queries']} queries, "
-            f"{found['html_kilobytes']:,} KB"
+            f"Quarterly report, whole company: status {found['status']}, "
+            f"{found['seconds']:.2f} s, {found['queries']} queries, {found['html_kilobytes']:,} KB"
         )
         if "pdf_seconds" in found:
-            out.write(f"; PDF {found['pdf_seconds']:.1f} s, {found['pdf_kilobytes']:,} KB")
+            out.write(
+                f"; PDF status {found['pdf_status']}, {found['pdf_seconds']:.1f} s, "
+                f"{found['pdf_kilobytes']:,} KB"
+            )
         out.write("\n")
     checkin = results["checkin_post"]
     out.write(

@@ -104,7 +104,7 @@ def _trend(cycle: Cycle, scope: Team, score, change, pace: Pace) -> dict | None:
 
 
 def quarterly_report(cycle: Cycle, viewer: Viewer, *, team: Team | None = None) -> dict:
-    org = organisation(cycle, viewer)
+    org = organisation(cycle, viewer, kpi_history=True)
     company = org.company
     if company is None:
         return {"company": None}

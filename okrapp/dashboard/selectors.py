@@ -106,9 +106,12 @@ class Organisation:
         return [self.row(child, open_ids or set()) for child in self.children.get(team.pk, [])]
 
 
-def organisation(cycle: Cycle, viewer: Viewer | None = None) -> Organisation:
+def organisation(
+    cycle: Cycle, viewer: Viewer | None = None, *, kpi_history: bool = False
+) -> Organisation:
     """Six queries: the teams, two score aggregates, one key result aggregate, the last
-    weekly snapshot's day and scores; with a viewer, two more for the KPIs' statuses."""
+    weekly snapshot's day and scores; with a viewer, three more for the KPIs' statuses
+    (`kpi_history`: their recent periods too, for sparklines)."""
     teams = list(Team.objects.order_by("path"))
     nodes = [TeamNode(team.pk, team.parent_id, team.path) for team in teams]
     scores = team_scores(cycle.pk, nodes)
@@ -139,7 +142,7 @@ def organisation(cycle: Cycle, viewer: Viewer | None = None) -> Organisation:
         confidence=confidence,
         children=children,
         changes=team_score_changes_since_last_weekly_snapshot(cycle.pk, scores),
-        kpis=kpi_overview(viewer) if viewer is not None else None,
+        kpis=kpi_overview(viewer, with_history=kpi_history) if viewer is not None else None,
     )
 
 
