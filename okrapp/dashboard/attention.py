@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +61,7 @@ def _reason_filters(cycle: Cycle, now: datetime.datetime) -> dict[str, Q]:
     )
     return {
         OFF_TRACK: Q(confidence=Confidence.OFF_TRACK),
-        BLOCKERS: Q(has_blockers=True),
+        BLOCKERS: Q(has_blockers=1),
         STALE: stale,
         BEHIND: behind,
     }
@@ -83,12 +83,15 @@ def attention_queryset(
     track, then blockers, then the longest without a check-in, then behind pace."""
     now = now or timezone.now()
     reasons = _reason_filters(cycle, now)
-    blocked = CheckIn.objects.filter(
-        key_result=OuterRef("pk"), created_at__gte=now - BLOCKERS_SINCE
-    ).exclude(blockers="")
+    # The week's blocked key results as one hashed set (IN), not a subquery per row.
+    blocked = (
+        CheckIn.objects.filter(created_at__gte=now - BLOCKERS_SINCE)
+        .exclude(blockers="")
+        .values("key_result_id")
+    )
     queryset = KeyResult.objects.filter(
         objective__cycle=cycle, objective__archived_at=None
-    ).annotate(has_blockers=Exists(blocked))
+    ).annotate(has_blockers=_flag(Q(pk__in=blocked)))
     if team is not None:
         queryset = queryset.filter(objective__team__path__startswith=team.path)
     if owner is not None:

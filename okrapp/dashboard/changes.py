@@ -78,8 +78,12 @@ def confidence_drops(
         "-created_at", "-id"
     )
     rows = (
+        # A drop ends below on track: only those key results are compared with last week.
         KeyResult.objects.filter(
-            objective__cycle=cycle, objective__archived_at=None, last_checkin_at__gte=since
+            objective__cycle=cycle,
+            objective__archived_at=None,
+            last_checkin_at__gte=since,
+            confidence__in=[Confidence.AT_RISK, Confidence.OFF_TRACK],
         )
         .annotate(before=Subquery(before.values("confidence")[:1]))
         .annotate(now_rank=_rank("confidence"), before_rank=_rank("before"))

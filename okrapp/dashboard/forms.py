@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from okrapp.core.forms import LargeSelect, TeamChoiceField
-from okrapp.core.models import User
+from okrapp.core.models import Team, User
+from okrapp.core.numbers import parse_id
 from okrapp.dashboard.attention import REASONS
 
 
@@ -34,6 +35,24 @@ class AttentionFilterForm(ScopeForm):
         required=False,
         choices=[("", _("Every reason")), *REASONS.items()],
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Thousands of people make a page of options: the list offers the people of the
+        # chosen team's branch; the whole company's list is the owner already chosen, if any
+        # (the attention items link each owner's name to their page).
+        team = self._chosen_team()
+        people = User.objects.filter(is_active=True).only("pk", "display_name", "email")
+        if team is not None:
+            people = people.filter(memberships__team__path__startswith=team.path).distinct()
+        else:
+            people = people.filter(pk=self.data.get("owner") if self.data.get("owner") else None)
+            self.fields["owner"].help_text = _("Choose a team to list its people.")
+        self.fields["owner"].queryset = people.order_by("display_name", "pk")
+
+    def _chosen_team(self) -> Team | None:
+        pk = parse_id(self.data.get("team", "")) if self.is_bound else None
+        return Team.objects.filter(pk=pk).first() if pk else None
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -67,17 +67,18 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
         .filter(checked=0)
         .values_list("owner_id", flat=True)
     )
-    memberships = (
+    # Where each works (their primary team, else their first), as plain values; the names of
+    # those shown only are read afterwards.
+    home: dict[int, int] = {}
+    for user_id, team_id in (
         Membership.objects.filter(user_id__in=owners)
-        .select_related("user")
         .order_by("-is_primary", "team__path")
-    )
-    home: dict[int, tuple[User, int]] = {}
-    for membership in memberships:
-        home.setdefault(membership.user_id, (membership.user, membership.team_id))
+        .values_list("user_id", "team_id")
+    ):
+        home.setdefault(user_id, team_id)
 
-    groups: dict[int, SilentGroup] = {}
-    for user, team_id in home.values():
+    grouped: dict[int, list[int]] = {}
+    for user_id, team_id in home.items():
         team = by_id.get(team_id)
         if team is None:
             continue
@@ -88,11 +89,15 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
             group_team = team
         else:
             continue
-        group = groups.setdefault(group_team.pk, SilentGroup(group_team))
-        group.total += 1
-        group.people.append(user)
-    ordered = sorted(groups.values(), key=lambda group: group.team.path)
-    for group in ordered:
-        group.people.sort(key=lambda user: (user.display_name.lower(), user.pk))
-        group.people = group.people[:NAMES_PER_GROUP]
+        grouped.setdefault(group_team.pk, []).append(user_id)
+    names = dict(
+        User.objects.filter(pk__in=[pk for ids in grouped.values() for pk in ids]).values_list(
+            "pk", "display_name"
+        )
+    )
+    ordered = []
+    for team_id, user_ids in sorted(grouped.items(), key=lambda item: by_id[item[0]].path):
+        shown = sorted(user_ids, key=lambda pk: (names.get(pk, "").lower(), pk))
+        people = [User(pk=pk, display_name=names.get(pk, "")) for pk in shown[:NAMES_PER_GROUP]]
+        ordered.append(SilentGroup(by_id[team_id], people=people, total=len(user_ids)))
     return Silence(by_department=whole, groups=ordered)
