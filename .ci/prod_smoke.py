@@ -108,6 +108,7 @@ PAGES = [
     ("delete initiative (POST only)",  "/okrs/initiatives/{initiative}/delete/",                 405, 405, 405, 405, 405, 405, 302),
     ("my week",                        "/checkins/",                                             200, 200, 200, 200, 200, 200, 302),
     ("team week",                      "/checkins/team/",                                        200, 200, 200, 200, 403, 403, 302),
+    ("team week, a team chosen",       "/checkins/team/?team={team_contenu}&page=1",             200, 200, 200, 200, 403, 403, 302),
     ("key result, team",               "/checkins/key-results/{kr_newsletter}/",                 200, 200, 200, 200, 200, 200, 302),
     ("key result, member's",           "/checkins/key-results/{kr_camille}/",                    200, 200, 200, 200, 200, 200, 302),
     ("key result, private",            "/checkins/key-results/{kr_private}/",                    200, 200, 200, 404, 404, 404, 302),

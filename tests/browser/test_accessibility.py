@@ -58,6 +58,7 @@ PAGES = [
     ("not found (404)",              "/okrs/{obj_private}/",                          "m"),
     ("my week",                      "/checkins/",                                    "mla"),
     ("team week",                    "/checkins/team/",                               "la"),
+    ("team week, a team chosen",     "/checkins/team/?team={team_contenu}",           "a"),
     ("key result, team",             "/checkins/key-results/{kr_newsletter}/",        "mla"),
     ("key result, member's",         "/checkins/key-results/{kr_camille}/",           "m"),
     ("key result, closed cycle",     "/checkins/key-results/{kr_closed}/",            "l"),
