@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkins import conversation_services
+from checkins import conversation_services, permissions
 from checkins.models import (
     Comment,
     EmailChoice,
@@ -299,9 +299,7 @@ def test_a_digest_that_fails_keeps_its_items_for_the_next(member, monkeypatch):
 
 def test_a_lead_of_a_parent_team_may_remind_members_of_sub_teams(team, member):
     parent_lead = MembershipFactory(team=team.parent, role=Membership.Role.LEAD).user
-    assert member.pk in conversation_services.permissions.nudgeable_ids(
-        viewer_for(parent_lead), [member.pk]
-    )
+    assert member.pk in permissions.nudgeable_ids(viewer_for(parent_lead), [member.pk])
 
 
 def test_default_choices_send_mentions_at_once_and_the_rest_in_the_digest():
