@@ -6,6 +6,8 @@ reminder) goes at once; the rest waits for the daily digest.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from checkins.models import EmailChoice, EmailStatus, NotificationKind
 
 IMMEDIATE_BY_DEFAULT = frozenset({NotificationKind.MENTION, NotificationKind.NUDGE})
@@ -14,7 +16,24 @@ OWN_EMAIL = frozenset({NotificationKind.REMINDER})
 
 
 def default_email(kind: str) -> str:
+    if kind == NotificationKind.WEEKLY_DIGEST:
+        return EmailChoice.IMMEDIATELY  # sent on Mondays to leads and admins unless refused
     return EmailChoice.IMMEDIATELY if kind in IMMEDIATE_BY_DEFAULT else EmailChoice.DIGEST
+
+
+def email_choices(kind: str) -> list[tuple[str, str]]:
+    """What a person may choose for a kind: the weekly digest is an email of its own, sent
+    on Mondays or never; every other kind goes at once, in the daily digest, or never."""
+    if kind == NotificationKind.WEEKLY_DIGEST:
+        return [
+            (EmailChoice.IMMEDIATELY, _("Email it on Mondays")),
+            (EmailChoice.NEVER, EmailChoice.NEVER.label),
+        ]
+    return list(EmailChoice.choices)
+
+
+def wants_weekly_digest(chosen: str | None) -> bool:
+    return (chosen or default_email(NotificationKind.WEEKLY_DIGEST)) != EmailChoice.NEVER
 
 
 def email_status(kind: str, chosen: str | None) -> str:
