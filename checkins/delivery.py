@@ -1,7 +1,7 @@
 """How a notification reaches a person by email: the rule, on plain values.
 
-In-app is always on. Defaults avoid noise: what asks for the person (a mention, a lead's
-reminder) goes at once; the rest waits for the daily digest.
+In-app is always on. Defaults avoid noise: what asks for the person (a mention, being made an
+owner, a lead's reminder, grades to give) goes at once; the rest waits for the daily digest.
 """
 
 from __future__ import annotations
@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from checkins.models import EmailChoice, EmailStatus, NotificationKind
 
-IMMEDIATE_BY_DEFAULT = frozenset({NotificationKind.MENTION, NotificationKind.NUDGE})
+# A mention, an assignment, a lead's reminder and grades to give ask something of the person.
+IMMEDIATE_BY_DEFAULT = frozenset(
+    {
+        NotificationKind.MENTION,
+        NotificationKind.ASSIGNMENT,
+        NotificationKind.NUDGE,
+        NotificationKind.GRADING,
+    }
+)
 # Kinds that have their own email elsewhere (the weekly reminder) and no preference here.
 OWN_EMAIL = frozenset({NotificationKind.REMINDER})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from checkins import conversation_services
+from checkins.conversation_services import events
 from checkins.services import reminders_send
 
 
@@ -65,3 +66,13 @@ def send_weekly_digests(self) -> dict:
             exc=WeeklyDigestFailed(f"{len(report.failed)} weekly digest(s) failed; retrying")
         )
     return report.as_dict()
+
+
+@shared_task
+def notify_assignments(assignments: list, at: str) -> int:
+    return events.notify_assignments(assignments=assignments, at=at)
+
+
+@shared_task
+def notify_invitation_accepted(invitation_id: int) -> int:
+    return events.notify_invitation_accepted(invitation_id=invitation_id)

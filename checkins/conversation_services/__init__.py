@@ -8,6 +8,8 @@ job, okrapp.core.jobs), once per person and event (a unique key), in bulk.
   the email preferences;
 - `nudges`: nudge_send;
 - `emails`: the immediate emails and the daily digest, each row claimed before sending;
+- `events`: what the layers below announce through their hooks (made owner, grading
+  opened, an invitation accepted);
 - `weekly`: the weekly digest of leads and executives (content: checkins.digests).
 
 The names below are the package's interface; callers import them from here.

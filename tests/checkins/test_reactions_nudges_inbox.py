@@ -268,6 +268,8 @@ def test_i_choose_never_for_mentions_and_get_no_email(
     client.force_login(lead)
     form = {"mention": "never", "comment": "digest", "checkin": "digest"}
     form |= {"off_track": "immediately", "nudge": "immediately", "weekly_digest": "never"}
+    form |= {"assignment": "immediately", "kpi_status": "digest", "grading": "digest"}
+    form |= {"invitation": "digest"}
     assert client.post(reverse("checkins:notification_preferences"), form).status_code == 302
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
