@@ -384,3 +384,24 @@ def test_a_private_kpi_of_another_team_stays_out_of_the_team_channels_digest(
     assert _kpis_section(weekly_digest_for(company, week)).items == []
     channel = weekly_digest_for(other_team, week)
     assert [item.title for item in _kpis_section(channel).items] == [kpi.name]
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_digest_is_built_in_a_fixed_number_of_queries(
+    cycle, team, lead, week, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        person = MembershipFactory(team=team).user
+        objective = ObjectiveFactory(cycle=cycle, team=team, owner=person)
+        key_result = KeyResultFactory(objective=objective, owner=person)
+        CheckInFactory(key_result=key_result, confidence="off_track", created_at=_in(week))
+        Comment.objects.create(objective=objective, author=lead, body=f"c{n}", created_at=_in(week))
+        kpi = KPIFactory(team=team, owner=person, frequency="weekly")
+        _measure(kpi, 80, _before(week))
+        _measure(kpi, 1, _in(week))
+
+    with django_assert_max_num_queries(13):
+        digest = weekly_digest_for(team, week, Audience.person(viewer_for(lead)))
+
+    assert len(digest.off_track) == size
+    assert len(_kpis_section(digest).items) == size
