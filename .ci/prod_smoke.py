@@ -266,7 +266,9 @@ def demo_ids() -> tuple[dict[str, object], dict[str, dict[str, int]]]:
 
     okrs = {okr.key: okr for okr in demo_objectives.ACTIVE + demo_objectives.CLOSED}
     active = Cycle.objects.get(status=Cycle.Status.ACTIVE)
-    closed = Cycle.objects.filter(status=Cycle.Status.CLOSED).latest("start_date")
+    closed = Cycle.objects.exclude(status__in=[Cycle.Status.ACTIVE, Cycle.Status.PLANNING]).latest(
+        "start_date"
+    )
 
     def objective(key: str) -> Objective:
         cycle = closed if okrs[key] in demo_objectives.CLOSED else active
