@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from checkins.models import EmailChoice, EmailStatus, NotificationKind
 
-IMMEDIATE_BY_DEFAULT = frozenset({NotificationKind.MENTION, NotificationKind.NUDGE})
+IMMEDIATE_BY_DEFAULT = frozenset(
+    {NotificationKind.MENTION, NotificationKind.NUDGE, NotificationKind.INTEGRATION}
+)
 # Kinds that have their own email elsewhere (the weekly reminder) and no preference here.
 OWN_EMAIL = frozenset({NotificationKind.REMINDER})
 

@@ -92,6 +92,7 @@ class NotificationKind(models.TextChoices):
     OFF_TRACK = "off_track", _("Your key result went off track")
     NUDGE = "nudge", _("A lead reminded you to check in")
     REMINDER = "reminder", _("The weekly check-in reminder")
+    INTEGRATION = "integration", _("A webhook you registered was switched off")
 
 
 class EmailChoice(models.TextChoices):

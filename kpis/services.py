@@ -34,6 +34,7 @@ from kpis.selectors import CREATED, UNCHANGED, UPDATED
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_make_owner
+from okrapp.core.hooks import event_emit
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -231,15 +232,22 @@ def measurements_record(
     for item in items:
         _refuse_unknown(item, MEASUREMENT_FIELDS)
     recorded = Recorded()
+    before = selectors.kpi_status(kpi, selectors.latest_measurement(kpi))
     for item in sorted(items, key=itemgetter("period_date")):
         measurement, outcome = _measurement_upsert(kpi=kpi, recorded_by=recorded_by, **item)
         recorded.measurements.append(measurement)
         recorded.outcomes.append(outcome)
     if recorded.changed:
-        bridge_measurement(
-            measurement=selectors.latest_measurement(kpi), author=recorded_by or kpi.owner
-        )
+        latest = selectors.latest_measurement(kpi)
+        bridge_measurement(measurement=latest, author=recorded_by or kpi.owner)
+        _emit_status_change(kpi, before, selectors.kpi_status(kpi, latest))
     return recorded
+
+
+def _emit_status_change(kpi: KPI, before: str, after: str) -> None:
+    """Tell the higher apps (webhooks, chat channels) when a KPI's health moves."""
+    if before != after:
+        event_emit("kpi.status_changed", kpi_id=kpi.pk, previous=before, status=after)
 
 
 @transaction.atomic
@@ -254,6 +262,7 @@ def measurement_update(
 ) -> Measurement:
     """Correct a measurement in place, its period date included."""
     _check_may_record(viewer, measurement.kpi)
+    before = selectors.kpi_status(measurement.kpi, selectors.latest_measurement(measurement.kpi))
     clash = (
         Measurement.objects.filter(kpi_id=measurement.kpi_id, period_date=period_date)
         .exclude(pk=measurement.pk)
@@ -274,6 +283,8 @@ def measurement_update(
         measurement.full_clean()
         measurement.save()
     bridge_measurement(measurement=measurement, author=recorded_by or measurement.kpi.owner)
+    kpi = measurement.kpi
+    _emit_status_change(kpi, before, selectors.kpi_status(kpi, selectors.latest_measurement(kpi)))
     return measurement
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from objectives import cycles, permissions, scoring
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.tasks import rollup_scores
+from okrapp.core.hooks import event_emit
 from okrapp.core.jobs import job_record
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
@@ -361,6 +362,7 @@ def objective_create(
     objective.save()
     _sync_key_results(viewer, objective, list(key_results))
     objective_refresh_score(objective_id=objective.pk)
+    event_emit("objective.created", objective_id=objective.pk)
     return objective
 
 
@@ -398,6 +400,7 @@ def objective_update(
     if key_results is not None:
         _sync_key_results(viewer, objective, list(key_results))
     objective_refresh_score(objective_id=objective.pk)
+    event_emit("objective.updated", objective_id=objective.pk)
     return objective
 
 
@@ -510,6 +513,7 @@ def key_result_update(*, viewer: Viewer, key_result: KeyResult, **changes: Any) 
     _check_weights([*others, key_result.weight], "weight")
     key_result.save()
     objective_refresh_score(objective_id=objective.pk)
+    event_emit("key_result.updated", key_result_id=key_result.pk)
     return key_result
 
 
@@ -577,9 +581,11 @@ def cycle_close(*, cycle: Cycle) -> bool:
         .exclude(status=Cycle.Status.CLOSED)
         .update(status=Cycle.Status.CLOSED)
     )
+    previous = cycle.status
     cycle.status = Cycle.Status.CLOSED
     if not claimed:
         return False
+    event_emit("cycle.status_changed", cycle_id=cycle.pk, previous=previous)
     job_record(
         task=rollup_scores.name,
         kwargs={"cycle_id": cycle.pk, "final": True},

@@ -64,6 +64,18 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),
         },
+        "sweep-integration-deliveries": {
+            "task": "okrapp.integrations.tasks.sweep_deliveries",
+            "schedule": 60.0,
+        },
+        "post-weekly-team-messages": {
+            "task": "okrapp.integrations.tasks.post_weekly_team_messages",
+            "schedule": crontab(
+                day_of_week=settings.CHECKIN_REMINDER_DAY[:3].lower(),
+                hour=settings.CHECKIN_REMINDER_HOUR,
+                minute=30,
+            ),
+        },
         "send-daily-digests": {
             "task": "checkins.tasks.send_daily_digests",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),
