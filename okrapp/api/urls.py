@@ -14,6 +14,7 @@ from okrapp.api.organisation import (
     TokenViewSet,
     UserViewSet,
 )
+from okrapp.api.webhooks import WebhookViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -26,6 +27,7 @@ router.register("objectives", ObjectiveViewSet, basename="api-objective")
 router.register("key-results", KeyResultViewSet, basename="api-key-result")
 router.register("check-ins", CheckInViewSet, basename="api-check-in")
 router.register("kpis", KPIViewSet, basename="api-kpi")
+router.register("webhooks", WebhookViewSet, basename="api-webhook")
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),
