@@ -488,6 +488,7 @@ SPECTACULAR_SETTINGS = {
         "KeyResultKindEnum": "objectives.models.KeyResult.Kind",
         "CarryOverDecisionEnum": "objectives.models.CarryOver.Decision",
         "CarryOverRequestDecisionEnum": [("keep", "Keep"), ("abandon", "Abandon")],
+        "WebhookEventEnum": "okrapp.integrations.models.WebhookEvent",
     },
 }
 
