@@ -129,7 +129,9 @@ def chat_message_record(*, channel: ChatChannel, key: str, title: str, body: str
     """One message per channel per event (the unique key): False when it already exists."""
     with transaction.atomic():
         message, created = ChatMessage.objects.get_or_create(
-            channel=channel, key=key[:200], defaults={"title": title[:200], "body": body}
+            channel=channel,
+            key=key[:200],
+            defaults={"title": title[:200], "body": body, "next_attempt_at": timezone.now()},
         )
         if created:
             job_record(task=CHAT_TASK, kwargs={"message_id": message.pk}, key=_job_key(message, 0))
@@ -225,6 +227,7 @@ def webhook_deliveries_record(*, event: str, ids: dict) -> int:
             event_id=event_id,
             event=event,
             body=webhook_body(delivery_id=event_id, event=event, data=data),
+            next_attempt_at=timezone.now(),
         )
         job_record(
             task=WEBHOOK_TASK, kwargs={"delivery_id": delivery.pk}, key=_job_key(delivery, 0)
