@@ -60,7 +60,7 @@ def parse(url: str) -> Parsed:
         raise ChannelRefused(_("This is not an address Apprise can post to."))
     return Parsed(
         service=str(getattr(plugin, "service_name", type(plugin).__name__)),
-        host=str(getattr(plugin, "host", "") or ""),
+        host=str(getattr(plugin, "host", "") or "").strip("[]"),
         hosted=_hosted(plugin),
     )
 

@@ -14,7 +14,7 @@ from checkins.models import Notification, NotificationKind
 from checkins.services import checkin_create
 from objectives import cycle_services
 from objectives import services as objective_services
-from okrapp.core import hooks
+from okrapp.core import hooks, jobs
 from okrapp.core.models import Cycle, Job
 from okrapp.core.permissions import viewer_for
 from okrapp.integrations import services, signing
@@ -233,9 +233,9 @@ def test_a_delivery_job_is_recorded_in_the_change_s_transaction(
 
 def _events(endpoint):
     return list(
-        WebhookDelivery.objects.filter(endpoint=endpoint).order_by("id").values_list(
-            "event", flat=True
-        )
+        WebhookDelivery.objects.filter(endpoint=endpoint)
+        .order_by("id")
+        .values_list("event", flat=True)
     )
 
 
@@ -316,7 +316,7 @@ def test_a_failing_listener_never_fails_the_change(monkeypatch, key_result, memb
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_racing_for_one_delivery_post_it_once(receiver, company):
+def test_two_workers_racing_for_one_delivery_post_it_once(receiver, company, monkeypatch):
     from tests.factories import (
         KeyResultFactory,
         MembershipFactory,
@@ -332,6 +332,8 @@ def test_two_workers_racing_for_one_delivery_post_it_once(receiver, company):
         objective=ObjectiveFactory(cycle=CycleFactory(), team=team), owner=member
     )
     endpoint, _ = _endpoint(viewer_for(admin), receiver.url())
+    # The broker is down: the committed delivery waits for the two workers below.
+    monkeypatch.setattr(jobs, "offer", lambda job_id: False)
     _check_in(key_result, member)
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     barrier = threading.Barrier(2)
