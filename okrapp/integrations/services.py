@@ -77,8 +77,11 @@ def _clean_channel_url(url: str) -> str:
         raise ValidationError({"url": _("The address is too long.")})
     try:
         chat.validate(url)
+        chat.hint(url)
     except chat.ChannelRefused as refused:
         raise ValidationError({"url": str(refused)}) from None
+    except ValueError:
+        raise ValidationError({"url": _("This is not an address Apprise can post to.")}) from None
     return url
 
 
@@ -309,6 +312,8 @@ def clean_endpoint_url(url: str) -> str:
         outbound.check_url(url)
     except outbound.OutboundRefused as refused:
         raise ValidationError({"url": str(refused)}) from None
+    except ValueError:  # urlsplit: "https://[nonsense"
+        raise ValidationError({"url": _("Enter a valid URL.")}) from None
     return url
 
 
