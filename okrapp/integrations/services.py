@@ -31,6 +31,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from checkins.conversation_services import Event, notifications_create
 from checkins.models import CheckIn, NotificationKind
@@ -275,9 +276,12 @@ def weekly_posts_record(*, now: datetime.datetime | None = None) -> int:
                     "url": url,
                 }
             else:
-                body = _(
+                body = ngettext(
+                    "%(count)s key result of %(team)s awaits this week's check-in, by: "
+                    "%(people)s. %(url)s",
                     "%(count)s key results of %(team)s await this week's check-in, by: "
-                    "%(people)s. %(url)s"
+                    "%(people)s. %(url)s",
+                    count_due,
                 ) % {
                     "count": count_due,
                     "team": team.name,

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from checkins.services import checkin_create
 from okrapp.integrations import chat, services
@@ -104,7 +105,7 @@ REFUSED = [
 def test_an_address_apprise_cannot_read_or_on_the_servers_network_is_refused(
     lead_viewer, team, url, reason
 ):
-    with pytest.raises(ValidationError, match=reason):
+    with translation.override("en"), pytest.raises(ValidationError, match=reason):
         _channel(lead_viewer, team, url)
 
 
@@ -211,7 +212,7 @@ def test_the_weekly_posts_carry_the_reminder_summary_and_the_digest_once_a_week(
     assert services.weekly_posts_record() == 0
     reminder, digest = ChatMessage.objects.order_by("id")
     assert reminder.key.startswith("weekly-reminder:")
-    assert "Marc Member" in reminder.body and "1 key results" in reminder.body
+    assert "Marc Member" in reminder.body and "1 key result of Marketing awaits" in reminder.body
     assert digest.key.startswith("weekly-digest:") and digest.title.startswith("Weekly digest")
 
 
