@@ -1,56 +1,23 @@
-"""A real HTTP receiver on 127.0.0.1 (port 0) for webhook and Apprise JSON deliveries, a
-clock that tests move instead of sleeping, and the people of the integrations."""
+"""A real HTTP receiver on 127.0.0.1 (port 0) for webhook and Apprise JSON deliveries
+(tests.support.receiver), a clock that tests move instead of sleeping, and the objects the
+integrations talk about."""
 
 from __future__ import annotations
 
 import datetime
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
 
 from okrapp.core.permissions import viewer_for
-
-
-class Receiver:
-    """Records every POST (path, raw body, headers) and answers `status`."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, bytes, dict]] = []
-        self.status = 200
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver.received.append((self.path, body, dict(self.headers)))
-                payload = b'{"ok": true}'
-                self.send_response(receiver.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def url(self, path: str = "/hook", scheme: str = "http") -> str:
-        return f"{scheme}://127.0.0.1:{self.port}{path}"
+from tests.support.receiver import Receiver
 
 
 @pytest.fixture
 def receiver(settings):
     settings.OUTBOUND_ALLOW_PRIVATE = True
-    server = Receiver()
-    server.thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    with Receiver() as server:
+        yield server
 
 
 class Clock:
