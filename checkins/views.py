@@ -45,6 +45,7 @@ class Row:
     editing: CheckIn | None = None
     confirming_delete: bool = False
     saved: bool = False
+    deleted: bool = False
 
     @property
     def fed_note(self):
@@ -70,6 +71,7 @@ def _row(
     editing: CheckIn | None = None,
     confirming_delete: bool = False,
     saved: bool = False,
+    deleted: bool = False,
 ) -> Row:
     allowed = can_check_in(viewer, key_result)
     if form is None and allowed:
@@ -92,6 +94,7 @@ def _row(
         editing=editing,
         confirming_delete=confirming_delete,
         saved=saved,
+        deleted=deleted,
     )
 
 
@@ -225,7 +228,7 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.checkin_delete(checkin=checkin, author=request.user)
     except ValidationError as error:
         raise PermissionDenied(" ".join(error.messages)) from error
-    return _after_change(request, key_result_id, _("Check-in deleted."))
+    return _after_change(request, key_result_id, _("Check-in deleted."), deleted=True)
 
 
 @require_GET
