@@ -429,6 +429,9 @@ CHECKIN_REMINDER_DAY = env_str("CHECKIN_REMINDER_DAY", "monday")
 CHECKIN_REMINDER_HOUR = env_int("CHECKIN_REMINDER_HOUR", 9)
 ROLLUP_HOUR = env_int("ROLLUP_HOUR", 2)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+# The weekly digest of leads and executives: Mondays at this hour and a half, after the
+# reminders (CHECKIN_REMINDER_HOUR on a Monday by default).
+WEEKLY_DIGEST_HOUR = env_int("WEEKLY_DIGEST_HOUR", 9)
 # Servers this app posts to (webhooks, chat channels, connectors) may not be on its own network
 # (loopback, private, link-local, metadata addresses) unless this is on: tests, on-premise.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)

@@ -7,7 +7,10 @@ job, okrapp.core.jobs), once per person and event (a unique key), in bulk.
 - `notifications`: Event, notifications_create, what a comment or a check-in tells whom,
   the email preferences;
 - `nudges`: nudge_send;
-- `emails`: the immediate emails and the daily digest, each row claimed before sending.
+- `emails`: the immediate emails and the daily digest, each row claimed before sending;
+- `events`: what the layers below announce through their hooks (made owner, grading
+  opened, an invitation accepted);
+- `weekly`: the weekly digest of leads and executives (content: checkins.digests).
 
 The names below are the package's interface; callers import them from here.
 """
@@ -34,6 +37,7 @@ from checkins.conversation_services.notifications import (
 )
 from checkins.conversation_services.nudges import nudge_send
 from checkins.conversation_services.reactions import reaction_toggle
+from checkins.conversation_services.weekly import weekly_digests_send
 
 __all__ = [
     "MAX_MENTIONS",
@@ -53,4 +57,5 @@ __all__ = [
     "preferences_set",
     "reaction_toggle",
     "thread_url",
+    "weekly_digests_send",
 ]

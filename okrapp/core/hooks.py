@@ -71,3 +71,20 @@ def event_emit(event: str, **data: Any) -> None:
                 listener(event, data)
         except Exception:
             logging.getLogger(__name__).exception("Event listener %s failed on %s", name, event)
+
+
+# (invitation) → None: called inside the acceptance's transaction, once per invitation (the
+# notification of the admin who sent it lives above).
+InvitationListener = Callable[[Any], None]
+
+_invitation_listeners: dict[str, InvitationListener] = {}
+
+
+def register_invitation_accepted(name: str, listener: InvitationListener) -> None:
+    """Idempotent: registering the same name again replaces the listener."""
+    _invitation_listeners[name] = listener
+
+
+def invitation_accepted(invitation) -> None:
+    for listener in _invitation_listeners.values():
+        listener(invitation)

@@ -68,6 +68,54 @@ def test_a_reaction_on_a_comment_without_javascript_redirects_back(client, membe
     assert Reaction.objects.get().comment == comment
 
 
+def test_a_fragment_swapped_in_by_htmx_keeps_the_page_as_its_next_address(client, lead, key_result):
+    checkin = CheckInFactory(key_result=key_result)
+    page = reverse("checkins:key_result", args=[key_result.pk])
+    client.force_login(lead)
+    response = client.post(
+        reverse("checkins:reaction_toggle", args=["check-in", checkin.pk]),
+        {"emoji": THUMBS, "next": page},
+        HTTP_HX_REQUEST="true",
+    )
+    assert f'name="next" value="{page}"' in response.content.decode()
+
+
+def test_without_javascript_a_reaction_returns_to_its_page(client, lead, key_result):
+    checkin = CheckInFactory(key_result=key_result)
+    page = reverse("checkins:key_result", args=[key_result.pk])
+    client.force_login(lead)
+    response = client.post(
+        reverse("checkins:reaction_toggle", args=["check-in", checkin.pk]),
+        {"emoji": THUMBS, "next": page},
+    )
+    assert response.status_code == 302
+    assert response.url == page
+
+
+def test_without_javascript_a_reaction_never_returns_to_its_post_only_address(
+    client, lead, key_result
+):
+    """A `next` naming the reaction's own address (POST only: a GET there answers 405) is
+    replaced by the thread the reaction belongs to."""
+    checkin = CheckInFactory(key_result=key_result)
+    own = reverse("checkins:reaction_toggle", args=["check-in", checkin.pk])
+    client.force_login(lead)
+    response = client.post(own, {"emoji": THUMBS, "next": own})
+    assert response.status_code == 302
+    assert response.url == reverse("checkins:key_result", args=[key_result.pk]) + "#comments"
+    assert client.get(response.url).status_code == 200
+
+
+def test_without_javascript_a_reaction_refuses_a_next_on_another_site(client, lead, key_result):
+    checkin = CheckInFactory(key_result=key_result)
+    client.force_login(lead)
+    response = client.post(
+        reverse("checkins:reaction_toggle", args=["check-in", checkin.pk]),
+        {"emoji": THUMBS, "next": "https://evil.example/"},
+    )
+    assert response.url.startswith(reverse("checkins:key_result", args=[key_result.pk]))
+
+
 def test_an_emoji_that_is_not_offered_is_refused(client, member, key_result):
     checkin = CheckInFactory(key_result=key_result)
     client.force_login(member)
@@ -219,7 +267,9 @@ def test_i_choose_never_for_mentions_and_get_no_email(
 ):
     client.force_login(lead)
     form = {"mention": "never", "comment": "digest", "checkin": "digest"}
-    form |= {"off_track": "immediately", "nudge": "immediately"}
+    form |= {"off_track": "immediately", "nudge": "immediately", "weekly_digest": "never"}
+    form |= {"assignment": "immediately", "kpi_status": "digest", "grading": "digest"}
+    form |= {"invitation": "digest"}
     assert client.post(reverse("checkins:notification_preferences"), form).status_code == 302
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):

@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.db import connection
+from django.utils import timezone, translation
 
+from checkins import conversation_services
+from checkins.conversation_services.weekly import weekly_digest_scopes
 from checkins.digests import Audience, last_week, weekly_digest_for, weekly_digest_text
-from checkins.models import Comment
+from checkins.models import (
+    Comment,
+    EmailChoice,
+    NotificationKind,
+    NotificationPreference,
+    WeeklyDigestDelivery,
+)
+from kpis.models import Measurement
 from objectives.models import Objective, ScoreSnapshot
 from okrapp.core.permissions import viewer_for
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,
+    KPIFactory,
+    MeasurementFactory,
     MembershipFactory,
     ObjectiveFactory,
+    TeamFactory,
+    company_team,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The builder writes in the active language; these tests read it in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -187,3 +209,199 @@ def test_a_week_without_news_says_so(team, week):
 def test_last_week_is_the_week_before_the_current_one():
     now = timezone.now()
     assert last_week(now).end == last_week(now + datetime.timedelta(days=7)).start
+
+
+# --- Sending: who gets it, once, in their language ---------------------------------------------
+
+
+def test_leads_and_admins_get_the_weekly_digest_members_do_not(
+    lead, member, admin, key_result, mailoutbox
+):
+    report = conversation_services.weekly_digests_send()
+
+    assert sorted(report.sent) == sorted([lead.pk, admin.pk])
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([lead.email, admin.email])
+
+
+def test_the_weekly_digest_is_html_with_a_text_part_and_absolute_links(
+    lead, member, key_result, mailoutbox, settings
+):
+    settings.SITE_URL = "https://okr.example.com"
+    conversation_services.weekly_digests_send()
+
+    message = mailoutbox[0]
+    html = message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html"
+    assert "Marc Member" in message.body and "Marc Member" in html
+    assert 'href="https://okr.example.com/people/' in html
+    assert "https://okr.example.com/people/" in message.body
+    assert 'href="/' not in html
+
+
+def test_the_weekly_digest_is_written_in_the_recipients_language(lead, key_result, mailoutbox):
+    lead.language = "fr"
+    lead.save()
+
+    conversation_services.weekly_digests_send()
+
+    assert "Bonjour" in mailoutbox[0].body
+    assert "Hello" not in mailoutbox[0].body
+
+
+def test_the_weekly_digest_is_sent_once_per_person_and_week(lead, key_result, mailoutbox):
+    conversation_services.weekly_digests_send()
+    second = conversation_services.weekly_digests_send()
+
+    assert second.sent == []
+    assert len(mailoutbox) == 1
+    assert WeeklyDigestDelivery.objects.get(user=lead).status == "sent"
+
+
+def test_never_in_the_notification_settings_turns_the_weekly_digest_off(
+    lead, key_result, mailoutbox
+):
+    NotificationPreference.objects.create(
+        user=lead, kind=NotificationKind.WEEKLY_DIGEST, email=EmailChoice.NEVER
+    )
+
+    conversation_services.weekly_digests_send()
+
+    assert mailoutbox == []
+
+
+def test_a_failed_weekly_digest_is_put_back_and_sent_on_the_retry(
+    lead, key_result, mailoutbox, monkeypatch
+):
+    from checkins.conversation_services import weekly
+
+    real = weekly._send_one
+    monkeypatch.setattr(weekly, "_send_one", lambda *a: (_ for _ in ()).throw(OSError("smtp")))
+    assert conversation_services.weekly_digests_send().failed == [lead.pk]
+    monkeypatch.setattr(weekly, "_send_one", real)
+
+    assert conversation_services.weekly_digests_send().sent == [lead.pk]
+    assert len(mailoutbox) == 1
+
+
+def test_a_lead_of_a_team_and_its_sub_team_gets_one_section_per_scope(
+    lead, team, key_result, mailoutbox
+):
+    sub_team = MembershipFactory(
+        team__name="Brand", team__parent=team, user=lead, role="lead", is_primary=False
+    ).team
+
+    scopes = weekly_digest_scopes()
+
+    assert scopes[lead.pk] == [team]
+    assert sub_team not in scopes[lead.pk]
+
+
+def test_the_escalation_reaches_the_leads_email(lead, member, key_result, mailoutbox):
+    CheckInFactory(key_result=key_result, created_at=timezone.now() - datetime.timedelta(days=30))
+
+    conversation_services.weekly_digests_send()
+
+    body = mailoutbox[0].body
+    assert "No check-in for two weeks" in body
+    assert body.index("No check-in for two weeks") < body.index("Marc Member")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_the_weekly_digests_at_once_send_each_once(mailoutbox):
+    """Two threads (two workers) run the weekly digest together: each person's row is claimed
+    by one of them only, so each lead gets exactly one email."""
+    team = TeamFactory(name="Ops", parent=company_team())
+    leads = [MembershipFactory(team=team, role="lead").user for _ in range(6)]
+    start = threading.Barrier(2)
+    results: dict = {}
+
+    def run(key):
+        def work():
+            start.wait(10)
+            return conversation_services.weekly_digests_send()
+
+        def body():
+            try:
+                results[key] = work()
+            except Exception as exc:
+                results[key] = exc
+            finally:
+                connection.close()
+
+        return threading.Thread(target=body)
+
+    threads = [run("a"), run("b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert not any(isinstance(result, Exception) for result in results.values()), results
+    sent = results["a"].sent + results["b"].sent
+    assert sorted(sent) == sorted(lead.pk for lead in leads)
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(lead.email for lead in leads)
+
+
+def _measure(kpi, value, recorded_at, period_date=None):
+    measurement = MeasurementFactory(
+        kpi=kpi, value=Decimal(value), period_date=period_date or recorded_at.date()
+    )
+    Measurement.objects.filter(pk=measurement.pk).update(recorded_at=recorded_at)
+
+
+def _kpis_section(digest):
+    return next(section for section in digest.topics if section.name == "kpis")
+
+
+def test_a_kpi_that_turned_alert_during_the_week_is_in_the_digest(team, lead, week):
+    kpi = KPIFactory(
+        team=team,
+        owner=lead,
+        name="Leads per week",
+        target_value=Decimal(100),
+        alert_threshold=Decimal(50),
+        frequency="weekly",
+    )
+    _measure(kpi, 80, _before(week))
+    _measure(kpi, 30, _in(week))
+    steady = KPIFactory(team=team, owner=lead, frequency="weekly", target_value=Decimal(10))
+    _measure(steady, 5, _before(week))
+    _measure(steady, 4, _in(week))
+
+    section = _kpis_section(weekly_digest_for(team, week))
+
+    assert [(item.title, item.note) for item in section.items] == [("Leads per week", "Alert")]
+
+
+def test_a_private_kpi_of_another_team_stays_out_of_the_team_channels_digest(
+    company, team, other_team, outsider, week
+):
+    kpi = KPIFactory(team=other_team, owner=outsider, visibility="private", frequency="weekly")
+    _measure(kpi, 80, _before(week))
+    _measure(kpi, 1, _in(week))
+
+    assert _kpis_section(weekly_digest_for(company, week)).items == []
+    channel = weekly_digest_for(other_team, week)
+    assert [item.title for item in _kpis_section(channel).items] == [kpi.name]
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_digest_is_built_in_a_fixed_number_of_queries(
+    cycle, team, lead, week, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        person = MembershipFactory(team=team).user
+        objective = ObjectiveFactory(cycle=cycle, team=team, owner=person)
+        key_result = KeyResultFactory(objective=objective, owner=person)
+        CheckInFactory(key_result=key_result, confidence="off_track", created_at=_in(week))
+        Comment.objects.create(objective=objective, author=lead, body=f"c{n}", created_at=_in(week))
+        kpi = KPIFactory(team=team, owner=person, frequency="weekly")
+        _measure(kpi, 80, _before(week))
+        _measure(kpi, 1, _in(week))
+
+    with django_assert_max_num_queries(13):
+        digest = weekly_digest_for(team, week, Audience.person(viewer_for(lead)))
+
+    assert len(digest.off_track) == size
+    assert len(_kpis_section(digest).items) == size
