@@ -101,7 +101,7 @@ def test_an_admin_registers_a_webhook_and_reads_its_delivery_log(
     violations += axe_violations(page, f"admin, {language}, {width} px, webhook delivery log")
     shot(page, f"webhook-{language}-{width}")
     page.fill("#id_url", "ftp://example.org/hook")
-    page.click("main form[action$='/webhooks/%d/'] button[type=submit]" % endpoint.pk)
+    page.click(f"main form[action$='/webhooks/{endpoint.pk}/'] button[type=submit]")
     page.locator(".errorlist").first.wait_for()
     violations += axe_violations(page, f"admin, {language}, {width} px, webhook refused address")
     assert not violations, report(violations)
