@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from okrapp.api.base import ApiViewMixin, BaseModelSerializer, TextField
+from okrapp.api.base import ApiSchema, ApiViewMixin, BaseModelSerializer, TextField
 from okrapp.integrations import permissions, services
 from okrapp.integrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -78,6 +78,14 @@ class DeliverySerializer(BaseModelSerializer):
         read_only_fields = fields
 
 
+class AdminOnlySchema(ApiSchema):
+    """Every operation answers 403 to someone who is not an administrator, reads included."""
+
+    def _error_codes(self) -> list[str]:
+        codes = super()._error_codes()
+        return codes if "403" in codes else [*codes[:-1], "403", codes[-1]]
+
+
 class WebhookViewSet(
     ApiViewMixin,
     mixins.ListModelMixin,
@@ -91,8 +99,9 @@ class WebhookViewSet(
     `{"id", "timestamp", "event", "data"}` with the header `X-OKR-Signature: sha256=<hex>`,
     the HMAC-SHA256 of the raw body keyed by the endpoint's secret."""
 
+    schema = AdminOnlySchema()
     serializer_class = WebhookSerializer
-    filterset_fields = ["is_active"]
+    filterset_fields = []
     ordering_fields = ["id", "name", "created_at"]
 
     def get_queryset(self):
