@@ -7,13 +7,19 @@ posting. No ORM here.
    every address it resolves to must be public unless OUTBOUND_ALLOW_PRIVATE is on. A host
    that does not resolve is accepted only for services with a fixed provider address (Slack's,
    Discord's…: their "host" is a token).
-3. `send` checks again (a DNS answer may have changed) and posts through Apprise with a
-   bounded time-out; it returns whether Apprise reports success.
+3. `send` checks again and posts through Apprise with a bounded time-out; it returns whether
+   Apprise reports success. Apprise resolves and connects by itself (and its HTTP library
+   follows redirects), so while it sends, every socket connection of this thread is checked
+   too (a Python audit hook on "socket.connect"): a DNS answer that changed, or a redirect, to
+   the server's own network is refused at the connection itself.
 """
 
 from __future__ import annotations
 
+import contextvars
 import socket
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,6 +35,41 @@ _PROVIDER_URL_SUFFIXES = ("notify_url", "webhook_url", "api_url")
 
 class ChannelRefused(Exception):
     """The URL may not be used: its message says why, for the person who typed it."""
+
+
+# The send's guard: a context variable, which Apprise copies into the worker thread it sends
+# from (and no other thread sees), holding where to note a refusal.
+_guard: contextvars.ContextVar[list | None] = contextvars.ContextVar("chat_guard", default=None)
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event != "socket.connect":
+        return
+    refusals = _guard.get()
+    if refusals is None:
+        return
+    address = args[1] if len(args) > 1 else None
+    if isinstance(address, tuple) and address and isinstance(address[0], str):
+        try:
+            refused = address_refused(address[0])
+        except ValueError:
+            return  # not an IP address (the hook sees every family)
+        if refused:
+            refusals.append(address[0])
+            raise ConnectionRefusedError("The host is on a private or reserved network.")
+
+
+sys.addaudithook(_audit)
+
+
+@contextmanager
+def _connections_checked(allow: bool):
+    refusals: list[str] = []
+    token = _guard.set(None if allow else refusals)
+    try:
+        yield refusals
+    finally:
+        _guard.reset(token)
 
 
 @dataclass(frozen=True)
@@ -47,9 +88,9 @@ def _hosted(plugin) -> bool:
     return False
 
 
-def _instantiate(url: str):
+def _instantiate(url: str, asset=None):
     try:
-        return apprise.Apprise.instantiate(url.strip(), suppress_exceptions=True)
+        return apprise.Apprise.instantiate(url.strip(), asset=asset, suppress_exceptions=True)
     except Exception:
         return None
 
@@ -101,13 +142,18 @@ def send(url: str, *, title: str, body: str) -> bool:
     """Post one message; False when Apprise reports a failure. ChannelRefused when the
     target is no longer allowed."""
     validate(url)
+    # Sequential: Apprise sends in this thread, where the connections are checked.
     asset = apprise.AppriseAsset(async_mode=False)
     client = apprise.Apprise(asset=asset)
-    plugin = _instantiate(url)
+    plugin = _instantiate(url, asset=asset)
     if not plugin:
         raise ChannelRefused(_("This is not an address Apprise can post to."))
     for attribute in ("socket_connect_timeout", "socket_read_timeout"):
         if hasattr(plugin, attribute):
             setattr(plugin, attribute, TIMEOUT_SECONDS)
     client.add(plugin)
-    return bool(client.notify(body=body, title=title))
+    with _connections_checked(settings.OUTBOUND_ALLOW_PRIVATE) as refusals:
+        delivered = bool(client.notify(body=body, title=title))
+        if refusals:
+            raise ChannelRefused(_("The host is on a private or reserved network."))
+    return delivered

@@ -33,6 +33,17 @@ def test_an_apprise_url_reaches_the_local_json_endpoint(receiver):
     assert json.loads(body)["message"] == "Le message"
 
 
+def test_a_connection_to_the_servers_network_is_refused_even_after_the_check(
+    receiver, settings, monkeypatch
+):
+    """A DNS answer that changes after the check, or a redirect, ends at the connection."""
+    settings.OUTBOUND_ALLOW_PRIVATE = False
+    monkeypatch.setattr(chat, "check_target", lambda parsed, **kwargs: None)
+    with translation.override("en"), pytest.raises(chat.ChannelRefused, match="private"):
+        chat.send(receiver.url(scheme="json"), title="t", body="b")
+    assert receiver.received == []
+
+
 def test_a_lead_saves_a_channel_encrypted_and_sees_it_only_masked(client, lead, team):
     client.force_login(lead)
     url = reverse("integrations:team_channels", args=[team.pk])
