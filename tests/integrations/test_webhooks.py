@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from checkins.models import Notification, NotificationKind
 from checkins.services import checkin_create
@@ -353,3 +354,36 @@ def test_two_workers_racing_for_one_delivery_post_it_once(receiver, company, mon
         thread.join()
     assert sorted(outcomes, key=str) == [None, "sent"]
     assert len(receiver.received) == 1
+
+
+# --- The web request never waits for the broker or the endpoint --------------------------------
+
+
+def test_a_check_in_while_the_broker_and_the_endpoint_are_down_answers_and_waits(
+    client,
+    monkeypatch,
+    admin_viewer,
+    key_result,
+    member,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from kombu.exceptions import OperationalError
+
+    from okrapp.core.tasks import run_job
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+    endpoint, _ = _endpoint(admin_viewer, "http://127.0.0.1:9/down")  # nothing listens there
+    monkeypatch.setattr(run_job, "apply_async", refuse)
+    client.force_login(member)
+    url = reverse("checkins:checkin_create", args=[key_result.pk])
+    data = {f"kr{key_result.pk}-value": "40", f"kr{key_result.pk}-confidence": "on_track"}
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(url, data)
+    assert answer.status_code == 302
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == "pending" and delivery.attempts == 0
+    assert Job.objects.get(key=f"webhook-delivery:{delivery.pk}:0").status == "pending"
