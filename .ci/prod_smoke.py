@@ -83,6 +83,10 @@ PAGES = [
     ("OKR board",                      "/okrs/",                                                 200, 200, 200, 200, 200, 200, 302),
     ("OKR board, filtered",            "/okrs/?team={team_contenu}&level=team",                  200, 200, 200, 200, 200, 200, 302),
     ("alignment",                      "/okrs/alignment/",                                       200, 200, 200, 200, 200, 200, 302),
+    ("alignment, searched and focused", "/okrs/alignment/?q=a&focus={obj_newsletter}",          200, 200, 200, 200, 200, 200, 302),
+    ("alignment, branches opened",     "/okrs/alignment/?open={obj_company},{obj_newsletter}&page=2", 200, 200, 200, 200, 200, 200, 302),
+    ("alignment branch without htmx",  "/okrs/alignment/{obj_company}/branch/",                  302, 302, 302, 302, 302, 302, 302),
+    ("alignment branch, private",      "/okrs/alignment/{obj_private}/branch/",                  302, 302, 302, 404, 404, 404, 302),
     ("new objective",                  "/okrs/new/",                                             200, 200, 200, 200, 200, 200, 302),
     ("new objective, team preset",     "/okrs/new/?level=team&team={team_contenu}",              200, 200, 200, 200, 200, 200, 302),
     ("editor: key result row",         "/okrs/key-result-row/?kr-TOTAL_FORMS=3",                 200, 200, 200, 200, 200, 200, 302),
@@ -104,6 +108,7 @@ PAGES = [
     ("delete initiative (POST only)",  "/okrs/initiatives/{initiative}/delete/",                 405, 405, 405, 405, 405, 405, 302),
     ("my week",                        "/checkins/",                                             200, 200, 200, 200, 200, 200, 302),
     ("team week",                      "/checkins/team/",                                        200, 200, 200, 200, 403, 403, 302),
+    ("team week, a team chosen",       "/checkins/team/?team={team_contenu}&page=1",             200, 200, 200, 200, 403, 403, 302),
     ("key result, team",               "/checkins/key-results/{kr_newsletter}/",                 200, 200, 200, 200, 200, 200, 302),
     ("key result, member's",           "/checkins/key-results/{kr_camille}/",                    200, 200, 200, 200, 200, 200, 302),
     ("key result, private",            "/checkins/key-results/{kr_private}/",                    200, 200, 200, 404, 404, 404, 302),
@@ -275,7 +280,9 @@ def demo_ids() -> tuple[dict[str, object], dict[str, dict[str, int]]]:
 
     okrs = {okr.key: okr for okr in demo_objectives.ACTIVE + demo_objectives.CLOSED}
     active = Cycle.objects.get(status=Cycle.Status.ACTIVE)
-    closed = Cycle.objects.filter(status=Cycle.Status.CLOSED).latest("start_date")
+    closed = Cycle.objects.exclude(status__in=[Cycle.Status.ACTIVE, Cycle.Status.PLANNING]).latest(
+        "start_date"
+    )
 
     def objective(key: str) -> Objective:
         cycle = closed if okrs[key] in demo_objectives.CLOSED else active

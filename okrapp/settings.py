@@ -286,6 +286,8 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# Where django.core.mail.backends.filebased.EmailBackend writes (make bench-stack counts them).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OKR <okr@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
