@@ -110,6 +110,7 @@ PAGES = [
     ("delete initiative (POST only)",  "/okrs/initiatives/{initiative}/delete/",                 405, 405, 405, 405, 405, 405, 302),
     ("my week",                        "/checkins/",                                             200, 200, 200, 200, 200, 200, 302),
     ("team week",                      "/checkins/team/",                                        200, 200, 200, 200, 403, 403, 302),
+    ("team week, a team chosen",       "/checkins/team/?team={team_contenu}&page=1",             200, 200, 200, 200, 403, 403, 302),
     ("key result, team",               "/checkins/key-results/{kr_newsletter}/",                 200, 200, 200, 200, 200, 200, 302),
     ("key result, member's",           "/checkins/key-results/{kr_camille}/",                    200, 200, 200, 200, 200, 200, 302),
     ("key result, private",            "/checkins/key-results/{kr_private}/",                    200, 200, 200, 404, 404, 404, 302),
@@ -201,6 +202,14 @@ PAGES = [
     ("API KPIs",                       "/api/v1/kpis/",                                          200, 200, 200, 200, 200, 200, 401),
     ("API KPI",                        "/api/v1/kpis/{kpi_member}/",                             200, 200, 200, 200, 200, 200, 401),
     ("API KPI measurements",           "/api/v1/kpis/{kpi_member}/measurements/",                200, 200, 200, 200, 200, 200, 401),
+    ("API comments",                   "/api/v1/comments/",                                      200, 200, 200, 200, 200, 200, 401),
+    ("API comments, private objective", "/api/v1/comments/?objective={obj_private}",             200, 200, 200, 200, 200, 200, 401),
+    ("API comment, unknown",           "/api/v1/comments/999999/",                               404, 404, 404, 404, 404, 404, 401),
+    ("API notifications",              "/api/v1/notifications/",                                 200, 200, 200, 200, 200, 200, 401),
+    ("API notifications, unread",      "/api/v1/notifications/?unread=true",                     200, 200, 200, 200, 200, 200, 401),
+    ("API notification, unknown",      "/api/v1/notifications/999999/",                          404, 404, 404, 404, 404, 404, 401),
+    ("API notification read (POST)",   "/api/v1/notifications/999999/read/",                     405, 405, 405, 405, 405, 405, 401),
+    ("API notifications read all (POST)", "/api/v1/notifications/read-all/",                     405, 405, 405, 405, 405, 405, 401),
     ("API tokens",                     "/api/v1/tokens/",                                        200, 200, 200, 200, 200, 200, 401),
     ("API token, own",                 "/api/v1/tokens/{own_token}/",                            200, 200, 200, 200, 200, 200, 401),
     ("organisation: people",           "/organisation/people/",                                  200, 200, 200, 403, 403, 403, 302),
@@ -221,6 +230,15 @@ PAGES = [
     ("organisation: delete team (POST)", "/organisation/teams/{team_contenu}/delete/",           405, 405, 405, 405, 405, 405, 302),
     ("organisation: import",           "/organisation/import/",                                  200, 200, 200, 403, 403, 403, 302),
     ("invitation, bad link",           "/invitations/bad-token/",                                410, 410, 410, 410, 410, 410, 410),
+    ("team chat channels",             "/integrations/teams/{team_contenu}/channels/",           200, 200, 200, 200, 403, 403, 302),
+    ("chat channel test (POST only)",  "/integrations/channels/999999/test/",                    405, 405, 405, 405, 405, 405, 302),
+    ("chat channel remove (POST only)", "/integrations/channels/999999/delete/",                 405, 405, 405, 405, 405, 405, 302),
+    ("webhooks",                       "/integrations/webhooks/",                                200, 200, 200, 403, 403, 403, 302),
+    ("webhook, unknown",               "/integrations/webhooks/999999/",                         404, 404, 404, 403, 403, 403, 302),
+    ("webhook delete (POST only)",     "/integrations/webhooks/999999/delete/",                  405, 405, 405, 405, 405, 405, 302),
+    ("API webhooks",                   "/api/v1/webhooks/",                                      200, 200, 200, 403, 403, 403, 401),
+    ("API webhook, unknown",           "/api/v1/webhooks/999999/",                               404, 404, 404, 403, 403, 403, 401),
+    ("API webhook deliveries, unknown", "/api/v1/webhooks/999999/deliveries/",                   404, 404, 404, 403, 403, 403, 401),
     ("API memberships",                "/api/v1/memberships/",                                   200, 200, 200, 200, 200, 200, 401),
     ("API membership, unknown",        "/api/v1/memberships/999999/",                            404, 404, 404, 404, 404, 404, 401),
     ("API org import (POST only)",     "/api/v1/org-import/",                                    405, 405, 405, 405, 405, 405, 401),
@@ -272,7 +290,9 @@ def demo_ids() -> tuple[dict[str, object], dict[str, dict[str, int]]]:
 
     okrs = {okr.key: okr for okr in demo_objectives.ACTIVE + demo_objectives.CLOSED}
     active = Cycle.objects.get(status=Cycle.Status.ACTIVE)
-    closed = Cycle.objects.filter(status=Cycle.Status.CLOSED).latest("start_date")
+    closed = Cycle.objects.exclude(status__in=[Cycle.Status.ACTIVE, Cycle.Status.PLANNING]).latest(
+        "start_date"
+    )
 
     def objective(key: str) -> Objective:
         cycle = closed if okrs[key] in demo_objectives.CLOSED else active

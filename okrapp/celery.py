@@ -68,6 +68,29 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "okrapp.dashboard.tasks.purge_report_files",
             "schedule": crontab(minute=17),
         },
+        "sweep-integration-deliveries": {
+            "task": "okrapp.integrations.tasks.sweep_deliveries",
+            "schedule": 60.0,
+        },
+        # Mondays, after the weekly reminders and with the leads' digest: each team's chat
+        # channels get its check-in summary and its weekly digest.
+        "post-weekly-team-messages": {
+            "task": "okrapp.integrations.tasks.post_weekly_team_messages",
+            "schedule": crontab(day_of_week="mon", hour=settings.WEEKLY_DIGEST_HOUR, minute=45),
+        },
+        # Mondays, after the weekly reminders: the leads' and executives' digest of last week.
+        "send-weekly-digests": {
+            "task": "checkins.tasks.send_weekly_digests",
+            "schedule": crontab(day_of_week="mon", hour=settings.WEEKLY_DIGEST_HOUR, minute=30),
+        },
+        # KPIs turn stale with time alone: their owners are told each morning, before the
+        # daily digest that may carry it.
+        "notify-kpi-statuses": {
+            "task": "kpis.tasks.notify_kpi_statuses",
+            "schedule": crontab(
+                hour=settings.DIGEST_HOUR - 1 if settings.DIGEST_HOUR else 0, minute=30
+            ),
+        },
         "send-daily-digests": {
             "task": "checkins.tasks.send_daily_digests",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "okrapp.demo",
     "okrapp.bench",
     "okrapp.operations",
+    "okrapp.integrations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -285,6 +286,8 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# Where django.core.mail.backends.filebased.EmailBackend writes (make bench-stack counts them).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OKR <okr@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -428,6 +431,9 @@ CHECKIN_REMINDER_DAY = env_str("CHECKIN_REMINDER_DAY", "monday")
 CHECKIN_REMINDER_HOUR = env_int("CHECKIN_REMINDER_HOUR", 9)
 ROLLUP_HOUR = env_int("ROLLUP_HOUR", 2)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+# The weekly digest of leads and executives: Mondays at this hour and a half, after the
+# reminders (CHECKIN_REMINDER_HOUR on a Monday by default).
+WEEKLY_DIGEST_HOUR = env_int("WEEKLY_DIGEST_HOUR", 9)
 # Servers this app posts to (webhooks, chat channels, connectors) may not be on its own network
 # (loopback, private, link-local, metadata addresses) unless this is on: tests, on-premise.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
@@ -442,6 +448,9 @@ LATE_CHECKIN_DAYS = env_int("LATE_CHECKIN_DAYS", 0)
 # more Fernet keys, comma-separated, the newest first, so that a key can be rotated); without
 # it, DEBUG derives a key from SECRET_KEY and production refuses to store a secret.
 KPI_SECRETS_KEY = env_list("KPI_SECRETS_KEY", "")
+# Chat channels' Apprise URLs and webhooks' signing secrets (okrapp.integrations), encrypted
+# the same way with their own keys: one or more Fernet keys, comma-separated, newest first.
+INTEGRATIONS_SECRETS_KEY = env_list("INTEGRATIONS_SECRETS_KEY", "")
 # Connectors may not reach loopback, private or link-local addresses (the server's own
 # network) unless this is on: an on-premise install whose sources sit on the local network.
 KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS = env_bool("KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS", False)
@@ -487,6 +496,7 @@ SPECTACULAR_SETTINGS = {
         "KeyResultKindEnum": "objectives.models.KeyResult.Kind",
         "CarryOverDecisionEnum": "objectives.models.CarryOver.Decision",
         "CarryOverRequestDecisionEnum": [("keep", "Keep"), ("abandon", "Abandon")],
+        "WebhookEventEnum": "okrapp.integrations.models.WebhookEvent",
     },
 }
 

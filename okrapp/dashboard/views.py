@@ -21,6 +21,7 @@ from okrapp.dashboard import report as report_rules
 from okrapp.dashboard.attention import attention_page
 from okrapp.dashboard.forms import AttentionFilterForm, ScopeForm
 from okrapp.dashboard.permissions import get_report_file_for_user
+from okrapp.integrations.permissions import can_manage_channels
 
 
 def _open_id(request: HttpRequest) -> int | None:
@@ -79,8 +80,10 @@ def team_children(request: HttpRequest, pk: int) -> HttpResponse:
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     cycle = current_cycle(request)
+    viewer = request_viewer(request)
     context = {"team": team, "cycle": cycle}
-    context.update(selectors.team_page(cycle, team, request_viewer(request)))
+    context["can_manage_channels"] = can_manage_channels(viewer, team)
+    context.update(selectors.team_page(cycle, team, viewer))
     return render(request, "okrapp/team_detail.html", context)
 
 

@@ -58,6 +58,7 @@ PAGES = [
     ("not found (404)",              "/okrs/{obj_private}/",                          "m"),
     ("my week",                      "/checkins/",                                    "mla"),
     ("team week",                    "/checkins/team/",                               "la"),
+    ("team week, a team chosen",     "/checkins/team/?team={team_contenu}",           "a"),
     ("key result, team",             "/checkins/key-results/{kr_newsletter}/",        "mla"),
     ("key result, member's",         "/checkins/key-results/{kr_camille}/",           "m"),
     ("key result, closed cycle",     "/checkins/key-results/{kr_closed}/",            "l"),
@@ -88,6 +89,8 @@ PAGES = [
     ("organisation: a team",         "/organisation/teams/{team_contenu}/",           "a"),
     ("organisation: import",         "/organisation/import/",                         "a"),
     ("organisation refused (403)",   "/organisation/people/",                         "l"),
+    ("team chat channels",           "/integrations/teams/{team_contenu}/channels/",  "la"),
+    ("webhooks",                     "/integrations/webhooks/",                       "a"),
     ("page not found",               "/this-page-does-not-exist/",                    "a"),
     ("needs attention",              "/attention/",                                   "mla"),
     ("needs attention, filtered",    "/attention/?team={team_contenu}&reason=off_track", "l"),
@@ -144,6 +147,11 @@ NOT_PAGES = {
     "report_pdf", "report_file", "report_file_download",
     # The OKR board's exports: downloads.
     "objectives:board_export_csv", "objectives:board_export_xlsx",
+    # Integrations: POST-only actions (the channel's test message is checked in its htmx
+    # state by tests/browser/test_integrations.py), and an endpoint's page, which needs an
+    # endpoint with deliveries the demo does not have (same file).
+    "integrations:channel_test", "integrations:channel_delete", "integrations:webhook_delete",
+    "integrations:webhook",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
