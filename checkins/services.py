@@ -145,7 +145,9 @@ def checkin_update(
     blockers: str = "",
 ) -> CheckIn:
     locked = _lock_key_result(checkin.key_result_id)
-    _ensure_open(locked)
+    # The rule of new check-ins: a correction changes the key result's value just as much.
+    if refusal := checkin_refusal(locked.objective.cycle):
+        raise ValidationError({"value": [refusal]})
     checkin = CheckIn.objects.select_related("key_result").get(pk=checkin.pk)
     _ensure_latest_of_author(checkin, author)
     if locked.is_milestone:
