@@ -123,20 +123,30 @@ def can_check_in(viewer: Viewer, key_result: KeyResult) -> bool:
     )
 
 
-def can_grade_objective(viewer: Viewer, objective: Objective) -> bool:
-    """The objective's owner, its team's leads (and theirs) and admins grade it."""
-    if not cycles.takes_grades(objective.cycle.status):
-        return False
+def grades_objective(viewer: Viewer, objective: Objective) -> bool:
+    """Who grades an objective, whatever its cycle's state: its owner, its team's leads (and
+    theirs) and admins. Whether they may now is can_grade_objective."""
     if not can_view_objective(viewer, objective):
         return False
     return viewer.is_admin or objective.owner_id == viewer.user.pk or viewer.leads(objective.team)
 
 
+def grades_key_result(viewer: Viewer, key_result: KeyResult) -> bool:
+    """Who grades a key result, whatever its cycle's state: those who grade its objective,
+    and the key result's owner."""
+    return grades_objective(viewer, key_result.objective) or (
+        key_result.owner_id == viewer.user.pk and can_view_objective(viewer, key_result.objective)
+    )
+
+
+def can_grade_objective(viewer: Viewer, objective: Objective) -> bool:
+    """The objective's owner, its team's leads (and theirs) and admins grade it, in grading."""
+    return cycles.takes_grades(objective.cycle.status) and grades_objective(viewer, objective)
+
+
 def can_grade_key_result(viewer: Viewer, key_result: KeyResult) -> bool:
-    return can_grade_objective(viewer, key_result.objective) or (
-        cycles.takes_grades(key_result.objective.cycle.status)
-        and key_result.owner_id == viewer.user.pk
-        and can_view_objective(viewer, key_result.objective)
+    return cycles.takes_grades(key_result.objective.cycle.status) and grades_key_result(
+        viewer, key_result
     )
 
 
