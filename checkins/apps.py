@@ -9,7 +9,10 @@ class CheckinsConfig(AppConfig):
     def ready(self) -> None:
         # Recorded jobs (okrapp.core.jobs) name these tasks; register them in every process.
         from checkins import tasks  # noqa: F401
-        from checkins.grading import tell_leads_grading_opened
+        from checkins.grading import GRADES, tell_leads_grading_opened
+        from checkins.hooks import register_reminder_topic
         from objectives.hooks import register_grading_opened
 
         register_grading_opened("lead-notifications", tell_leads_grading_opened)
+        # During grading, the weekly reminder asks for grades (before the KPIs' topic).
+        register_reminder_topic(GRADES)

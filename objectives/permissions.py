@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -84,6 +86,21 @@ def can_make_owner(viewer: Viewer, *, owner_id: int, team: Team | None) -> bool:
     return Membership.objects.filter(
         user_id=owner_id, user__is_active=True, team__path__startswith=team.path
     ).exists()
+
+
+def cycles_taking_checkins_q(today: datetime.date, prefix: str = "") -> Q:
+    """A filter for the cycles that take check-ins today: the rule of cycle_takes_checkins
+    (objectives.cycles.takes_checkins) in SQL, for the weekly reminder's one query."""
+    taking = Q(**{f"{prefix}status": Cycle.Status.ACTIVE})
+    late_days = settings.LATE_CHECKIN_DAYS
+    if late_days > 0:
+        taking |= Q(
+            **{
+                f"{prefix}status": Cycle.Status.GRADING,
+                f"{prefix}grading_opened_on__gt": today - datetime.timedelta(days=late_days),
+            }
+        )
+    return taking
 
 
 def cycle_takes_checkins(cycle: Cycle) -> bool:
