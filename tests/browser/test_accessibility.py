@@ -96,6 +96,8 @@ PAGES = [
     ("grading",                      "/okrs/cycles/{cycle_closed}/grading/",          "la"),
     ("quarterly review",             "/cycles/{cycle_closed}/review/",                "m"),
     ("OKR board, planning cycle",    "/okrs/?cycle={cycle_planning}",                 "m"),
+    ("carry over with changes",      "/okrs/{obj_closed}/carry-over/modify/?cycle={cycle_planning}",
+                                                                                      "m"),
 ]
 SIGNED_OUT = [
     ("sign-in",                      "/accounts/login/"),
