@@ -160,7 +160,12 @@ def _editor(
     if data is not None and "add_row" not in data and form.is_valid() and formset.is_valid():
         saved = _save(viewer, cycle, objective, form, formset, carry)
         if saved is not None:
-            messages.success(request, _("The objective is saved."))
+            messages.success(
+                request,
+                _("The copy is saved and the carry-over decision recorded.")
+                if carry
+                else _("The objective is saved."),
+            )
             return redirect("objectives:detail", saved.pk)
     advice = _coach(data or editor_values(form, formset), cycle, objective)
     for kr_form in formset.forms:
