@@ -45,6 +45,7 @@ class Row:
     editing: CheckIn | None = None
     confirming_delete: bool = False
     saved: bool = False
+    deleted: bool = False
     # Why a correction or deletion was refused (the cycle no longer takes check-ins).
     refusal: str = ""
 
@@ -72,6 +73,7 @@ def _row(
     editing: CheckIn | None = None,
     confirming_delete: bool = False,
     saved: bool = False,
+    deleted: bool = False,
     refusal: str = "",
 ) -> Row:
     allowed = can_check_in(viewer, key_result)
@@ -95,6 +97,7 @@ def _row(
         editing=editing,
         confirming_delete=confirming_delete,
         saved=saved,
+        deleted=deleted,
         refusal=refusal,
     )
 
@@ -248,7 +251,7 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.checkin_delete(checkin=checkin, author=request.user)
     except ValidationError as error:
         raise PermissionDenied(" ".join(error.messages)) from error
-    return _after_change(request, key_result_id, _("Check-in deleted."))
+    return _after_change(request, key_result_id, _("Check-in deleted."), deleted=True)
 
 
 @require_GET
