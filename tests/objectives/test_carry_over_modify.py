@@ -232,3 +232,9 @@ def test_the_copy_in_the_editor_reads_in_bounded_queries(
         response = client.get(editor_url(objective, q2))
     assert response.text.count('name="kr-') > 10 * 5
     assert KeyResult.objects.filter(objective=objective).count() == 10
+
+
+def test_someone_signed_out_is_sent_to_sign_in(client, objective, q2):
+    response = client.get(editor_url(objective, q2))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url

@@ -155,3 +155,15 @@ def test_a_refused_carry_over_decision_answers_400_beside_its_field(client, lead
         in response.text.split(f'id="{field}_error"')[1].split("</ul>")[0]
     )
     assert not CarryOver.objects.exists()
+
+
+def test_a_key_result_owner_finds_what_they_grade_on_the_grading_page(client, member, objective):
+    first_kr, second_kr = objective.key_results.order_by("pk")
+    first_kr.owner = member
+    first_kr.save()
+    client.force_login(member)
+    page = client.get(reverse("objectives:grading", args=[objective.cycle_id])).text
+    assert f'id="objective-{objective.pk}"' in page
+    assert f'name="kr-{first_kr.pk}-final_score"' in page
+    assert f'name="kr-{second_kr.pk}-final_score"' not in page
+    assert f'name="retro-{objective.pk}-went_well"' not in page
