@@ -259,7 +259,11 @@ def demo_ids() -> tuple[dict[str, object], dict[str, dict[str, int]]]:
 
     okrs = {okr.key: okr for okr in demo_objectives.ACTIVE + demo_objectives.CLOSED}
     active = Cycle.objects.get(status=Cycle.Status.ACTIVE)
-    closed = Cycle.objects.filter(status=Cycle.Status.CLOSED).latest("start_date")
+    # The demo's previous quarter is being graded (okrapp/demo/quarter.py): its OKRs are as
+    # read-only as a closed cycle's; a closed cycle, when there is one, is later than none.
+    closed = Cycle.objects.exclude(status__in=[Cycle.Status.ACTIVE, Cycle.Status.PLANNING]).latest(
+        "start_date"
+    )
 
     def objective(key: str) -> Objective:
         cycle = closed if okrs[key] in demo_objectives.CLOSED else active
