@@ -117,7 +117,7 @@ def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) ->
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or busy starting its workers
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within a minute")
 

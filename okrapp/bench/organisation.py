@@ -280,7 +280,8 @@ def build(scale: float, *, seed: int = 7, log: Callable[[str], None] = print) ->
         for index, objective in enumerate(objectives):
             objective.score = objective_score(index)
         objectives = Objective.objects.bulk_create(objectives, batch_size=2000)
-        log(f"  objectives: {len(objectives)}")
+        aligned = _align(objectives, {team.pk: team for team in all_teams})
+        log(f"  objectives: {len(objectives)}, {aligned} aligned with a parent")
 
         key_results = []
         for index, (target, current, score, last_at, confidence, _checked) in enumerate(plans):
@@ -349,6 +350,34 @@ def build(scale: float, *, seed: int = 7, log: Callable[[str], None] = print) ->
         kpis, measurements = _kpis(rng, want["kpis"], all_teams, leads, key_results, today)
         log(f"  KPIs: {kpis}, measurements: {measurements}")
     return find(cycle)
+
+
+def _align(objectives: list[Objective], teams: dict[int, Team]) -> int:
+    """As a company aligns: a department's team objectives under a company objective, a
+    team's under its parent team's first objective, four in five individual objectives
+    under their team's first objective."""
+    company = [o for o in objectives if o.level == Objective.Level.COMPANY]
+    first_of_team: dict[int, Objective] = {}
+    for objective in objectives:
+        if objective.level == Objective.Level.TEAM:
+            first_of_team.setdefault(objective.team_id, objective)
+    changed = []
+    for index, objective in enumerate(objectives):
+        parent = None
+        if objective.level == Objective.Level.TEAM and company:
+            team = teams[objective.team_id]
+            parent = (
+                company[index % len(company)]
+                if team.depth <= 1
+                else first_of_team.get(team.parent_id)
+            )
+        elif objective.level == Objective.Level.INDIVIDUAL and index % 5:
+            parent = first_of_team.get(objective.team_id)
+        if parent is not None and parent.pk != objective.pk:
+            objective.parent_id = parent.pk
+            changed.append(objective)
+    Objective.objects.bulk_update(changed, ["parent"], batch_size=2000)
+    return len(changed)
 
 
 def _kpis(rng, count, teams, leads, key_results, today) -> tuple[int, int]:
