@@ -22,7 +22,7 @@ from checkins.models import CheckIn
 from kpis.models import KPI, KeyResultLink, Measurement
 from objectives import scoring
 from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
-from objectives.rollup_services import person_tallies, team_scores
+from objectives.rollup_services import SNAPSHOT_COLUMNS, person_tallies, team_scores
 from okrapp.core.models import Cycle, Membership, Team, User
 
 COMPANY_NAME = "Bench Corp"
@@ -478,17 +478,7 @@ def _snapshot_history(cycle: Cycle, today: datetime.date) -> int:
 
     return _copy_rows(
         ScoreSnapshot,
-        [
-            "cycle_id",
-            "day",
-            "node_type",
-            "team_id",
-            "user_id",
-            "own_score",
-            "rolled_up_score",
-            "scored_objectives",
-            "is_final",
-        ],
+        SNAPSHOT_COLUMNS,
         rows(),
     )
 
