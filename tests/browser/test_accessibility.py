@@ -89,6 +89,8 @@ PAGES = [
     ("organisation: a team",         "/organisation/teams/{team_contenu}/",           "a"),
     ("organisation: import",         "/organisation/import/",                         "a"),
     ("organisation refused (403)",   "/organisation/people/",                         "l"),
+    ("team chat channels",           "/integrations/teams/{team_contenu}/channels/",  "la"),
+    ("webhooks",                     "/integrations/webhooks/",                       "a"),
     ("page not found",               "/this-page-does-not-exist/",                    "a"),
     ("dashboard, closed cycle",      "/?cycle={cycle_closed}",                        "a"),
     ("OKR board, closed cycle",      "/okrs/?cycle={cycle_closed}",                   "a"),
@@ -135,6 +137,11 @@ NOT_PAGES = {
     # KPI connectors: Sync now (a POST), the data source panel (an htmx fragment), and the
     # demo's JSON endpoint.
     "kpis:sync", "kpis:syncs", "demo_analytics",
+    # Integrations: POST-only actions (the channel's test message is checked in its htmx
+    # state by tests/browser/test_integrations.py), and an endpoint's page, which needs an
+    # endpoint with deliveries the demo does not have (same file).
+    "integrations:channel_test", "integrations:channel_delete", "integrations:webhook_delete",
+    "integrations:webhook",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
