@@ -208,7 +208,9 @@ def owner_choices() -> list[tuple[Any, str]]:
     return [("", _("The objective's owner")), *((person.pk, str(person)) for person in people)]
 
 
-def key_result_formset(data=None, *, instance: Objective, extra: int = 0) -> BaseKeyResultFormSet:
+def key_result_formset(
+    data=None, *, instance: Objective, extra: int = 0, initial: list[dict] | None = None
+) -> BaseKeyResultFormSet:
     formset_class = inlineformset_factory(
         Objective,
         KeyResult,
@@ -222,6 +224,7 @@ def key_result_formset(data=None, *, instance: Objective, extra: int = 0) -> Bas
         instance=instance,
         prefix=KEY_RESULT_PREFIX,
         form_kwargs={"owner_choices": owner_choices()},
+        initial=initial,
     )
 
 
