@@ -26,6 +26,7 @@ from checkins.conversation_services.notifications import _in_language
 from checkins.models import NotificationKind
 from kpis import health, selectors
 from kpis.models import KPI
+from okrapp.core.hooks import event_emit
 from okrapp.core.jobs import job_record
 
 TOLD = (health.RED, health.STALE)
@@ -72,6 +73,12 @@ def kpi_statuses_notify(
         )
         if not claimed:
             continue  # another run told the owner
+        if status == health.STALE:
+            # A KPI turns stale with time alone, without a measurement whose recording would
+            # have told the higher apps (webhooks, chat channels): this scan tells them, once.
+            yesterday = selectors.latest_status(kpi, today - datetime.timedelta(days=1))
+            previous = yesterday if yesterday != health.STALE else ""
+            event_emit("kpi.status_changed", kpi_id=kpi.pk, previous=previous, status=status)
         events.append(
             Event(
                 kpi.owner,

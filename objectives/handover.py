@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from objectives import hooks
 from objectives.models import KeyResult, Objective
 from okrapp.core.hooks import HandOverItem, HandOverProvider
 from okrapp.core.models import Cycle, User
@@ -47,11 +48,19 @@ def open_items(person: User) -> list[HandOverItem]:
     return objectives + key_results
 
 
-def hand_over(person: User, successor: User) -> int:
-    """Two UPDATEs: the successor owns every open objective and key result of the person."""
-    return _objectives(person).update(owner=successor) + _key_results(person).update(
-        owner=successor
-    )
+def hand_over(person: User, successor: User, by: User) -> int:
+    """The successor owns every open objective and key result of the person (two UPDATEs),
+    and is told of each (objectives.hooks.owners_assigned), unless they did it themselves."""
+    objective_ids = list(_objectives(person).values_list("pk", flat=True))
+    key_result_ids = list(_key_results(person).values_list("pk", flat=True))
+    moved = Objective.objects.filter(pk__in=objective_ids).update(owner=successor)
+    moved += KeyResult.objects.filter(pk__in=key_result_ids).update(owner=successor)
+    if successor.pk != by.pk:
+        hooks.owners_assigned(
+            [hooks.Assignment("objective", pk, successor.pk, by.pk) for pk in objective_ids]
+            + [hooks.Assignment("key_result", pk, successor.pk, by.pk) for pk in key_result_ids]
+        )
+    return moved
 
 
 OPEN_OBJECTIVES = HandOverProvider(name="objectives", items=open_items, hand_over=hand_over)

@@ -27,9 +27,9 @@ class HandOverProvider:
     name: str
     # The person → what they still own, in a bounded number of queries.
     items: Callable[[Any], Sequence[HandOverItem]]
-    # (person, successor) → how many items now belong to the successor; runs inside the
-    # caller's transaction.
-    hand_over: Callable[[Any, Any], int]
+    # (person, successor, by: the admin handing over) → how many items now belong to the
+    # successor; runs inside the caller's transaction.
+    hand_over: Callable[[Any, Any, Any], int]
 
 
 _providers: dict[str, HandOverProvider] = {}

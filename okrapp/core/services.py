@@ -186,7 +186,9 @@ def person_hand_over(*, viewer: Viewer, person: User, successor: User) -> int:
     ensure_admin(viewer)
     if successor.pk == person.pk or not successor.is_active:
         raise ValidationError({"successor": _("Choose another active person.")})
-    return sum(provider.hand_over(person, successor) for provider in hand_over_providers())
+    return sum(
+        provider.hand_over(person, successor, viewer.user) for provider in hand_over_providers()
+    )
 
 
 # --- Teams ------------------------------------------------------------------------------------

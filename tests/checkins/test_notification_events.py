@@ -84,6 +84,15 @@ def test_handing_a_key_result_to_someone_else_tells_the_new_owner(
     assert kinds(lead) == []
 
 
+def test_an_admin_handing_over_a_departing_persons_work_tells_the_successor(
+    run_jobs, admin, lead, member, objective
+):
+    KeyResultFactory(objective=objective, owner=lead)
+    run_jobs(org_services.person_hand_over, viewer=viewer_for(admin), person=lead, successor=member)
+    assert sorted(kinds(member)) == [NotificationKind.ASSIGNMENT] * 2
+    assert kinds(admin) == []
+
+
 def test_a_new_objective_with_its_key_results_tells_its_owner_once(
     run_jobs, lead, member, cycle, team
 ):

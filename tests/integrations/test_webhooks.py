@@ -292,6 +292,26 @@ def test_a_kpi_whose_status_changes_raises_its_event(receiver, admin_viewer, adm
     assert (data["previous_status"], data["status"]) == ("green", "red")
 
 
+def test_a_kpi_turning_stale_with_time_raises_its_event_once(receiver, admin_viewer, team):
+    import datetime
+
+    from django.utils import timezone
+
+    from kpis.status_notifications import kpi_statuses_notify
+
+    endpoint, _ = _endpoint(admin_viewer, receiver.url(), events=["kpi.status_changed"])
+    kpi = KPIFactory(team=team, target_value=Decimal(100), alert_threshold=Decimal(50))
+    MeasurementFactory(kpi=kpi, value=Decimal(120), period_date=timezone.localdate())
+    kpi_statuses_notify()
+    assert _events(endpoint) == []
+    later = timezone.localdate() + datetime.timedelta(days=90)
+    kpi_statuses_notify(today=later)
+    kpi_statuses_notify(today=later)
+    assert _events(endpoint) == ["kpi.status_changed"]
+    data = json.loads(WebhookDelivery.objects.get(endpoint=endpoint).body)["data"]
+    assert data["status"] == "stale"
+
+
 def test_a_cycle_moving_on_raises_its_event(receiver, admin_viewer):
     endpoint, _ = _endpoint(admin_viewer, receiver.url(), events=["cycle.status_changed"])
     cycle = CycleFactory(status=Cycle.Status.PLANNING)
