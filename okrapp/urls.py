@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from okrapp.core import org_views, token_views, views
+from okrapp.core.views import password_signin_only
 from okrapp.dashboard import views as dashboard_views
 from okrapp.demo import views as demo_views
 from okrapp.operations import views as operations_views
@@ -51,12 +52,40 @@ urlpatterns = [
     path("api/", include("okrapp.api.urls")),
     # DEBUG only (404 otherwise): the source of the demo's connected KPI.
     path("demo/analytics.json", demo_views.analytics, name="demo_analytics"),
+    path("accounts/login/", views.signin, name="login"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        password_signin_only(auth_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
-    path("accounts/password_reset/", views.password_reset, name="password_reset"),
+    path(
+        "accounts/password_change/done/",
+        password_signin_only(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password_reset/",
+        password_signin_only(views.password_reset),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        password_signin_only(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        password_signin_only(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        password_signin_only(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Single sign-on: allauth's OpenID Connect login (POST) and callback only, under
+    # /accounts/oidc/<provider>/ (okrapp/core/sso.py).
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from okrapp.core import sso
 from okrapp.core.forms import ProfileForm, form_status
 from okrapp.core.navigation import safe_next_url
 from okrapp.core.throttling import password_reset_refused, signin_email
@@ -66,11 +67,16 @@ def signin_locked_out(request: HttpRequest, original_response, credentials) -> H
         minutes,
     ) % {"minutes": minutes}
     form = AuthenticationForm(request, initial={"username": signin_email(request, credentials)})
-    context = {"form": form, "next": safe_next_url(request, ""), "signin_refused": refusal}
+    context = {
+        "form": form,
+        "next": safe_next_url(request, ""),
+        "signin_refused": refusal,
+        **signin_context(),
+    }
     response = render(request, "registration/login.html", context, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     add_never_cache_headers(response)
-    return response
+    return sso.allow_provider_in_form_action(response)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -92,3 +98,46 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 password_reset = PasswordResetView.as_view()
+
+
+def signin_context() -> dict:
+    """What the sign-in page offers: the password form, the single sign-on button, or both."""
+    enabled = sso.sso_enabled()
+    return {
+        "password_signin": sso.password_signin_enabled(),
+        "sso_url": sso.login_url() if enabled else "",
+        "sso_label": sso.button_label() if enabled else "",
+    }
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page (django-axes watches it), with the single sign-on button; with
+    PASSWORD_SIGNIN off it offers only the button and refuses a password."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **signin_context()}
+
+    def render_to_response(self, context, **kwargs):
+        return sso.allow_provider_in_form_action(super().render_to_response(context, **kwargs))
+
+    def post(self, request, *args, **kwargs):
+        if not sso.password_signin_enabled():
+            messages.error(request, _("Sign in with your company account."))
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
+
+
+signin = SignInView.as_view()
+
+
+def password_signin_only(view):
+    """Password pages (reset, change) do not exist when only single sign-on signs in."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not sso.password_signin_enabled():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__dict__.update(view.__dict__)  # keeps login_not_required
+    return wrapped
