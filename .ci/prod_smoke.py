@@ -211,6 +211,8 @@ PAGES = [
     ("API membership, unknown",        "/api/v1/memberships/999999/",                            404, 404, 404, 404, 404, 404, 401),
     ("API org import (POST only)",     "/api/v1/org-import/",                                    405, 405, 405, 405, 405, 405, 401),
     ("admin",                          "/admin/",                                                200, 200, 200, 302, 302, 302, 302),
+    ("SSO login, SSO not configured",  "/accounts/oidc/company/login/",                          404, 404, 404, 404, 404, 404, 404),
+    ("SSO callback, not configured",   "/accounts/oidc/company/login/callback/",                 404, 404, 404, 404, 404, 404, 404),
     ("admin sign-in",                  "/admin/login/",                                          302, 302, 302, 200, 200, 200, 200),
     ("page not found",                 "/this-page-does-not-exist/",                             404, 404, 404, 404, 404, 404, 404),
     ("liveness probe",                 "/healthz",                                               200, 200, 200, 200, 200, 200, 200),

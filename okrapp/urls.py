@@ -1,3 +1,4 @@
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -84,8 +85,17 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    # Single sign-on: allauth's OpenID Connect login (POST) and callback only, under
-    # /accounts/oidc/<provider>/ (okrapp/core/sso.py).
-    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # Single sign-on: allauth's OpenID Connect login (POST; a GET leads to the sign-in page)
+    # and callback only, under the names allauth reverses (okrapp/core/sso.py).
+    path(
+        "accounts/oidc/<str:provider_id>/login/",
+        views.sso_login,
+        name="openid_connect_login",
+    ),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        oidc_views.callback,
+        name="openid_connect_callback",
+    ),
     path("admin/", admin.site.urls),
 ]

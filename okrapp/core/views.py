@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -141,3 +143,16 @@ def password_signin_only(view):
     wrapped.__name__ = view.__name__
     wrapped.__dict__.update(view.__dict__)  # keeps login_not_required
     return wrapped
+
+
+@login_not_required
+def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """The single sign-on button posts here (allauth's OpenID Connect login, which redirects
+    to the provider); a GET, from a bookmark, is the product's sign-in page, never allauth's
+    confirmation page."""
+    if provider_id != settings.OIDC_PROVIDER_ID or not sso.sso_enabled():
+        raise Http404
+    if request.method != "POST":
+        next_url = safe_next_url(request, "")
+        return redirect_to_login(next_url) if next_url else redirect("login")
+    return oidc_views.login(request, provider_id)

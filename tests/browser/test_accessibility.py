@@ -142,6 +142,9 @@ NOT_PAGES = {
     # KPI connectors: Sync now (a POST), the data source panel (an htmx fragment), and the
     # demo's JSON endpoint.
     "kpis:sync", "kpis:syncs", "demo_analytics",
+    # Single sign-on: the button's POST (a GET redirects to the sign-in page) and the
+    # provider's callback (redirects); the sign-in page with its button is in SIGNED_OUT.
+    "openid_connect_login", "openid_connect_callback",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import MembershipFactory
+from tests.support.axe import axe_violations, report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,3 +48,22 @@ def test_a_refused_sign_on_says_why_on_the_sign_in_page_in_french(page, live_ser
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     assert "n’a pas confirmé votre adresse" in page.locator(".messages").inner_text()
     page.screenshot(path="/tmp/shots/sso-refused-fr-1280.png", full_page=True)
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+@pytest.mark.parametrize("password_signin", [True, False])
+def test_the_sign_in_page_with_its_sso_button_has_no_wcag_violation(
+    page, live_server, sso, settings, language, width, password_signin
+):
+    settings.PASSWORD_SIGNIN = password_signin
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.get_by_role("button", name="Sign in with ACME ID").is_visible()
+    assert page.locator("input[name=password]").count() == (1 if password_signin else 0)
+    mode = "password and SSO" if password_signin else "SSO only"
+    page.screenshot(path=f"/tmp/shots/sso-signin-{mode.replace(' ', '-')}-{language}-{width}.png")
+    violations = axe_violations(page, f"sign-in, {mode}, {language}, {width} px")
+    assert not violations, report(violations)

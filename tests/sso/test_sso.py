@@ -207,3 +207,14 @@ def test_the_default_button_label_is_translated(client, sso, settings):
     settings.OIDC_BUTTON_LABEL = ""
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Se connecter avec le compte de l’entreprise" in page
+
+
+def test_a_bookmarked_sso_address_leads_to_the_product_sign_in_page(client, sso):
+    response = client.get("/accounts/oidc/company/login/?next=/checkins/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/checkins/"
+
+
+def test_without_single_sign_on_its_addresses_do_not_exist(client, db):
+    assert client.post("/accounts/oidc/company/login/").status_code == 404
+    assert client.get("/accounts/oidc/company/login/callback/?code=x").status_code == 404
