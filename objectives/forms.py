@@ -24,6 +24,7 @@ from okrapp.core.forms import (
 )
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
+from okrapp.core.pickers import person_label, prime_label, use_picker
 
 KEY_RESULT_PREFIX = "kr"
 INDENT = "\u00a0" * 3  # kept by the browser in an <option>, unlike spaces
@@ -84,7 +85,8 @@ class ObjectiveForm(forms.ModelForm):
         self.fields["level"].choices = [
             (value, label) for value, label in Objective.Level.choices if value in levels
         ]
-        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        use_picker(self.fields["owner"], source="people", viewer=viewer)
+        use_picker(self.fields["team"], source="teams", viewer=viewer)
         parents = parent_choices(viewer, cycle, exclude_pk=self.instance.pk)
         parent_id = self.instance.parent_id
         if parent_id and not permissions.can_view_objective(viewer, self.instance.parent):
@@ -93,6 +95,14 @@ class ObjectiveForm(forms.ModelForm):
                 Q(pk__in=parents.values("pk")) | Q(pk=parent_id)
             ).order_by("level", "team__path", "title")
         self.fields["parent"].queryset = parents.select_related("team")
+        use_picker(
+            self.fields["parent"],
+            source="objectives",
+            viewer=viewer,
+            params={"cycle": cycle.pk, "exclude": self.instance.pk},
+            keep_queryset=True,
+            label=self.fields["parent"].label_from_instance,
+        )
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean(self) -> dict[str, Any]:
@@ -133,13 +143,21 @@ class KeyResultForm(forms.ModelForm):
             "owner": LargeSelect,
         }
 
-    def __init__(self, *args, owner_choices: list | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, viewer: Viewer | None = None, picker_cache: dict | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         owner.required = False
         owner.empty_label = _("The objective's owner")
-        if owner_choices is not None:
-            owner.choices = owner_choices
+        # One cache for every row: the suggestions are queried once per page, and each
+        # row's owner comes with the row (the formset's select_related).
+        picker_cache = {} if picker_cache is None else picker_cache
+        if self.instance.owner_id:
+            prime_label(
+                picker_cache, "people", self.instance.owner, person_label(self.instance.owner)
+            )
+        use_picker(owner, source="people", viewer=viewer, cache=picker_cache)
         for name in ("start_value", "target_value", "current_value", "weight", "position"):
             self.fields[name].required = False
         if self.instance.pk is None:
@@ -203,12 +221,9 @@ class BaseKeyResultFormSet(BaseInlineFormSet):
         return rows
 
 
-def owner_choices() -> list[tuple[Any, str]]:
-    people = User.objects.filter(is_active=True).only("pk", "display_name", "email")
-    return [("", _("The objective's owner")), *((person.pk, str(person)) for person in people)]
-
-
-def key_result_formset(data=None, *, instance: Objective, extra: int = 0) -> BaseKeyResultFormSet:
+def key_result_formset(
+    data=None, *, instance: Objective, viewer: Viewer | None, extra: int = 0
+) -> BaseKeyResultFormSet:
     formset_class = inlineformset_factory(
         Objective,
         KeyResult,
@@ -221,7 +236,7 @@ def key_result_formset(data=None, *, instance: Objective, extra: int = 0) -> Bas
         data,
         instance=instance,
         prefix=KEY_RESULT_PREFIX,
-        form_kwargs={"owner_choices": owner_choices()},
+        form_kwargs={"viewer": viewer, "picker_cache": {}},
     )
 
 
@@ -406,22 +421,10 @@ class BoardFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
 
-    def __init__(self, *args, teams: list[Team], **kwargs) -> None:
+    def __init__(self, *args, viewer: Viewer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        team_field = self.fields["team"]
-        team_field.queryset = Team.objects.order_by("path")
-        team_field.choices = [("", _("All teams")), *((t.pk, team_label(t)) for t in teams)]
-        owner_field = self.fields["owner"]
-        owner_field.queryset = User.objects.filter(is_active=True)
-        self.fields["owner"].choices = [
-            ("", _("Everyone")),
-            *(
-                (person.pk, str(person))
-                for person in User.objects.filter(is_active=True).only(
-                    "pk", "display_name", "email"
-                )
-            ),
-        ]
+        use_picker(self.fields["team"], source="teams", viewer=viewer)
+        use_picker(self.fields["owner"], source="people", viewer=viewer)
         self.fields["level"].choices = [("", _("All levels")), *Objective.Level.choices]
         self.fields["kind"].choices = [("", _("All kinds")), *Objective.Kind.choices]
         self.fields["q"].widget.attrs.update(

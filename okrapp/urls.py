@@ -41,6 +41,7 @@ urlpatterns = [
         token_views.profile_token_revoke,
         name="profile_token_revoke",
     ),
+    path("pickers/<slug:source>/", views.picker_search, name="picker_search"),
     path("teams/<int:pk>/", dashboard_views.team_detail, name="team_detail"),
     path("teams/<int:pk>/children/", dashboard_views.team_children, name="team_children"),
     path("people/<int:pk>/", dashboard_views.person_detail, name="person_detail"),

@@ -7,18 +7,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from okrapp.core import sso
+from okrapp.core import pickers, sso
 from okrapp.core.forms import ProfileForm, form_status
 from okrapp.core.navigation import safe_next_url
+from okrapp.core.permissions import request_viewer
 from okrapp.core.throttling import password_reset_refused, signin_email
 
 
@@ -156,3 +157,16 @@ def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
         next_url = safe_next_url(request, "")
         return redirect_to_login(next_url) if next_url else redirect("login")
     return oidc_views.login(request, provider_id)
+
+
+@require_GET
+def picker_search(request: HttpRequest, source: str) -> JsonResponse:
+    """A picker's matches for what was typed (`?q=`), among what the signed-in person may
+    pick (the source's own rules, as on the form): at most pickers.LIMIT, in one query."""
+    found = pickers.get_source(source)
+    if found is None:
+        raise Http404
+    results, more = pickers.search(
+        found, request_viewer(request), request.GET, request.GET.get("q", "")
+    )
+    return JsonResponse({"results": results, "more": more})

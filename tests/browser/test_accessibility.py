@@ -145,6 +145,8 @@ NOT_PAGES = {
     # Single sign-on: the button's POST (a GET redirects to the sign-in page) and the
     # provider's callback (redirects); the sign-in page with its button is in SIGNED_OUT.
     "openid_connect_login", "openid_connect_callback",
+    # A picker's search (JSON); the pickers themselves are on the editor and forms above.
+    "picker_search",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
