@@ -24,7 +24,7 @@ from okrapp.core.forms import (
 )
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
-from okrapp.core.pickers import person_label, prime_label, use_picker
+from okrapp.core.pickers import prime_label, use_picker
 
 KEY_RESULT_PREFIX = "kr"
 INDENT = "\u00a0" * 3  # kept by the browser in an <option>, unlike spaces
@@ -155,9 +155,10 @@ class KeyResultForm(forms.ModelForm):
         picker_cache = {} if picker_cache is None else picker_cache
         if self.instance.owner_id:
             prime_label(
-                picker_cache, "people", self.instance.owner, person_label(self.instance.owner)
+                picker_cache, "people", self.instance.owner, self.instance.owner.display_name
             )
-        use_picker(owner, source="people", viewer=viewer, cache=picker_cache)
+        # Fewer suggestions than elsewhere: a page holds up to 100 rows.
+        use_picker(owner, source="people", viewer=viewer, cache=picker_cache, suggestions=3)
         for name in ("start_value", "target_value", "current_value", "weight", "position"):
             self.fields[name].required = False
         if self.instance.pk is None:

@@ -22,11 +22,9 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from okrapp.core.models import Team, User
 from okrapp.core.permissions import Viewer
@@ -48,6 +46,8 @@ class Source:
     label: Callable[[Any], str]
     # (viewer, queryset) → the few offered without searching (sliced here).
     suggestions: Callable[[Viewer | None, QuerySet], QuerySet]
+    # An object → its label in a field's own options (shorter: a page holds many fields).
+    option_label: Callable[[Any], str] | None = None
 
 
 _sources: dict[str, Source] = {}
@@ -83,11 +83,21 @@ class PickerSelect(forms.Select):
     suggestions and the labels already known are then queried once for all."""
 
     def __init__(
-        self, *, field, source: Source, viewer, params, cache, label=None, attrs=None
+        self,
+        *,
+        field,
+        source: Source,
+        viewer,
+        params,
+        cache,
+        label=None,
+        suggestions: int = SUGGESTIONS,
+        attrs=None,
     ) -> None:
         super().__init__(attrs=attrs)
+        self.suggestions = suggestions
         self.field, self.source, self.viewer = field, source, viewer
-        self.label = label or source.label
+        self.label = label or source.option_label or source.label
         self.params, self.cache = dict(params), cache
 
     def __deepcopy__(self, memo):
@@ -98,10 +108,9 @@ class PickerSelect(forms.Select):
         copied.cache = {}
         return copied
 
-    def search_url(self) -> str:
-        url = reverse("picker_search", args=[self.source.name])
+    def search_params(self) -> str:
         params = {key: value for key, value in self.params.items() if value not in (None, "")}
-        return f"{url}?{urlencode(params)}" if params else url
+        return urlencode(params)
 
     def _labels(self, values: list[str]) -> list[tuple[str, str]]:
         labels = self.cache.setdefault(("labels", self.source.name), {})
@@ -112,9 +121,10 @@ class PickerSelect(forms.Select):
         return [(value, labels[value]) for value in values if value in labels]
 
     def _suggestions(self) -> list[tuple[str, str]]:
-        key = ("suggestions", self.source.name, tuple(sorted(self.params.items())))
+        params = tuple(sorted(self.params.items()))
+        key = ("suggestions", self.source.name, params, self.suggestions)
         if key not in self.cache:
-            offered = self.source.suggestions(self.viewer, self.field.queryset)[:SUGGESTIONS]
+            offered = self.source.suggestions(self.viewer, self.field.queryset)[: self.suggestions]
             self.cache[key] = [(str(obj.pk), self.label(obj)) for obj in offered]
         return self.cache[key]
 
@@ -130,17 +140,11 @@ class PickerSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs.update(
-            {
-                "name": name,
-                "data-picker": self.source.name,
-                "data-picker-url": self.search_url(),
-                "data-picker-placeholder": _("Type to search"),
-                "data-picker-empty": _("No match"),
-                "data-picker-loading": _("Searching…"),
-                "data-picker-more": _("Keep typing to narrow the list"),
-            }
-        )
+        # The search endpoint's address and the words pickers.js shows are on the page once
+        # (base.html, #picker-words); a field names its source and its own parameters.
+        final_attrs.update({"name": name, "data-picker": self.source.name})
+        if params := self.search_params():
+            final_attrs["data-picker-params"] = params
         chosen = "" if value is None else str(value)
         options = format_html_join(
             "",
@@ -162,6 +166,7 @@ def use_picker(
     cache: dict | None = None,
     keep_queryset: bool = False,
     label: Callable[[Any], str] | None = None,
+    suggestions: int = SUGGESTIONS,
 ) -> forms.ModelChoiceField:
     """Make a ModelChoiceField a picker of `source`: its queryset (what validates) becomes
     the source's for this viewer, unless `keep_queryset` (the field already narrowed it the
@@ -180,6 +185,7 @@ def use_picker(
         params=params,
         cache={} if cache is None else cache,
         label=label,
+        suggestions=suggestions,
         attrs=field.widget.attrs,
     )
     return field
@@ -240,6 +246,7 @@ register_source(
         ),
         label=person_label,
         suggestions=_people_suggestions,
+        option_label=lambda person: person.display_name,
     )
 )
 register_source(

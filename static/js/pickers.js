@@ -1,6 +1,7 @@
 // Pickers that scale (okrapp/core/pickers.py): a <select data-picker> holds only its value
 // and a few suggestions; here it becomes a searchable combobox (Tom Select, vendored) that
-// asks data-picker-url for matches as one types. Keyboard: type, arrows, Enter, Escape.
+// asks the search endpoint (#picker-words' data-search, for the field's source and its
+// data-picker-params) for matches as one types. Keyboard: type, arrows, Enter, Escape.
 // Without JavaScript the plain <select> submits as usual. No inline script or style.
 (function () {
   function escapeHtml(text) {
@@ -14,9 +15,13 @@
   }
 
   function enhance(select) {
-    if (select.tomselect || typeof window.TomSelect === "undefined") return;
-    const url = select.dataset.pickerUrl;
-    const strings = select.dataset;
+    const words = document.getElementById("picker-words");
+    if (select.tomselect || typeof window.TomSelect === "undefined" || !words) return;
+    const strings = words.dataset;
+    const params = select.dataset.pickerParams;
+    const url =
+      strings.search.replace("SOURCE", encodeURIComponent(select.dataset.picker)) +
+      (params ? "?" + params : "");
     let more = false;
     new window.TomSelect(select, {
       valueField: "value",
@@ -26,7 +31,7 @@
       maxOptions: 60,
       loadThrottle: 250,
       preload: "focus",
-      placeholder: strings.pickerPlaceholder,
+      placeholder: strings.placeholder,
       hidePlaceholder: false,
       load(query, callback) {
         const separator = url.includes("?") ? "&" : "?";
@@ -42,9 +47,9 @@
           .catch(() => callback());
       },
       render: {
-        no_results: () => message("no-results", strings.pickerEmpty),
-        loading: () => message("loading", strings.pickerLoading),
-        dropdown_footer: () => (more ? message("picker-more", strings.pickerMore) : "<div></div>"),
+        no_results: () => message("no-results", strings.empty),
+        loading: () => message("loading", strings.loading),
+        dropdown_footer: () => (more ? message("picker-more", strings.more) : "<div></div>"),
       },
       onDropdownOpen() {
         this.refreshOptions(false);
