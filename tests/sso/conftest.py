@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 import requests
 from django.urls import reverse
 
@@ -32,3 +33,9 @@ def sign_on(client, provider, email: str, *, action: str = "sign-in"):
 
 def signed_in_as(client):
     return client.session.get("_auth_user_id")
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_said(client):
+    """The messages are read in English here, unless a test asks for French."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
