@@ -23,16 +23,21 @@
       strings.search.replace("SOURCE", encodeURIComponent(select.dataset.picker)) +
       (params ? "?" + params : "");
     let more = false;
-    new window.TomSelect(select, {
+    const empty = select.querySelector('option[value=""]'); // "The objective's owner", "—"…
+    let matches = new Set(); // the values of the latest search's answer
+    const picker = new window.TomSelect(select, {
       valueField: "value",
       labelField: "text",
       searchField: ["text"],
+      // The server's matches, in its order: no filtering nor sorting again here; what is
+      // chosen, and the empty choice ("The objective's owner"), only if they match too.
+      score: (typed) => (option) => (!typed || matches.has(String(option.value)) ? 1 : 0),
       allowEmptyOption: true,
       maxOptions: 60,
       loadThrottle: 250,
       preload: "focus",
       placeholder: strings.placeholder,
-      hidePlaceholder: false,
+      hidePlaceholder: true,
       load(query, callback) {
         const separator = url.includes("?") ? "&" : "?";
         fetch(url + separator + "q=" + encodeURIComponent(query), {
@@ -42,6 +47,11 @@
           .then((response) => (response.ok ? response.json() : Promise.reject(response)))
           .then((data) => {
             more = !!data.more;
+            matches = new Set(data.results.map((result) => result.value));
+            // Only this search's matches (and what is chosen): never an earlier search's.
+            picker.clearOptions();
+            picker.loadedSearches = {};
+            if (empty) picker.addOption({ value: "", text: empty.textContent });
             callback(data.results);
           })
           .catch(() => callback());
@@ -51,10 +61,19 @@
         loading: () => message("loading", strings.loading),
         dropdown_footer: () => (more ? message("picker-more", strings.more) : "<div></div>"),
       },
-      onDropdownOpen() {
-        this.refreshOptions(false);
+      onType(typed) {
+        this.wrapper.classList.toggle("is-typing", typed !== "");
+      },
+      onChange() {
+        this.wrapper.classList.remove("is-typing");
+      },
+      onBlur() {
+        this.wrapper.classList.remove("is-typing");
       },
     });
+    // Tom Select moves the <label> to its own input; the hidden <select> keeps the name too.
+    const labelledBy = picker.control_input.getAttribute("aria-labelledby");
+    if (labelledBy) select.setAttribute("aria-labelledby", labelledBy);
   }
 
   function enhanceAll(root) {
