@@ -12,7 +12,7 @@ from kpis.models import KPI, Measurement
 from kpis.permissions import can_place_kpi
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
-from okrapp.core.forms import LargeSelect, LocalizedDecimalField
+from okrapp.core.forms import LocalizedDecimalField
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.pickers import use_picker
@@ -281,7 +281,6 @@ class KeyResultFromKPIForm(forms.Form):
         label=_("Owner of the new objective"),
         queryset=User.objects.none(),
         required=False,
-        widget=LargeSelect,
     )
     objective = forms.ModelChoiceField(
         label=_("Existing objective"),

@@ -17,7 +17,6 @@ from objectives.selectors import parent_choices
 from objectives.services import KEY_RESULT_FIELDS, default_team
 from okrapp.core import numbers
 from okrapp.core.forms import (
-    LargeSelect,
     LocalizedDecimalField,
     add_service_errors,
     error_summary,
@@ -55,7 +54,6 @@ class ObjectiveForm(forms.ModelForm):
         label=_("Team"),
         queryset=Team.objects.order_by("path"),
         required=False,
-        widget=LargeSelect,
         help_text=_(
             "Company objectives belong to the company; individual ones default to the owner's team."
         ),
@@ -65,7 +63,6 @@ class ObjectiveForm(forms.ModelForm):
         queryset=Objective.objects.none(),
         required=False,
         empty_label=_("Not aligned"),
-        widget=LargeSelect,
     )
 
     class Meta:
@@ -73,7 +70,6 @@ class ObjectiveForm(forms.ModelForm):
         fields = ["title", "description", "level", "team", "owner", "parent", "kind", "visibility"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "owner": LargeSelect,
         }
 
     def __init__(self, *args, viewer: Viewer, cycle: Cycle, **kwargs) -> None:
@@ -140,7 +136,6 @@ class KeyResultForm(forms.ModelForm):
         )
         widgets = {
             "position": forms.NumberInput(attrs={"min": "0", "class": "position-input"}),
-            "owner": LargeSelect,
         }
 
     def __init__(
@@ -410,14 +405,12 @@ class BoardFilterForm(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         empty_label=_("All teams"),
-        widget=LargeSelect,
     )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Everyone"),
-        widget=LargeSelect,
     )
     level = forms.ChoiceField(label=_("Level"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)

@@ -141,6 +141,19 @@ class PersonChoiceField(forms.ModelChoiceField):
         use_picker(self, source="people", viewer=None)
 
 
+class TeamFilterForm(forms.Form):
+    """A list page's team filter: a picker, not a <select> of every team."""
+
+    team = TeamChoiceField(label=gettext_lazy("Team"), required=False)
+
+    def __init__(self, *args, team_id: int | None, field_id: str, viewer=None, **kwargs) -> None:
+        super().__init__(*args, initial={"team": team_id}, **kwargs)
+        field = self.fields["team"]
+        field.empty_label = gettext_lazy("All teams")
+        use_picker(field, source="teams", viewer=viewer)
+        field.widget.attrs["id"] = field_id
+
+
 class PersonForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("email address"), max_length=254)
     display_name = forms.CharField(label=gettext_lazy("display name"), max_length=150)
