@@ -234,11 +234,63 @@ def led_teams(viewer: Viewer) -> list[Team]:
     return list(Team.objects.filter(subtree).order_by("path"))
 
 
-def team_week(viewer: Viewer, cycle: Cycle | None, week: Week) -> list[TeamWeek]:
-    """For each team the viewer leads (and sub-teams): each member and their key results in
-    the cycle, checked in this week or not, and whom the viewer may remind. Five queries
-    whatever the size."""
-    teams = led_teams(viewer)
+@dataclass
+class TeamWeekSummary:
+    """One team's week in numbers, for the list of every team a lead or an admin follows."""
+
+    team: Team
+    people: int = 0
+    key_results: int = 0
+    done: int = 0
+    people_behind: int = 0
+
+
+def team_week_summaries(
+    viewer: Viewer, cycle: Cycle | None, week: Week, teams: list[Team]
+) -> list[TeamWeekSummary]:
+    """The teams the viewer follows (`led_teams`), with their people, their key results in
+    the cycle, how many were checked in this week and how many people are behind: two
+    queries, whatever the number of teams or people (the details are `team_week`'s)."""
+    if not teams or cycle is None:
+        return []
+    summaries = {team.pk: TeamWeekSummary(team=team) for team in teams}
+    people = (
+        Membership.objects.filter(team__in=teams, user__is_active=True)
+        .values("team_id")
+        .annotate(count=Count("user_id", distinct=True))
+    )
+    for row in people:
+        summaries[row["team_id"]].people = row["count"]
+    checked = Exists(CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start))
+    key_results = (
+        KeyResult.objects.filter(
+            owner__memberships__team__in=teams,
+            owner__is_active=True,
+            objective__cycle=cycle,
+            objective__archived_at=None,
+        )
+        .filter(visible_objectives_q(viewer, prefix="objective__"))
+        .values("owner__memberships__team_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=checked),
+            behind=Count("owner_id", distinct=True, filter=~checked),
+        )
+    )
+    for row in key_results:
+        summary = summaries[row["owner__memberships__team_id"]]
+        summary.key_results, summary.done = row["total"], row["done"]
+        summary.people_behind = row["behind"]
+    return [summary for summary in summaries.values() if summary.people]
+
+
+def team_week(
+    viewer: Viewer, cycle: Cycle | None, week: Week, teams: list[Team] | None = None
+) -> list[TeamWeek]:
+    """For each team the viewer leads (and sub-teams), or each of `teams` (some of those):
+    each member and their key results in the cycle, checked in this week or not, and whom
+    the viewer may remind. Five queries whatever the size."""
+    teams = led_teams(viewer) if teams is None else teams
     if not teams or cycle is None:
         return []
     memberships = list(

@@ -6,6 +6,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -29,8 +30,14 @@ from objectives.permissions import can_check_in, get_key_result_for_user
 from okrapp.core import weeks
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.navigation import safe_next_url
+from okrapp.core.numbers import parse_id
 from okrapp.core.permissions import Viewer, request_viewer
 from okrapp.core.selectors import active_cycle
+
+# The team week shows everyone's details up to this many teams; beyond, a table of the
+# teams' numbers (paged) and the details of one team at a time.
+DETAILED_TEAMS = 8
+TEAM_SUMMARIES_PER_PAGE = 50
 
 
 @dataclass
@@ -45,6 +52,7 @@ class Row:
     editing: CheckIn | None = None
     confirming_delete: bool = False
     saved: bool = False
+    deleted: bool = False
 
     @property
     def fed_note(self):
@@ -70,6 +78,7 @@ def _row(
     editing: CheckIn | None = None,
     confirming_delete: bool = False,
     saved: bool = False,
+    deleted: bool = False,
 ) -> Row:
     allowed = can_check_in(viewer, key_result)
     if form is None and allowed:
@@ -92,6 +101,7 @@ def _row(
         editing=editing,
         confirming_delete=confirming_delete,
         saved=saved,
+        deleted=deleted,
     )
 
 
@@ -225,21 +235,32 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.checkin_delete(checkin=checkin, author=request.user)
     except ValidationError as error:
         raise PermissionDenied(" ".join(error.messages)) from error
-    return _after_change(request, key_result_id, _("Check-in deleted."))
+    return _after_change(request, key_result_id, _("Check-in deleted."), deleted=True)
 
 
 @require_GET
 def team_week(request: HttpRequest) -> HttpResponse:
-    """A lead's view: who in their teams (and sub-teams) has checked in this week."""
+    """A lead's view: who in their teams (and sub-teams) has checked in this week. Beyond a
+    few teams, a table of every team's numbers, and the people of the team chosen in it (by
+    default the teams one leads oneself)."""
     viewer = request_viewer(request)
     if not can_follow_teams(viewer):
         raise PermissionDenied
     cycle = active_cycle()
     week = weeks.week_of()
-    teams = selectors.team_week(viewer, cycle, week)
-    return render(
-        request, "checkins/team_week.html", {"cycle": cycle, "week": week, "teams": teams}
-    )
+    followed = selectors.led_teams(viewer)
+    context = {"cycle": cycle, "week": week, "summaries": None, "chosen": None}
+    shown = followed
+    if len(followed) > DETAILED_TEAMS:
+        summaries = selectors.team_week_summaries(viewer, cycle, week, followed)
+        by_pk = {team.pk: team for team in followed}
+        chosen = parse_id(request.GET.get("team"))
+        chosen = chosen if chosen in by_pk else None
+        shown = [by_pk[chosen]] if chosen else [t for t in followed if t.pk in viewer.lead_team_ids]
+        page = Paginator(summaries, TEAM_SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(summaries=page, chosen=chosen)
+    context["teams"] = selectors.team_week(viewer, cycle, week, shown) if shown else []
+    return render(request, "checkins/team_week.html", context)
 
 
 @require_GET

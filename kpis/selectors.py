@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -190,6 +191,35 @@ def board(
         if not status or card.status == status:
             cards.append(card)
     return cards
+
+
+BOARD_PER_PAGE = 48
+
+
+def board_page(
+    viewer: Viewer,
+    *,
+    team: Team | None = None,
+    status: str = "",
+    page: int | str = 1,
+    today: datetime.date | None = None,
+) -> Page:
+    """One page of the KPI board: the statuses of every KPI the viewer may see come from
+    their latest measurement (one query, the rules kpis.health's), and only the page's cards
+    read their recent measurements for the sparklines (one more). Cards in `page.object_list`."""
+    kpis = with_latest(visible_kpis(viewer)).order_by("team__path", "name", "id")
+    if team is not None:
+        kpis = kpis.filter(team__path__startswith=team.path)
+    cards = []
+    for kpi in kpis:
+        card = KPICard(kpi=kpi, status=latest_status(kpi, today))
+        if not status or card.status == status:
+            cards.append(card)
+    page = Paginator(cards, BOARD_PER_PAGE).get_page(page)
+    recent = recent_measurements([card.kpi.pk for card in page.object_list])
+    for card in page.object_list:
+        card.recent = recent.get(card.kpi.pk, [])
+    return page
 
 
 def status_counts(cards: list[KPICard]) -> dict[str, int]:

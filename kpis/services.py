@@ -17,7 +17,6 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -175,35 +174,50 @@ class Recorded:
         return any(outcome != UNCHANGED for outcome in self.outcomes)
 
 
-def _measurement_upsert(
-    *,
-    kpi: KPI,
-    period_date: datetime.date,
-    value: Decimal,
-    note: str = "",
-    recorded_by: User | None,
-) -> tuple[Measurement, str]:
-    """One measurement per KPI and period date: create it, update it, or leave it unchanged.
-    No bridge: the caller runs it once, when every item is stored."""
-    value = Decimal(value)
-    note = (note or "").strip()
-    measurement = (
-        Measurement.objects.select_for_update().filter(kpi=kpi, period_date=period_date).first()
-    )
-    if measurement is None:
-        measurement = Measurement(
-            kpi=kpi, period_date=period_date, value=value, note=note, recorded_by=recorded_by
+def _measurements_upsert(
+    *, kpi: KPI, items: list[Mapping[str, Any]], recorded_by: User | None
+) -> Recorded:
+    """One measurement per KPI and period date: each item creates one, updates it, or leaves
+    it unchanged, in date order. Set-based, so that a file of thousands of rows is three
+    queries: the existing rows of those dates locked, the new ones inserted, the changed ones
+    updated. No bridge: the caller runs it once, when every item is stored. Uniqueness is
+    the lookup's (and the database constraint's), not full_clean's query per row."""
+    wanted = {}
+    for item in items:  # the last item of a date wins, as one after the other would
+        wanted[item["period_date"]] = (Decimal(item["value"]), (item.get("note") or "").strip())
+    existing = {
+        measurement.period_date: measurement
+        for measurement in Measurement.objects.select_for_update().filter(
+            kpi=kpi, period_date__in=list(wanted)
         )
-        outcome = CREATED
-    elif measurement.value == value and measurement.note == note:
-        outcome = UNCHANGED
-    else:
-        measurement.value, measurement.note, measurement.recorded_by = value, note, recorded_by
-        outcome = UPDATED
-    if outcome != UNCHANGED:
-        measurement.full_clean()
-        measurement.save()
-    return measurement, outcome
+    }
+    now = timezone.now()
+    recorded, created, updated = Recorded(), [], []
+    for period_date in sorted(wanted):
+        value, note = wanted[period_date]
+        measurement = existing.get(period_date)
+        if measurement is None:
+            measurement = Measurement(
+                kpi=kpi, period_date=period_date, value=value, note=note, recorded_by=recorded_by
+            )
+            outcome = CREATED
+            created.append(measurement)
+        elif measurement.value == value and measurement.note == note:
+            outcome = UNCHANGED
+        else:
+            measurement.value, measurement.note, measurement.recorded_by = value, note, recorded_by
+            measurement.recorded_at = now
+            outcome = UPDATED
+            updated.append(measurement)
+        if outcome != UNCHANGED:
+            measurement.full_clean(validate_unique=False, validate_constraints=False)
+        recorded.measurements.append(measurement)
+        recorded.outcomes.append(outcome)
+    Measurement.objects.bulk_create(created, batch_size=1000)
+    Measurement.objects.bulk_update(
+        updated, ["value", "note", "recorded_by", "recorded_at"], batch_size=1000
+    )
+    return recorded
 
 
 @transaction.atomic
@@ -230,11 +244,7 @@ def measurements_record(
     items = list(items)
     for item in items:
         _refuse_unknown(item, MEASUREMENT_FIELDS)
-    recorded = Recorded()
-    for item in sorted(items, key=itemgetter("period_date")):
-        measurement, outcome = _measurement_upsert(kpi=kpi, recorded_by=recorded_by, **item)
-        recorded.measurements.append(measurement)
-        recorded.outcomes.append(outcome)
+    recorded = _measurements_upsert(kpi=kpi, items=items, recorded_by=recorded_by)
     if recorded.changed:
         bridge_measurement(
             measurement=selectors.latest_measurement(kpi), author=recorded_by or kpi.owner

@@ -48,7 +48,7 @@ def _board_filters(request: HttpRequest) -> tuple[Team | None, str]:
 def board(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     team, status = _board_filters(request)
-    cards = selectors.board(viewer, team=team, status=status)
+    cards = selectors.board_page(viewer, team=team, status=status, page=request.GET.get("page", 1))
     context = {
         "cards": cards,
         "team_filter": TeamFilterForm(

@@ -397,4 +397,8 @@ class ScoreSnapshot(models.Model):
                 name="snapshot_node_matches_type",
             ),
         ]
-        indexes = [models.Index(fields=["cycle", "node_type", "day"])]
+        indexes = [
+            models.Index(fields=["cycle", "node_type", "day"]),
+            # "Is this cycle frozen?" is asked by every roll-up: a few rows, not the history.
+            models.Index(fields=["cycle"], condition=Q(is_final=True), name="final_snapshots"),
+        ]

@@ -207,34 +207,6 @@ def key_result_initiatives(viewer: Viewer, key_result: KeyResult) -> KeyResult:
     return key_result
 
 
-@dataclass
-class Node:
-    objective: Objective
-    children: list[Node] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        return 1 + sum(child.size for child in self.children)
-
-
-def alignment_tree(viewer: Viewer, cycle: Cycle) -> tuple[list[Node], list[Node]]:
-    """The cycle as a tree from company objectives down: (aligned roots, unaligned ones).
-    An objective whose parent is hidden from the viewer counts as unaligned for them."""
-    objectives = list(visible_objectives(viewer, cycle).order_by("team__path", "id"))
-    nodes = {objective.pk: Node(objective) for objective in objectives}
-    roots, unaligned = [], []
-    for objective in sorted(objectives, key=lambda o: (LEVEL_ORDER[o.level], o.team.path, o.pk)):
-        node = nodes[objective.pk]
-        parent = nodes.get(objective.parent_id)
-        if parent is not None:
-            parent.children.append(node)
-        elif objective.level == Objective.Level.COMPANY:
-            roots.append(node)
-        else:
-            unaligned.append(node)
-    return roots, unaligned
-
-
 def parent_choices(viewer: Viewer, cycle: Cycle, *, exclude_pk: int | None = None):
     """Objectives one may align to in a cycle: company and team objectives one can see."""
     queryset = (

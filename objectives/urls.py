@@ -1,12 +1,17 @@
 from django.urls import path
 
-from objectives import cycle_views, views
+from objectives import alignment_views, cycle_views, views
 
 app_name = "objectives"
 
 urlpatterns = [
     path("", views.board, name="board"),
-    path("alignment/", views.alignment, name="alignment"),
+    path("alignment/", alignment_views.alignment, name="alignment"),
+    path(
+        "alignment/<int:pk>/branch/",
+        alignment_views.alignment_branch,
+        name="alignment_branch",
+    ),
     path("new/", views.objective_create, name="create"),
     path("coach/", views.coach, name="coach"),
     path("key-result-row/", views.key_result_row, name="key_result_row"),

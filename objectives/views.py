@@ -65,17 +65,6 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "objectives/board.html", context)
 
 
-def alignment(request: HttpRequest) -> HttpResponse:
-    viewer = request_viewer(request)
-    cycle = current_cycle(request)
-    roots, unaligned = selectors.alignment_tree(viewer, cycle) if cycle else ([], [])
-    return render(
-        request,
-        "objectives/alignment.html",
-        {"cycle": cycle, "roots": roots, "unaligned": unaligned},
-    )
-
-
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     objective = permissions.get_objective_for_user(viewer, pk)

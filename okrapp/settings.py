@@ -195,6 +195,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a refused sign-in into the lock-out answer.
     "axes.middleware.AxesMiddleware",
 ]
+# `make bench` counts each answer's SQL queries over HTTP (okrapp/bench/middleware.py).
+if env_bool("BENCH_QUERY_HEADER", False):
+    MIDDLEWARE.insert(0, "okrapp.bench.middleware.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "okrapp.urls"
 WSGI_APPLICATION = "okrapp.wsgi.application"

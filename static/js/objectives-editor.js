@@ -44,7 +44,7 @@
   });
 
   // A row added by htmx: focus its title.
-  document.addEventListener("htmx:afterSwap", (event) => {
+  document.addEventListener("htmx:afterSettle", (event) => {
     if (event.detail.target && event.detail.target.id === "kr-rows") {
       const added = liveRows().at(-1);
       added?.querySelector("input[name$='-title']")?.focus();

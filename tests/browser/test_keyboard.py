@@ -88,7 +88,9 @@ def test_member_checks_in_twice_and_drills_down_to_a_key_result_with_the_keyboar
     check_in_the_focused_row(page)
     page.locator(f"#{first_row} .saved-note").wait_for()
     # The focus moved on to the next row's first field, and the live region said it.
-    assert page.evaluate("document.activeElement.closest('.checkin-row').id") != first_row
+    page.wait_for_function(
+        "(id) => document.activeElement.closest('.checkin-row')?.id !== id", arg=first_row
+    )
     expect(page.locator("#announcer")).to_have_text(re.compile(r"\S"))
     check_in_the_focused_row(page)
     expect(page.locator(".checkin-row .saved-note")).to_have_count(2)
@@ -111,3 +113,32 @@ def test_member_checks_in_twice_and_drills_down_to_a_key_result_with_the_keyboar
     page.screenshot(path=f"/tmp/shots/keyboard-key-result-{language}-{width}.png", full_page=True)
     violations = axe_violations(page, f"member, {language}, {width} px, keyboard journey's end")
     assert not violations, report(violations)
+
+
+def test_the_delete_dialog_takes_the_focus_escape_keeps_the_check_in_and_gives_it_back(
+    page, live_server, member
+):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", member.email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/checkins/")
+    before = CheckIn.objects.filter(author=member).count()
+
+    tab_to(page, "[data-delete-checkin]")
+    row = page.evaluate("document.activeElement.closest('.checkin-row').id")
+    page.keyboard.press("Enter")
+    page.locator(f"#{row} [role=alertdialog]").wait_for()
+    expect(page.locator(f"#{row} [data-confirm-delete] button")).to_be_focused()
+    page.keyboard.press("Escape")
+    page.locator(f"#{row} [role=alertdialog]").wait_for(state="detached")
+    expect(page.locator(f"#{row} [data-delete-checkin]")).to_be_focused()
+    assert CheckIn.objects.filter(author=member).count() == before
+
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{row} [data-confirm-delete] button")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.locator(f"#{row} [role=alertdialog]").wait_for(state="detached")
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"\S"))
+    assert CheckIn.objects.filter(author=member).count() == before - 1

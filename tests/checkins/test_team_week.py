@@ -92,3 +92,71 @@ def test_the_team_view_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(13):
         response = client.get(TEAM_WEEK)
     assert sum(len(p.key_results) for p in response.context["teams"][0].people) == size
+
+
+def _sub_teams(team, cycle, count, *, prefix="Squad"):
+    teams = []
+    for number in range(count):
+        sub_team = TeamFactory(name=f"{prefix} {number:02}", parent=team)
+        person = MembershipFactory(
+            team=sub_team, user__display_name=f"Agent {prefix} {number}"
+        ).user
+        key_result = KeyResultFactory(
+            objective=ObjectiveFactory(cycle=cycle, team=sub_team, owner=person), owner=person
+        )
+        if number % 2:
+            CheckInFactory(key_result=key_result)
+        teams.append(sub_team)
+    return teams
+
+
+def test_beyond_a_few_teams_a_lead_gets_every_teams_numbers_and_their_own_teams_people(
+    client, lead, member, team, cycle, key_result
+):
+    _sub_teams(team, cycle, 9)
+    client.force_login(lead)
+    response = client.get(TEAM_WEEK)
+    summaries = {s.team.name: s for s in response.context["summaries"]}
+    assert len(summaries) == 10
+    assert (summaries["Squad 01"].done, summaries["Squad 00"].people_behind) == (1, 1)
+    assert [entry.team for entry in response.context["teams"]] == [team]
+    assert "Agent Squad 3" not in response.content.decode()
+
+
+def test_a_team_chosen_in_the_table_shows_its_people(client, lead, team, cycle):
+    squads = _sub_teams(team, cycle, 9)
+    client.force_login(lead)
+    response = client.get(TEAM_WEEK, {"team": squads[3].pk})
+    assert [entry.team for entry in response.context["teams"]] == [squads[3]]
+    assert "Agent Squad 3" in response.content.decode()
+
+
+def test_a_team_one_does_not_follow_cannot_be_chosen(
+    client, lead, team, cycle, other_team, outsider
+):
+    _sub_teams(team, cycle, 9)
+    client.force_login(lead)
+    response = client.get(TEAM_WEEK, {"team": other_team.pk})
+    assert other_team not in [entry.team for entry in response.context["teams"]]
+    assert outsider.display_name not in response.content.decode()
+
+
+def test_the_numbers_leave_out_private_key_results_the_lead_may_not_see(client, lead, team, cycle):
+    squads = _sub_teams(team, cycle, 9)
+    agent = squads[0].memberships.get().user
+    hidden = ObjectiveFactory(cycle=cycle, team=squads[0], owner=agent, visibility="private")
+    KeyResultFactory(objective=hidden, owner=agent)
+    client.force_login(lead)
+    summaries = {s.team.pk: s for s in client.get(TEAM_WEEK).context["summaries"]}
+    assert summaries[squads[0].pk].key_results == 1
+
+
+@pytest.mark.parametrize("teams", [10, 40])
+def test_many_teams_take_a_bounded_number_of_queries(
+    client, lead, team, cycle, django_assert_max_num_queries, teams
+):
+    _sub_teams(team, cycle, teams)
+    client.force_login(lead)
+    with django_assert_max_num_queries(15):
+        response = client.get(TEAM_WEEK)
+    assert len(response.context["summaries"].object_list) == teams + 1

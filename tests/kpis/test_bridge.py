@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from checkins.models import CheckIn
 from kpis import services
@@ -312,7 +312,8 @@ def test_a_kpi_made_from_a_key_result_is_prefilled_honestly(cycle, team, lead):
         cycle=cycle, team=team, owner=lead, title="Webinars fill up", description="Our reach."
     )
     key_result = KeyResultFactory(objective=objective, title="500 sign-ups")
-    initial = services.key_result_kpi_initial(key_result)
+    with translation.override("en"):
+        initial = services.key_result_kpi_initial(key_result)
     assert (
         "“500 sign-ups”" in initial["definition"] and "“Webinars fill up”" in initial["definition"]
     )

@@ -292,8 +292,8 @@ def test_alignment_view_nests_objectives_under_the_company(
         cycle=cycle, team=team, parent=team_objective, level=Objective.Level.INDIVIDUAL
     )
     client.force_login(member)
-    page = client.get(reverse("objectives:alignment")).content.decode()
-    assert '<details class="align-children" open>' in page
+    open_path = f"?open={company_objective.pk},{team_objective.pk}"
+    page = client.get(reverse("objectives:alignment") + open_path).content.decode()
     assert page.index(company_objective.title) < page.index(team_objective.title)
     assert page.index(team_objective.title) < page.index(child.title)
 

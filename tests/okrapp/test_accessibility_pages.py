@@ -6,7 +6,14 @@ import re
 
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
-from tests.browser.test_accessibility import NOT_PAGES, PAGES, SIGNED_OUT
+from tests.browser.test_accessibility import (
+    NOT_PAGES,
+    PAGES,
+    ROLES,
+    SETTINGS,
+    SIGNED_OUT,
+    pages_for,
+)
 
 # Not the product's own pages: the REST API (JSON, and drf-spectacular's Swagger page) and
 # Django's admin site.
@@ -43,3 +50,15 @@ def test_every_page_of_the_url_conf_is_checked_by_axe():
 
 def test_what_is_not_a_page_still_names_a_url():
     assert set(url_names(get_resolver())) >= NOT_PAGES
+
+
+def test_every_page_is_seen_in_every_setting_by_every_role_that_opens_it():
+    for label, path, roles in PAGES:
+        seen = [
+            (role[0], setting)
+            for setting in range(len(SETTINGS))
+            for role in ROLES
+            if (label, path) in pages_for(role, setting)
+        ]
+        assert {setting for _role, setting in seen} == set(range(len(SETTINGS))), label
+        assert {role for role, _setting in seen} == set(roles), label

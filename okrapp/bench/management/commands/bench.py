@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import statistics
 import time
 from pathlib import Path
 
@@ -8,19 +10,26 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from okrapp.bench import run as bench
+from okrapp.bench import budgets, inprocess
+from okrapp.bench import http as bench_http
+from okrapp.bench import organisation as bench
+from okrapp.bench.pages import pages_for
+from okrapp.core.services import token_create
 
 
 class Command(BaseCommand):
     help = (
-        "Build a synthetic organisation (scale 1.0 = 5,000 people, 400 teams, 8,000 objectives, "
-        "25,000 key results, 300,000 check-ins) in the configured database, then time the "
-        "roll-up and the main pages. Refuses a database holding other data unless --flush."
+        "Migrate the configured database, build a synthetic organisation in it (scale 1.0 = "
+        "5,000 people, 400 teams, 8,000 objectives, 25,000 key results, 300,000 check-ins, "
+        "1,000 KPIs), then time every page over HTTP against gunicorn beside a trivial page, "
+        "the roll-up, a check-in POST and a KPI CSV import, and check the budgets. Refuses a "
+        "database holding other data unless --flush."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--scale", type=float, default=1.0)
-        parser.add_argument("--requests", type=int, default=20, help="Timed requests per page.")
+        parser.add_argument("--rounds", type=int, default=15, help="Timed requests per page.")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument(
             "--flush",
             action="store_true",
@@ -31,27 +40,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Rebuild the bench organisation even if one is there (flushes the database).",
         )
-        parser.add_argument(
-            "--pages",
-            default=",".join(bench.PAGE_KEYS),
-            help=f"Pages to time, comma-separated among {', '.join(bench.PAGE_KEYS)}.",
-        )
-        parser.add_argument("--output", default="bench-results/bench.json")
+        parser.add_argument("--pages", default="", help="Only these page keys, comma-separated.")
+        parser.add_argument("--output-dir", default="bench-results")
 
-    def handle(
-        self,
-        *args,
-        scale: float,
-        requests: int,
-        flush: bool,
-        rebuild: bool,
-        output: str,
-        pages: str,
-        **options,
-    ) -> None:
+    def handle(self, *args, scale, rounds, workers, flush, rebuild, pages, output_dir, **options):
         if scale <= 0:
             raise CommandError("--scale must be positive.")
+        self.stdout.write("Migrating the database…")
+        call_command("migrate", interactive=False, verbosity=0)
         existing = bench.existing_bench()
+        existing_scale = _built_scale(existing)
+        if existing is not None and existing_scale != scale and not rebuild:
+            self.stdout.write(
+                f"The bench organisation there was built at scale {existing_scale}; "
+                f"rebuilding at {scale}."
+            )
+            rebuild = True
         if flush or (rebuild and existing is not None):
             self.stdout.write("Flushing the database…")
             call_command("flush", interactive=False, verbosity=0)
@@ -70,28 +74,97 @@ class Command(BaseCommand):
             build_seconds = round(time.perf_counter() - started, 1)
             self.stdout.write(f"Built in {build_seconds} s.")
         else:
-            self.stdout.write(
-                "Reusing the bench organisation already there (--rebuild to start over)."
-            )
+            self.stdout.write("Reusing the bench organisation there (--rebuild to start over).")
             org = bench.find(existing)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
 
-        self.stdout.write("Measuring…")
+        self.stdout.write("Roll-up and KPI import…")
         results = {
             "database": connection.vendor,
-            "scale": scale if existing is None else None,
+            "scale": scale,
             "counts": bench.counts(),
             "build_seconds": build_seconds,
-            "rollup": bench.measure_rollup(org.cycle),
-            "pages": bench.pages_as_dicts(
-                bench.measure_pages(org, requests=requests, only=pages.split(","))
-            ),
-            "targets": bench.TARGETS,
-            "viewer": {"id": org.member.pk, "is_admin": org.member.is_staff},
+            "rollup": inprocess.measure_rollup(org.cycle),
+            "kpi_import": inprocess.measure_kpi_import(org.kpi),
         }
-        self.stdout.write(bench.report(results))
-        path = Path(output)
-        bench.write_json(results, path)
+        chosen = pages_for(org)
+        if pages:
+            wanted = set(pages.split(","))
+            chosen = [page for page in chosen if page.key in wanted]
+        tokens = {
+            role: token_create(user=user, name="bench")[1]
+            for role, user in (("member", org.member), ("admin", org.admin))
+        }
+        self.stdout.write(f"Measuring {len(chosen)} pages over HTTP, {rounds} rounds…")
+        # The server reads committed rows only: everything above is committed by now.
+        connection.close()
+        directory = Path(output_dir)
+        log = directory / "gunicorn.log"
+        self.stdout.write(f"gunicorn with {workers} workers, its log in {log}")
+        with bench_http.gunicorn(log=log, workers=workers) as base:
+            browsers = {}
+            for role, user in (("member", org.member), ("admin", org.admin)):
+                browsers[role] = bench_http.Browser(base)
+                browsers[role].sign_in(user.email, bench.PASSWORD)
+            timings = bench_http.measure(browsers, chosen, rounds=rounds, api_tokens=tokens)
+            results["checkin_post"] = _checkin_posts(browsers["member"], org, rounds)
+        results["pages"] = [
+            {k: v for k, v in vars(timing).items() if k != "samples_ms"} for timing in timings
+        ]
+        others = _other_runs(directory, scale)
+        verdicts = budgets.all_verdicts(results, others)
+        results["budgets"] = [vars(verdict) for verdict in verdicts]
+        self.stdout.write(budgets.report(results, verdicts))
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"bench-scale-{scale:g}.json"
+        path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
         self.stdout.write(f"Written to {path}")
+
+
+def _built_scale(cycle) -> float | None:
+    if cycle is None:
+        return None
+    people = bench.counts()["people"]
+    return round(people / bench.FULL["people"], 3)
+
+
+def _other_runs(directory: Path, scale: float) -> dict[str, dict[str, int]]:
+    """Query counts per page of the runs at other scales kept in the same folder."""
+    runs = {}
+    for path in sorted(directory.glob("bench-scale-*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("scale") != scale and "pages" in data:
+            runs[f"{data['scale']:g}"] = {
+                f"{page['key']}": page["queries"] for page in data["pages"]
+            }
+    return runs
+
+
+def _checkin_posts(browser: bench_http.Browser, org, rounds: int) -> dict:
+    """A check-in posted from My week as its owner, each round beside the trivial page; the
+    value creeps up by 1 so that none looks like a slip."""
+    key_result = org.key_result
+    path = f"/checkins/key-results/{key_result.pk}/check-in/"
+    prefix = f"kr{key_result.pk}"
+    value = key_result.current_value or 0
+    samples, trivial, queries, statuses = [], [], 0, set()
+    for _ in range(rounds):
+        value += 1
+        trivial.append(bench_http._timed(browser, bench_http.TRIVIAL)[0])
+        data = {f"{prefix}-value": str(value), f"{prefix}-confidence": "on_track"}
+        status, ms, queries = browser.post(path, data, form_page="/checkins/")
+        statuses.add(status)
+        samples.append(ms)
+    if statuses != {302}:
+        raise CommandError(f"the check-in POST answered {sorted(statuses)}, not a redirect")
+    p50 = statistics.median(samples)
+    trivial_p50 = statistics.median(trivial)
+    return {
+        "p50_ms": round(p50, 1),
+        "p95_ms": round(bench_http.percentile(samples, 0.95), 1),
+        "queries": queries,
+        "trivial_p50_ms": round(trivial_p50, 1),
+        "ratio": round(p50 / trivial_p50, 2),
+    }

@@ -1,40 +1,42 @@
-"""`make bench`: a synthetic organisation, then the roll-up and page timings.
+"""`make bench`'s synthetic organisation.
 
 At scale 1.0: 5,000 people, 400 teams on 5 levels, 8,000 objectives, 25,000 key results,
-300,000 check-ins, and a daily snapshot history since the cycle started. Rows are written in
-batches (bulk_create; COPY on PostgreSQL for the big tables) so that the build takes minutes.
+300,000 check-ins, a daily snapshot history since the cycle started, and 1,000 KPIs with 36
+monthly measurements each, one in ten followed by a key result. Rows are written in batches
+(bulk_create; COPY on PostgreSQL for the big tables), so that the build takes seconds.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-import json
 import random
-import statistics
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from checkins.models import CheckIn
+from kpis.models import KPI, KeyResultLink, Measurement
 from objectives import scoring
 from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
-from objectives.rollup_services import person_tallies, snapshots_refresh, team_scores
+from objectives.rollup_services import SNAPSHOT_COLUMNS, person_tallies, team_scores
 from okrapp.core.models import Cycle, Membership, Team, User
 
 COMPANY_NAME = "Bench Corp"
 CYCLE_NAME = "Bench cycle"
-FULL = {"people": 5000, "teams": 400, "objectives": 8000, "key_results": 25000, "checkins": 300000}
-TARGETS = {"rollup_seconds": 2.0, "page_p50_ms": 150.0}
+PASSWORD = "bench-password"
+FULL = {
+    "people": 5000,
+    "teams": 400,
+    "objectives": 8000,
+    "key_results": 25000,
+    "checkins": 300000,
+    "kpis": 1000,
+}
+MONTHS_OF_MEASUREMENTS = 36
 FIRST_NAMES = [
     "Alice",
     "Bruno",
@@ -65,21 +67,19 @@ LAST_NAMES = [
 
 @dataclass
 class BenchOrganisation:
+    """What the measures open: a member of a leaf team (the viewer), an admin, the leaf team
+    and its department, the company, and one of the member's objectives, key results and
+    KPIs."""
+
     cycle: Cycle
     member: User
-    team: Team
+    admin: User
+    leaf: Team
+    department: Team
     company: Team
-
-
-@dataclass
-class PageTiming:
-    name: str
-    url: str
-    status: int
-    queries: int
-    p50_ms: float
-    p95_ms: float
-    samples_ms: list[float] = field(default_factory=list, repr=False)
+    objective: Objective
+    key_result: KeyResult
+    kpi: KPI
 
 
 def sizes(scale: float) -> dict[str, int]:
@@ -172,7 +172,7 @@ def build(scale: float, *, seed: int = 7, log: Callable[[str], None] = print) ->
         all_teams = [team for level in levels for team in level]
         log(f"  teams: {len(all_teams)} on {len(levels)} levels")
 
-        password = make_password("bench-password")
+        password = make_password(PASSWORD)
         people = User.objects.bulk_create(
             [
                 User(
@@ -280,7 +280,8 @@ def build(scale: float, *, seed: int = 7, log: Callable[[str], None] = print) ->
         for index, objective in enumerate(objectives):
             objective.score = objective_score(index)
         objectives = Objective.objects.bulk_create(objectives, batch_size=2000)
-        log(f"  objectives: {len(objectives)}")
+        aligned = _align(objectives, {team.pk: team for team in all_teams})
+        log(f"  objectives: {len(objectives)}, {aligned} aligned with a parent")
 
         key_results = []
         for index, (target, current, score, last_at, confidence, _checked) in enumerate(plans):
@@ -346,12 +347,90 @@ def build(scale: float, *, seed: int = 7, log: Callable[[str], None] = print) ->
 
         history = _snapshot_history(cycle, today)
         log(f"  snapshot history: {history} rows")
+        kpis, measurements = _kpis(rng, want["kpis"], all_teams, leads, key_results, today)
+        log(f"  KPIs: {kpis}, measurements: {measurements}")
+    return find(cycle)
 
-    member = next(
-        (p for p in reversed(people) if primary[p.pk].depth == len(levels) - 1), people[-1]
+
+def _align(objectives: list[Objective], teams: dict[int, Team]) -> int:
+    """As a company aligns: a department's team objectives under a company objective, a
+    team's under its parent team's first objective, four in five individual objectives
+    under their team's first objective."""
+    company = [o for o in objectives if o.level == Objective.Level.COMPANY]
+    first_of_team: dict[int, Objective] = {}
+    for objective in objectives:
+        if objective.level == Objective.Level.TEAM:
+            first_of_team.setdefault(objective.team_id, objective)
+    changed = []
+    for index, objective in enumerate(objectives):
+        parent = None
+        if objective.level == Objective.Level.TEAM and company:
+            team = teams[objective.team_id]
+            parent = (
+                company[index % len(company)]
+                if team.depth <= 1
+                else first_of_team.get(team.parent_id)
+            )
+        elif objective.level == Objective.Level.INDIVIDUAL and index % 5:
+            parent = first_of_team.get(objective.team_id)
+        if parent is not None and parent.pk != objective.pk:
+            objective.parent_id = parent.pk
+            changed.append(objective)
+    Objective.objects.bulk_update(changed, ["parent"], batch_size=2000)
+    return len(changed)
+
+
+def _kpis(rng, count, teams, leads, key_results, today) -> tuple[int, int]:
+    """KPIs spread over the teams, owned by their leads, with 36 monthly measurements each:
+    most healthy, some under watch or in alert, one in twenty stale (its last month is
+    missing); one in ten is followed by a key result."""
+    kpis = KPI.objects.bulk_create(
+        [
+            KPI(
+                name=f"KPI {index + 1}",
+                definition="Synthetic measure of the bench organisation.",
+                unit="%",
+                target_value=Decimal(100),
+                alert_threshold=Decimal(60),
+                data_source="Bench",
+                owner_id=leads.get(teams[index % len(teams)].pk, leads[teams[0].pk]),
+                team_id=teams[index % len(teams)].pk,
+                visibility=KPI.Visibility.PRIVATE if index % 25 == 0 else KPI.Visibility.PUBLIC,
+            )
+            for index in range(count)
+        ],
+        batch_size=1000,
     )
-    team = next((t for t in levels[-2] if any(c.parent_id == t.pk for c in levels[-1])), company)
-    return BenchOrganisation(cycle=cycle, member=member, team=team, company=company)
+    first_month = today.replace(day=1)
+    months = []
+    for back in range(MONTHS_OF_MEASUREMENTS):
+        year, month = divmod(first_month.year * 12 + first_month.month - 1 - back, 12)
+        months.append(datetime.date(year, month + 1, 1))
+    now = timezone.now()
+
+    def rows():
+        for index, kpi in enumerate(kpis):
+            level = rng.choice([110, 104, 98, 92, 85, 75, 55])
+            for back, month in enumerate(months):
+                if index % 20 == 0 and back < 2:
+                    continue
+                value = Decimal(level - back // 6 + rng.randint(-3, 3))
+                yield (kpi.pk, month, value, "", None, now)
+
+    measurements = _copy_rows(
+        Measurement,
+        ["kpi_id", "period_date", "value", "note", "recorded_by_id", "recorded_at"],
+        rows(),
+    )
+    followed = key_results[:: max(1, len(key_results) // max(1, count // 10))][: count // 10]
+    KeyResultLink.objects.bulk_create(
+        [
+            KeyResultLink(key_result_id=key_result.pk, kpi_id=kpis[index].pk)
+            for index, key_result in enumerate(followed)
+        ],
+        batch_size=1000,
+    )
+    return len(kpis), measurements
 
 
 def _snapshot_history(cycle: Cycle, today: datetime.date) -> int:
@@ -399,117 +478,40 @@ def _snapshot_history(cycle: Cycle, today: datetime.date) -> int:
 
     return _copy_rows(
         ScoreSnapshot,
-        [
-            "cycle_id",
-            "day",
-            "node_type",
-            "team_id",
-            "user_id",
-            "own_score",
-            "rolled_up_score",
-            "scored_objectives",
-            "is_final",
-        ],
+        SNAPSHOT_COLUMNS,
         rows(),
     )
 
 
 def find(cycle: Cycle) -> BenchOrganisation:
-    """The people and teams to measure in an organisation built earlier."""
+    """The people and things the measures open, in an organisation built now or earlier."""
     company = Team.company()
     deepest = Team.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
     membership = (
         Membership.objects.filter(is_primary=True, team__depth=deepest, user__is_staff=False)
+        .filter(user__objectives__cycle=cycle, user__objectives__visibility="public")
         .select_related("user", "team")
         .order_by("-user_id")
         .first()
     )
-    member = membership.user if membership else User.objects.order_by("-id").first()
-    team = (
-        Team.objects.filter(pk=membership.team.parent_id).first() if membership else company
-    ) or company
-    return BenchOrganisation(cycle=cycle, member=member, team=team, company=company)
-
-
-# Measure ------------------------------------------------------------------------------
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-PAGE_KEYS = ("dashboard", "team", "company", "person", "my_week", "board")
-
-
-def measure_pages(
-    org: BenchOrganisation, requests: int = 20, only: Iterable[str] = PAGE_KEYS
-) -> list[PageTiming]:
-    pages = {
-        "dashboard": ("Dashboard", "/"),
-        "team": ("Team page", f"/teams/{org.team.pk}/"),
-        "company": ("Team page (company)", f"/teams/{org.company.pk}/"),
-        "person": ("Person page", f"/people/{org.member.pk}/"),
-        "my_week": ("My week", "/checkins/"),
-        "board": ("OKR board", "/okrs/"),
-    }
-    pages = [pages[key] for key in PAGE_KEYS if key in set(only)]
-    overrides = {
-        "ALLOWED_HOSTS": [*settings.ALLOWED_HOSTS, "testserver"],
-        "SECURE_SSL_REDIRECT": False,
-        "STORAGES": {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    }
-    timings = []
-    with override_settings(**overrides):
-        client = Client()
-        client.force_login(org.member)
-        client.get(f"/?cycle={org.cycle.pk}")  # remembers the cycle in the session
-        for name, url in pages:
-            response = client.get(url)  # warm-up
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            query_count = len(queries)  # now: later requests reset the query log
-            samples = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                client.get(url)
-                samples.append((time.perf_counter() - started) * 1000)
-            timings.append(
-                PageTiming(
-                    name=name,
-                    url=url,
-                    status=response.status_code,
-                    queries=query_count,
-                    p50_ms=round(statistics.median(samples), 1),
-                    p95_ms=round(_percentile(samples, 0.95), 1),
-                    samples_ms=[round(sample, 1) for sample in samples],
-                )
-            )
-    return timings
-
-
-def measure_rollup(cycle: Cycle) -> dict:
-    """The day's first roll-up (inserts every snapshot), then a second run (writes nothing)."""
-    ScoreSnapshot.objects.filter(cycle=cycle, day=timezone.localdate()).delete()
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        first = snapshots_refresh(cycle_id=cycle.pk)
-        first_seconds = time.perf_counter() - started
-    query_count = len(queries)
-    started = time.perf_counter()
-    again = snapshots_refresh(cycle_id=cycle.pk)
-    again_seconds = time.perf_counter() - started
-    return {
-        "seconds": round(first_seconds, 3),
-        "queries": query_count,
-        "snapshots_created": first.created,
-        "second_run_seconds": round(again_seconds, 3),
-        "second_run_writes": again.created + again.updated + again.deleted,
-    }
+    member = membership.user
+    objective = (
+        Objective.objects.filter(cycle=cycle, owner=member, visibility="public")
+        .order_by("pk")
+        .first()
+    )
+    return BenchOrganisation(
+        cycle=cycle,
+        member=member,
+        admin=User.objects.filter(is_staff=True).order_by("pk").first(),
+        leaf=membership.team,
+        department=Team.objects.filter(depth=1).order_by("pk").first() or company,
+        company=company,
+        objective=objective,
+        key_result=objective.key_results.order_by("position", "pk").first(),
+        kpi=KPI.objects.filter(team=membership.team).first()
+        or KPI.objects.filter(visibility=KPI.Visibility.PUBLIC).order_by("pk").first(),
+    )
 
 
 def counts() -> dict[str, int]:
@@ -524,47 +526,6 @@ def counts() -> dict[str, int]:
         "key_results": KeyResult.objects.count(),
         "checkins": CheckIn.objects.count(),
         "snapshots": ScoreSnapshot.objects.count(),
+        "kpis": KPI.objects.count(),
+        "measurements": Measurement.objects.count(),
     }
-
-
-def report(results: dict) -> str:
-    out = io.StringIO()
-    out.write(
-        f"\nDatabase: {results['database']}  scale: {results['scale'] or 'reused organisation'}\n"
-    )
-    out.write(
-        "Organisation: "
-        + ", ".join(
-            f"{value:,} {name.replace('_', ' ')}" for name, value in results["counts"].items()
-        )
-        + "\n"
-    )
-    if results.get("build_seconds") is not None:
-        out.write(f"Build: {results['build_seconds']:.1f} s\n")
-    rollup = results["rollup"]
-    verdict = "ok" if rollup["seconds"] < TARGETS["rollup_seconds"] else "MISSED"
-    out.write(
-        f"\nrollup_scores: {rollup['seconds']:.3f} s, {rollup['queries']} queries, "
-        f"{rollup['snapshots_created']} snapshots (target < {TARGETS['rollup_seconds']} s: "
-        f"{verdict}); second run {rollup['second_run_seconds']:.3f} s, "
-        f"{rollup['second_run_writes']} writes\n\n"
-    )
-    header = f"{'page':<22}{'status':>7}{'queries':>9}{'p50 ms':>9}{'p95 ms':>9}  target\n"
-    out.write(header)
-    out.write("-" * (len(header) + 4) + "\n")
-    for page in results["pages"]:
-        verdict = "ok" if page["p50_ms"] < TARGETS["page_p50_ms"] else "MISSED"
-        out.write(
-            f"{page['name']:<22}{page['status']:>7}{page['queries']:>9}"
-            f"{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}  {verdict}\n"
-        )
-    return out.getvalue()
-
-
-def write_json(results: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-
-
-def pages_as_dicts(timings: list[PageTiming]) -> list[dict]:
-    return [asdict(timing) for timing in timings]
