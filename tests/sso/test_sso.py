@@ -96,6 +96,18 @@ def test_a_new_person_is_created_in_the_default_team_in_their_language(client, s
     assert (membership.team, membership.role, membership.is_primary) == (team, "member", True)
 
 
+def test_creation_into_a_team_that_does_not_exist_is_refused_and_logged(
+    client, sso, settings, team, caplog
+):
+    settings.OIDC_CREATE_PEOPLE = True
+    settings.OIDC_DEFAULT_TEAM = "No such team"
+    sso.add_person("nina@acme.example", name="Nina")
+    response = sign_on(client, sso, "nina@acme.example")
+    assert response["Location"] == reverse("login")
+    assert not User.objects.filter(email="nina@acme.example").exists()
+    assert "sso_default_team_missing" in caplog.text
+
+
 def test_creation_refuses_an_unverified_email_too(client, sso, settings, team):
     settings.OIDC_CREATE_PEOPLE = True
     settings.OIDC_DEFAULT_TEAM = str(team.pk)
@@ -218,3 +230,59 @@ def test_a_bookmarked_sso_address_leads_to_the_product_sign_in_page(client, sso)
 def test_without_single_sign_on_its_addresses_do_not_exist(client, db):
     assert client.post("/accounts/oidc/company/login/").status_code == 404
     assert client.get("/accounts/oidc/company/login/callback/?code=x").status_code == 404
+
+
+# --- Configuration from the environment -------------------------------------------------------
+
+
+def _check(tmp_path, **env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("OIDC_", "PASSWORD_"))}
+    environ.update({"DEBUG": "true", "DATA_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=root,
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_an_issuer_without_its_client_fails_loudly(tmp_path):
+    result = _check(tmp_path, OIDC_ISSUER_URL="https://id.example.com")
+    assert result.returncode != 0
+    assert "OIDC_ISSUER_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" in result.stderr
+
+
+def test_password_sign_in_cannot_be_turned_off_without_sso(tmp_path):
+    result = _check(tmp_path, PASSWORD_SIGNIN="false")
+    assert result.returncode != 0
+    assert "nobody could sign in" in result.stderr
+
+
+def test_creating_people_needs_a_default_team(tmp_path):
+    result = _check(
+        tmp_path,
+        OIDC_ISSUER_URL="https://id.example.com",
+        OIDC_CLIENT_ID="okr",
+        OIDC_CLIENT_SECRET="s",
+        OIDC_CREATE_PEOPLE="true",
+    )
+    assert result.returncode != 0
+    assert "OIDC_CREATE_PEOPLE=true needs OIDC_DEFAULT_TEAM" in result.stderr
+
+
+def test_a_complete_configuration_passes_the_checks(tmp_path):
+    result = _check(
+        tmp_path,
+        OIDC_ISSUER_URL="https://id.example.com",
+        OIDC_CLIENT_ID="okr",
+        OIDC_CLIENT_SECRET="s",
+        PASSWORD_SIGNIN="false",
+    )
+    assert result.returncode == 0, result.stderr
