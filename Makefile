@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo serve lint format messages check-messages bench worker beat backup restore clean
+.PHONY: run test install install-dev migrate demo serve lint format messages check-messages bench bench-stack worker beat backup restore clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ check-messages: install-dev
 
 bench: install-dev
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench} SECURE_HTTPS=false $(PY) manage.py bench $(BENCH_ARGS)
+
+## make bench-stack: two gunicorn instances, two workers and a beat on DATABASE_URL (a scratch
+## PostgreSQL database, flushed) and REDIS_URL; concurrent check-ins, reminders, roll-up.
+bench-stack: install-dev
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench} SECURE_HTTPS=false $(PY) manage.py bench_stack $(BENCH_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A okrapp worker

@@ -192,6 +192,14 @@ PAGES = [
     ("API KPIs",                       "/api/v1/kpis/",                                          200, 200, 200, 200, 200, 200, 401),
     ("API KPI",                        "/api/v1/kpis/{kpi_member}/",                             200, 200, 200, 200, 200, 200, 401),
     ("API KPI measurements",           "/api/v1/kpis/{kpi_member}/measurements/",                200, 200, 200, 200, 200, 200, 401),
+    ("API comments",                   "/api/v1/comments/",                                      200, 200, 200, 200, 200, 200, 401),
+    ("API comments, private objective", "/api/v1/comments/?objective={obj_private}",             200, 200, 200, 200, 200, 200, 401),
+    ("API comment, unknown",           "/api/v1/comments/999999/",                               404, 404, 404, 404, 404, 404, 401),
+    ("API notifications",              "/api/v1/notifications/",                                 200, 200, 200, 200, 200, 200, 401),
+    ("API notifications, unread",      "/api/v1/notifications/?unread=true",                     200, 200, 200, 200, 200, 200, 401),
+    ("API notification, unknown",      "/api/v1/notifications/999999/",                          404, 404, 404, 404, 404, 404, 401),
+    ("API notification read (POST)",   "/api/v1/notifications/999999/read/",                     405, 405, 405, 405, 405, 405, 401),
+    ("API notifications read all (POST)", "/api/v1/notifications/read-all/",                     405, 405, 405, 405, 405, 405, 401),
     ("API tokens",                     "/api/v1/tokens/",                                        200, 200, 200, 200, 200, 200, 401),
     ("API token, own",                 "/api/v1/tokens/{own_token}/",                            200, 200, 200, 200, 200, 200, 401),
     ("organisation: people",           "/organisation/people/",                                  200, 200, 200, 403, 403, 403, 302),
@@ -271,7 +279,9 @@ def demo_ids() -> tuple[dict[str, object], dict[str, dict[str, int]]]:
 
     okrs = {okr.key: okr for okr in demo_objectives.ACTIVE + demo_objectives.CLOSED}
     active = Cycle.objects.get(status=Cycle.Status.ACTIVE)
-    closed = Cycle.objects.filter(status=Cycle.Status.CLOSED).latest("start_date")
+    closed = Cycle.objects.exclude(status__in=[Cycle.Status.ACTIVE, Cycle.Status.PLANNING]).latest(
+        "start_date"
+    )
 
     def objective(key: str) -> Objective:
         cycle = closed if okrs[key] in demo_objectives.CLOSED else active

@@ -9,7 +9,10 @@ class CheckinsConfig(AppConfig):
     def ready(self) -> None:
         # Recorded jobs (okrapp.core.jobs) name these tasks; register them in every process.
         from checkins import tasks  # noqa: F401
-        from checkins.grading import tell_leads_grading_opened
-        from objectives.hooks import register_grading_opened
+        from checkins.conversation_services import events
+        from objectives.hooks import register_grading_opened, register_owners_assigned
+        from okrapp.core.hooks import register_invitation_accepted
 
-        register_grading_opened("lead-notifications", tell_leads_grading_opened)
+        register_grading_opened("lead-notifications", events.tell_leads_grading_opened)
+        register_owners_assigned("owner-notifications", events.record_assignments)
+        register_invitation_accepted("admin-notifications", events.record_invitation_accepted)

@@ -3,6 +3,8 @@ notification settings. Each works without JavaScript (a redirect) and with htmx 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -147,14 +149,24 @@ def reaction_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         services.reaction_toggle(viewer=viewer, emoji=request.POST.get("emoji", ""), **target)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
+    # Back to the page the reaction was given from, never to this POST-only address (a
+    # fragment swapped in by htmx carries the page's address on, not its own).
+    next_url = safe_next_url(request, fallback)
+    if urlsplit(next_url).path == request.path:
+        next_url = fallback
     if not request.htmx:
-        return redirect(safe_next_url(request, fallback))
+        return redirect(next_url)
     counts = (
         selectors.comment_reactions(viewer, target["comment"])
         if kind == "comment"
         else selectors.checkin_reactions(viewer, [pk])[pk]
     )
-    context = {"reaction_counts": counts, "target_kind": kind, "target_id": pk}
+    context = {
+        "reaction_counts": counts,
+        "target_kind": kind,
+        "target_id": pk,
+        "next_url": next_url,
+    }
     return render(request, "checkins/thread.html#reactions", context)
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from checkins import delivery, plausibility
-from checkins.models import COMMENT_LENGTH, TEXT_LENGTH, EmailChoice
+from checkins.models import COMMENT_LENGTH, TEXT_LENGTH
 from objectives.models import Confidence, KeyResult
 from okrapp.core import numbers
 from okrapp.core.forms import LocalizedDecimalField
@@ -153,6 +153,6 @@ class NotificationPreferencesForm(forms.Form):
         for kind, label in delivery.preference_kinds():
             self.fields[kind] = forms.ChoiceField(
                 label=label,
-                choices=EmailChoice.choices,
+                choices=delivery.email_choices(kind),
                 initial=initial_choices.get(kind) or delivery.default_email(kind),
             )

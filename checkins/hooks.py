@@ -112,3 +112,37 @@ def attach_fed_notes(viewer, key_results: Sequence[Any]) -> None:
         for key_result in key_results:
             if key_result.fed_note is None and (fragment := fragments.get(key_result.pk)):
                 key_result.fed_note = fragment
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of a digest: what it is, a note (its status, a count), an absolute link."""
+
+    title: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DigestTopic:
+    """Something besides key results that the weekly digest of a scope reports (the KPIs:
+    those that turned alert or stale during the week)."""
+
+    name: str
+    # The section's heading, in the active language.
+    heading: Callable[[], str]
+    # (team ids of the scope, the week, the audience: checkins.digests.Audience) → the items
+    # that audience may see, in a bounded number of queries, with absolute links.
+    items: Callable[[Sequence[int], Any, Any], Sequence[DigestItem]]
+
+
+_digest_topics: dict[str, DigestTopic] = {}
+
+
+def register_digest_topic(topic: DigestTopic) -> None:
+    """Idempotent: registering the same name again replaces the topic."""
+    _digest_topics[topic.name] = topic
+
+
+def digest_topics() -> list[DigestTopic]:
+    return list(_digest_topics.values())

@@ -83,6 +83,32 @@ class Reminder(models.Model):
         ]
 
 
+class WeeklyDigestDelivery(models.Model):
+    """The weekly digest of one lead or admin for one week: the unique row is claimed before
+    the email is sent, so two workers or a rerun never send it twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_digests"
+    )
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "iso_year", "iso_week"], name="one_weekly_digest_per_person"
+            )
+        ]
+
+
 class NotificationKind(models.TextChoices):
     """Every event that may matter to a person; each kind has its own delivery preference."""
 
@@ -90,8 +116,13 @@ class NotificationKind(models.TextChoices):
     COMMENT = "comment", _("A comment on something you own")
     CHECKIN = "checkin", _("Someone else checked in on your key result")
     OFF_TRACK = "off_track", _("Your key result went off track")
+    ASSIGNMENT = "assignment", _("You were made owner of an objective or a key result")
+    KPI_STATUS = "kpi_status", _("A KPI you own turned alert or stale")
+    GRADING = "grading", _("Grading opened: grades to give")
+    INVITATION_ACCEPTED = "invitation", _("An invitation you sent was accepted")
     NUDGE = "nudge", _("A lead reminded you to check in")
     REMINDER = "reminder", _("The weekly check-in reminder")
+    WEEKLY_DIGEST = "weekly_digest", _("The weekly digest of the teams you lead (leads, admins)")
 
 
 class EmailChoice(models.TextChoices):

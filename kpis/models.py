@@ -82,6 +82,9 @@ class KPI(models.Model):
     # Failed syncs in a row, and whether the owner was told (once per run of failures).
     sync_failures = models.PositiveIntegerField(default=0)
     sync_failure_notified = models.BooleanField(default=False)
+    # The alert or stale status its owner was last told of ("" once it is fine again): a turn
+    # to red or stale is claimed by a conditional UPDATE here, so it is told once.
+    notified_status = models.CharField(max_length=10, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -30,6 +30,7 @@ from checkins.models import CheckIn
 from kpis import connectors, csvformat, health, permissions, secrets, selectors
 from kpis.models import KPI, KeyResultLink, Measurement, MeasurementCheckIn
 from kpis.selectors import CREATED, UNCHANGED, UPDATED
+from kpis.status_notifications import record_status_check
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_make_owner
@@ -249,6 +250,7 @@ def measurements_record(
         bridge_measurement(
             measurement=selectors.latest_measurement(kpi), author=recorded_by or kpi.owner
         )
+        record_status_check(kpi)
     return recorded
 
 
@@ -284,6 +286,8 @@ def measurement_update(
         measurement.full_clean()
         measurement.save()
     bridge_measurement(measurement=measurement, author=recorded_by or measurement.kpi.owner)
+    if changed:
+        record_status_check(measurement.kpi)
     return measurement
 
 

@@ -19,3 +19,12 @@ def sync_kpi(sync_id: int) -> str | None:
     """Run one queued sync. Safe to run twice: the sync is claimed before it runs."""
     sync = sync_services.kpi_sync_run(sync_id=sync_id)
     return sync.status if sync else None
+
+
+@shared_task
+def notify_kpi_statuses(kpi_ids: list[int] | None = None) -> int:
+    """Tell owners of KPIs that turned alert or stale (daily by beat, and after each recorded
+    measurement). Safe to run twice: each turn is claimed by a conditional UPDATE."""
+    from kpis.status_notifications import kpi_statuses_notify
+
+    return kpi_statuses_notify(kpi_ids=kpi_ids)

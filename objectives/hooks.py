@@ -8,6 +8,7 @@ AppConfig.ready(), and the pages that list key results ask for every provider's 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
@@ -55,3 +56,32 @@ def register_grading_opened(name: str, listener: GradingListener) -> None:
 def grading_opened(cycle: Cycle) -> None:
     for listener in _grading_listeners.values():
         listener(cycle)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Someone was made the owner of an objective or a key result by someone else."""
+
+    kind: str  # "objective" or "key_result"
+    pk: int
+    owner_id: int
+    by_id: int
+
+
+# (assignments) → None: called inside the writer's transaction (the notifications live above
+# and are written after it commits).
+AssignmentListener = Callable[[Sequence[Assignment]], None]
+
+_assignment_listeners: dict[str, AssignmentListener] = {}
+
+
+def register_owners_assigned(name: str, listener: AssignmentListener) -> None:
+    """Idempotent: registering the same name again replaces the listener."""
+    _assignment_listeners[name] = listener
+
+
+def owners_assigned(assignments: Sequence[Assignment]) -> None:
+    if not assignments:
+        return
+    for listener in _assignment_listeners.values():
+        listener(list(assignments))

@@ -286,3 +286,48 @@ def cycle_scoreboard(cycle_id: int) -> Scoreboard:
         User.objects.filter(is_active=True).order_by("display_name", "id").only("display_name")
     )
     return Scoreboard(teams=teams, scores=scores, people=people, tallies=tallies)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A team's rolled-up score now and in a snapshot taken before (None: nothing scored)."""
+
+    now: Decimal | None
+    before: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.now is None or self.before is None:
+            return None
+        return self.now - self.before
+
+
+def team_score_changes_since(
+    cycle_id: int, team_ids: Iterable[int], day: datetime.date
+) -> dict[int, ScoreChange]:
+    """Each team's rolled-up score now (live, from the stored objective scores) and in its
+    latest nightly snapshot taken on or before `day` (the weekly digest: a week ago). Five
+    queries whatever the number of teams: the live roll-up's three, two for the snapshots."""
+    team_ids = list(team_ids)
+    scores = team_scores(cycle_id)
+    # Snapshots are taken for every team each night: the latest such night, then its rows.
+    snapshots = ScoreSnapshot.objects.filter(
+        cycle_id=cycle_id, node_type=ScoreSnapshot.NodeType.TEAM, day__lte=day
+    )
+    last_day = snapshots.order_by("-day").values_list("day", flat=True).first()
+    before = (
+        dict(
+            snapshots.filter(day=last_day, team_id__in=team_ids).values_list(
+                "team_id", "rolled_up_score"
+            )
+        )
+        if last_day
+        else {}
+    )
+    return {
+        team_id: ScoreChange(
+            now=scores[team_id].rolled_up_score if team_id in scores else None,
+            before=before.get(team_id),
+        )
+        for team_id in team_ids
+    }

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from objectives import cycles, permissions, scoring
+from objectives import cycles, hooks, permissions, scoring
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.tasks import rollup_scores
 from okrapp.core.jobs import job_record
@@ -285,16 +285,25 @@ def _owner_errors(viewer: Viewer, key_result: KeyResult, previous_owner_id: int 
     return [_owner_refused()]
 
 
-def _sync_key_results(viewer: Viewer, objective: Objective, rows: list[Mapping[str, Any]]) -> None:
+def _assigned(viewer: Viewer, kind: str, instance, previous_owner_id: int | None) -> list:
+    """The assignment to announce when someone else was made the owner (objectives.hooks)."""
+    if instance.owner_id in (None, previous_owner_id, viewer.user.pk):
+        return []
+    return [hooks.Assignment(kind, instance.pk, instance.owner_id, viewer.user.pk)]
+
+
+def _sync_key_results(viewer: Viewer, objective: Objective, rows: list[Mapping[str, Any]]) -> list:
     """Make the objective's key results exactly `rows`: rows with an "id" update that key
     result, rows without one create a key result, missing ones are deleted.
 
     1. Build and validate every row, collecting errors by index.
     2. Check the weights together.
     3. Save in the order given (position = order), then delete the key results left out.
+    4. Return the assignments to announce (someone else made owner of a key result).
     """
     existing = {key_result.pk: key_result for key_result in objective.key_results.all()}
     built: list[KeyResult] = []
+    previous_owners: list[int | None] = []
     errors: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
         key_result_id = row.get("id")
@@ -316,13 +325,17 @@ def _sync_key_results(viewer: Viewer, objective: Objective, rows: list[Mapping[s
         if owner_refused := _owner_errors(viewer, key_result, previous_owner_id):
             errors.setdefault(f"key_results.{index}.owner", []).extend(owner_refused)
         built.append(key_result)
+        previous_owners.append(previous_owner_id)
     if errors:
         raise ValidationError(errors)
     _check_weights(key_result.weight for key_result in built)
-    for key_result in built:
+    assignments = []
+    for key_result, previous_owner_id in zip(built, previous_owners, strict=True):
         key_result.save()
+        assignments += _assigned(viewer, "key_result", key_result, previous_owner_id)
     kept = {key_result.pk for key_result in built}
     objective.key_results.exclude(pk__in=kept).delete()
+    return assignments
 
 
 # --- Objectives -----------------------------------------------------------------------------
@@ -359,7 +372,14 @@ def objective_create(
     _check_rights(viewer, objective)
     _validate_objective(viewer, objective)
     objective.save()
-    _sync_key_results(viewer, objective, list(key_results))
+    assigned = _assigned(viewer, "objective", objective, None)
+    # Made owner of the objective, one is not told again of each key result it hands down.
+    assigned += [
+        assignment
+        for assignment in _sync_key_results(viewer, objective, list(key_results))
+        if not assigned or assignment.owner_id != objective.owner_id
+    ]
+    hooks.owners_assigned(assigned)
     objective_refresh_score(objective_id=objective.pk)
     return objective
 
@@ -395,8 +415,10 @@ def objective_update(
         kept_parent_id=kept_parent_id,
     )
     objective.save()
+    assigned = _assigned(viewer, "objective", objective, placement[2])
     if key_results is not None:
-        _sync_key_results(viewer, objective, list(key_results))
+        assigned += _sync_key_results(viewer, objective, list(key_results))
+    hooks.owners_assigned(assigned)
     objective_refresh_score(objective_id=objective.pk)
     return objective
 
@@ -492,6 +514,7 @@ def key_result_create(
         [*objective.key_results.values_list("weight", flat=True), key_result.weight], "weight"
     )
     key_result.save()
+    hooks.owners_assigned(_assigned(viewer, "key_result", key_result, None))
     objective_refresh_score(objective_id=objective.pk)
     return key_result
 
@@ -509,6 +532,7 @@ def key_result_update(*, viewer: Viewer, key_result: KeyResult, **changes: Any) 
     others = objective.key_results.exclude(pk=key_result.pk).values_list("weight", flat=True)
     _check_weights([*others, key_result.weight], "weight")
     key_result.save()
+    hooks.owners_assigned(_assigned(viewer, "key_result", key_result, previous_owner_id))
     objective_refresh_score(objective_id=objective.pk)
     return key_result
 

@@ -58,7 +58,7 @@ def advance_cycles() -> list[list]:
 @shared_task
 def grading_opened(cycle_id: int) -> int:
     """Recorded as a job when grading opens (once per cycle, by its key): tells the apps above
-    (leads get a notification and an email, checkins.grading)."""
+    (leads get a notification, checkins.conversation_services.events)."""
     from objectives import hooks
 
     cycle = Cycle.objects.filter(pk=cycle_id).first()

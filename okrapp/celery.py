@@ -64,6 +64,19 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),
         },
+        # Mondays, after the weekly reminders: the leads' and executives' digest of last week.
+        "send-weekly-digests": {
+            "task": "checkins.tasks.send_weekly_digests",
+            "schedule": crontab(day_of_week="mon", hour=settings.WEEKLY_DIGEST_HOUR, minute=30),
+        },
+        # KPIs turn stale with time alone: their owners are told each morning, before the
+        # daily digest that may carry it.
+        "notify-kpi-statuses": {
+            "task": "kpis.tasks.notify_kpi_statuses",
+            "schedule": crontab(
+                hour=settings.DIGEST_HOUR - 1 if settings.DIGEST_HOUR else 0, minute=30
+            ),
+        },
         "send-daily-digests": {
             "task": "checkins.tasks.send_daily_digests",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),

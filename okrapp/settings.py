@@ -292,6 +292,8 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# Where django.core.mail.backends.filebased.EmailBackend writes (make bench-stack counts them).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OKR <okr@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -498,6 +500,9 @@ CHECKIN_REMINDER_DAY = env_str("CHECKIN_REMINDER_DAY", "monday")
 CHECKIN_REMINDER_HOUR = env_int("CHECKIN_REMINDER_HOUR", 9)
 ROLLUP_HOUR = env_int("ROLLUP_HOUR", 2)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+# The weekly digest of leads and executives: Mondays at this hour and a half, after the
+# reminders (CHECKIN_REMINDER_HOUR on a Monday by default).
+WEEKLY_DIGEST_HOUR = env_int("WEEKLY_DIGEST_HOUR", 9)
 # Servers this app posts to (webhooks, chat channels, connectors) may not be on its own network
 # (loopback, private, link-local, metadata addresses) unless this is on: tests, on-premise.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from okrapp.api.checkins import CheckInViewSet
+from okrapp.api.conversations import CommentViewSet, NotificationViewSet
 from okrapp.api.kpis import KPIViewSet
 from okrapp.api.objectives import KeyResultViewSet, ObjectiveViewSet
 from okrapp.api.organisation import (
@@ -26,6 +27,8 @@ router.register("objectives", ObjectiveViewSet, basename="api-objective")
 router.register("key-results", KeyResultViewSet, basename="api-key-result")
 router.register("check-ins", CheckInViewSet, basename="api-check-in")
 router.register("kpis", KPIViewSet, basename="api-kpi")
+router.register("comments", CommentViewSet, basename="api-comment")
+router.register("notifications", NotificationViewSet, basename="api-notification")
 
 v1 = [
     path("me/", MeView.as_view(), name="api-me"),

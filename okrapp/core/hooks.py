@@ -42,3 +42,20 @@ def register_hand_over(provider: HandOverProvider) -> None:
 
 def hand_over_providers() -> list[HandOverProvider]:
     return list(_providers.values())
+
+
+# (invitation) → None: called inside the acceptance's transaction, once per invitation (the
+# notification of the admin who sent it lives above).
+InvitationListener = Callable[[Any], None]
+
+_invitation_listeners: dict[str, InvitationListener] = {}
+
+
+def register_invitation_accepted(name: str, listener: InvitationListener) -> None:
+    """Idempotent: registering the same name again replaces the listener."""
+    _invitation_listeners[name] = listener
+
+
+def invitation_accepted(invitation) -> None:
+    for listener in _invitation_listeners.values():
+        listener(invitation)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from okrapp.core import orgchart
-from okrapp.core.hooks import hand_over_providers
+from okrapp.core.hooks import hand_over_providers, invitation_accepted
 from okrapp.core.jobs import job_record
 from okrapp.core.models import Invitation, Membership, PersonalAccessToken, Team, User
 from okrapp.core.permissions import Viewer, ensure_admin
@@ -370,6 +370,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     person = invitation.user
     person.set_password(password)
     person.save(update_fields=["password"])
+    invitation_accepted(invitation)  # the admin who sent it hears of it (checkins)
     return person
 
 

@@ -28,6 +28,11 @@ def test_the_schema_documents_every_v1_resource(client):
         "/api/v1/kpis/",
         "/api/v1/kpis/{id}/measurements/",
         "/api/v1/tokens/",
+        "/api/v1/comments/",
+        "/api/v1/comments/{id}/",
+        "/api/v1/notifications/",
+        "/api/v1/notifications/{id}/read/",
+        "/api/v1/notifications/read-all/",
     ]:
         assert resource in paths
 

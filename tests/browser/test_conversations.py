@@ -10,6 +10,7 @@ from objectives.models import Objective
 from okrapp.core.models import Membership
 from tests.factories import (
     PASSWORD,
+    CheckInFactory,
     CycleFactory,
     KeyResultFactory,
     MembershipFactory,
@@ -50,10 +51,6 @@ def sign_in(page, live_server, email: str) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
-@pytest.mark.skip(
-    reason="Known defect, issue 16 (open): a second reaction after an htmx swap submits the "
-    "form without htmx and its redirect lands on the POST-only reaction URL (405)."
-)
 def test_a_member_mentions_her_lead_in_french_and_the_lead_reacts_from_the_inbox(
     page, live_server, team_with_key_result
 ):
@@ -99,3 +96,31 @@ def test_a_member_mentions_her_lead_in_french_and_the_lead_reacts_from_the_inbox
         ["👍", "🎉"]
     )
     assert page.locator(".site-header .badge").count() == 0
+
+
+def test_a_lead_reacts_twice_in_a_row_then_takes_one_back_without_leaving_the_page(
+    page, live_server, team_with_key_result
+):
+    """Each reaction swaps its fragment in with htmx; the next one, given at once, goes
+    through htmx too (the swapped-in form is live as soon as it is shown), so the page is
+    never left for the reaction's POST-only address."""
+    lead, member, key_result = team_with_key_result
+    checkin = CheckInFactory(key_result=key_result, author=member)
+    sign_in(page, live_server, lead.email)
+    url = f"{live_server.url}/checkins/key-results/{key_result.pk}/"
+    page.goto(url)
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    reactions = page.locator(f"#reactions-check-in-{checkin.pk}")
+
+    reactions.locator(".reaction[title='Thumbs up']").click()
+    reactions.locator(".reaction.is-mine").first.wait_for()
+    reactions.locator(".reaction[title='Celebrate']").click()
+    reactions.locator(".reaction.is-mine >> nth=1").wait_for()
+    reactions.locator(".reaction[title='Thumbs up']").click()
+    reactions.locator(".reaction[title='Thumbs up'][aria-pressed='false']").wait_for()
+
+    assert reactions.locator(".reaction.is-mine").count() == 1
+    assert list(Reaction.objects.filter(user=lead).values_list("emoji", flat=True)) == ["🎉"]
+    assert navigations == []
+    assert page.url == url

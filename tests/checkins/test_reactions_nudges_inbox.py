@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkins import conversation_services
+from checkins import conversation_services, permissions
 from checkins.models import (
     Comment,
     EmailChoice,
@@ -66,6 +66,54 @@ def test_a_reaction_on_a_comment_without_javascript_redirects_back(client, membe
     response = toggle(client, "comment", comment.pk, "🎉")
     assert response.status_code == 302
     assert Reaction.objects.get().comment == comment
+
+
+def test_a_fragment_swapped_in_by_htmx_keeps_the_page_as_its_next_address(client, lead, key_result):
+    checkin = CheckInFactory(key_result=key_result)
+    page = reverse("checkins:key_result", args=[key_result.pk])
+    client.force_login(lead)
+    response = client.post(
+        reverse("checkins:reaction_toggle", args=["check-in", checkin.pk]),
+        {"emoji": THUMBS, "next": page},
+        HTTP_HX_REQUEST="true",
+    )
+    assert f'name="next" value="{page}"' in response.content.decode()
+
+
+def test_without_javascript_a_reaction_returns_to_its_page(client, lead, key_result):
+    checkin = CheckInFactory(key_result=key_result)
+    page = reverse("checkins:key_result", args=[key_result.pk])
+    client.force_login(lead)
+    response = client.post(
+        reverse("checkins:reaction_toggle", args=["check-in", checkin.pk]),
+        {"emoji": THUMBS, "next": page},
+    )
+    assert response.status_code == 302
+    assert response.url == page
+
+
+def test_without_javascript_a_reaction_never_returns_to_its_post_only_address(
+    client, lead, key_result
+):
+    """A `next` naming the reaction's own address (POST only: a GET there answers 405) is
+    replaced by the thread the reaction belongs to."""
+    checkin = CheckInFactory(key_result=key_result)
+    own = reverse("checkins:reaction_toggle", args=["check-in", checkin.pk])
+    client.force_login(lead)
+    response = client.post(own, {"emoji": THUMBS, "next": own})
+    assert response.status_code == 302
+    assert response.url == reverse("checkins:key_result", args=[key_result.pk]) + "#comments"
+    assert client.get(response.url).status_code == 200
+
+
+def test_without_javascript_a_reaction_refuses_a_next_on_another_site(client, lead, key_result):
+    checkin = CheckInFactory(key_result=key_result)
+    client.force_login(lead)
+    response = client.post(
+        reverse("checkins:reaction_toggle", args=["check-in", checkin.pk]),
+        {"emoji": THUMBS, "next": "https://evil.example/"},
+    )
+    assert response.url.startswith(reverse("checkins:key_result", args=[key_result.pk]))
 
 
 def test_an_emoji_that_is_not_offered_is_refused(client, member, key_result):
@@ -219,7 +267,9 @@ def test_i_choose_never_for_mentions_and_get_no_email(
 ):
     client.force_login(lead)
     form = {"mention": "never", "comment": "digest", "checkin": "digest"}
-    form |= {"off_track": "immediately", "nudge": "immediately"}
+    form |= {"off_track": "immediately", "nudge": "immediately", "weekly_digest": "never"}
+    form |= {"assignment": "immediately", "kpi_status": "digest", "grading": "digest"}
+    form |= {"invitation": "digest"}
     assert client.post(reverse("checkins:notification_preferences"), form).status_code == 302
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
@@ -299,9 +349,7 @@ def test_a_digest_that_fails_keeps_its_items_for_the_next(member, monkeypatch):
 
 def test_a_lead_of_a_parent_team_may_remind_members_of_sub_teams(team, member):
     parent_lead = MembershipFactory(team=team.parent, role=Membership.Role.LEAD).user
-    assert member.pk in conversation_services.permissions.nudgeable_ids(
-        viewer_for(parent_lead), [member.pk]
-    )
+    assert member.pk in permissions.nudgeable_ids(viewer_for(parent_lead), [member.pk])
 
 
 def test_default_choices_send_mentions_at_once_and_the_rest_in_the_digest():

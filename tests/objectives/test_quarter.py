@@ -123,11 +123,15 @@ def test_opening_grading_sets_each_final_grade_to_the_score(admin, q1, objective
     assert objective.final_score == Decimal(80)
 
 
-def test_leads_are_notified_and_emailed_once_when_grading_opens(admin, lead, q1, objective):
-    cycle_services.cycle_move(viewer=viewer_for(admin), cycle=q1, target=Cycle.Status.GRADING)
+def test_leads_are_notified_and_emailed_once_when_grading_opens(
+    admin, lead, q1, objective, django_capture_on_commit_callbacks
+):
     from objectives.tasks import grading_opened
 
-    grading_opened(q1.pk)  # the job run again changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        cycle_services.cycle_move(viewer=viewer_for(admin), cycle=q1, target=Cycle.Status.GRADING)
+    with django_capture_on_commit_callbacks(execute=True):
+        grading_opened(q1.pk)  # the job run again changes nothing
     assert Notification.objects.filter(user=lead).count() == 1
     assert [message.to for message in mail.outbox] == [[lead.email]]
 
