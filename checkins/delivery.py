@@ -21,6 +21,9 @@ IMMEDIATE_BY_DEFAULT = frozenset(
 )
 # Kinds that have their own email elsewhere (the weekly reminder) and no preference here.
 OWN_EMAIL = frozenset({NotificationKind.REMINDER})
+# Kinds always emailed at once, with no preference offered: a webhook switched off after a
+# day of failures concerns the admin who registered it, rarely, and must not wait.
+ALWAYS_EMAIL = frozenset({NotificationKind.INTEGRATION})
 
 
 def default_email(kind: str) -> str:
@@ -49,6 +52,8 @@ def email_status(kind: str, chosen: str | None) -> str:
     the default)."""
     if kind in OWN_EMAIL:
         return EmailStatus.NONE
+    if kind in ALWAYS_EMAIL:
+        return EmailStatus.PENDING
     choice = chosen or default_email(kind)
     return {
         EmailChoice.IMMEDIATELY: EmailStatus.PENDING,
@@ -58,4 +63,8 @@ def email_status(kind: str, chosen: str | None) -> str:
 
 def preference_kinds() -> list[tuple[str, str]]:
     """The kinds a person may choose an email for, with their labels."""
-    return [(value, label) for value, label in NotificationKind.choices if value not in OWN_EMAIL]
+    return [
+        (value, label)
+        for value, label in NotificationKind.choices
+        if value not in OWN_EMAIL | ALWAYS_EMAIL
+    ]

@@ -122,6 +122,7 @@ class NotificationKind(models.TextChoices):
     INVITATION_ACCEPTED = "invitation", _("An invitation you sent was accepted")
     NUDGE = "nudge", _("A lead reminded you to check in")
     REMINDER = "reminder", _("The weekly check-in reminder")
+    INTEGRATION = "integration", _("A webhook you registered was switched off")
     WEEKLY_DIGEST = "weekly_digest", _("The weekly digest of the teams you lead (leads, admins)")
 
 

@@ -26,10 +26,11 @@ from django.utils.translation import ngettext
 from checkins import hooks, selectors
 from checkins.conversation_services import checkin_record_notifications
 from checkins.models import CheckIn, Notification, Reminder
-from objectives.models import KeyResult
+from objectives.models import Confidence, KeyResult
 from objectives.permissions import cycle_takes_checkins
 from objectives.services import objective_refresh_score
 from okrapp.core import weeks
+from okrapp.core.hooks import event_emit
 from okrapp.core.models import Cycle, User
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ def checkin_create(
     previous_confidence = locked.confidence
     key_result_follow_latest(key_result=locked)
     checkin_record_notifications(checkin=checkin, previous_confidence=previous_confidence)
+    event_emit("checkin.created", checkin_id=checkin.pk)
+    if checkin.confidence == Confidence.OFF_TRACK and previous_confidence != Confidence.OFF_TRACK:
+        event_emit("key_result.off_track", checkin_id=checkin.pk)
     key_result.refresh_from_db()
     return checkin
 

@@ -34,6 +34,7 @@ from kpis.status_notifications import record_status_check
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_make_owner
+from okrapp.core.hooks import event_emit
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -245,13 +246,20 @@ def measurements_record(
     items = list(items)
     for item in items:
         _refuse_unknown(item, MEASUREMENT_FIELDS)
+    before = selectors.kpi_status(kpi, selectors.latest_measurement(kpi))
     recorded = _measurements_upsert(kpi=kpi, items=items, recorded_by=recorded_by)
     if recorded.changed:
-        bridge_measurement(
-            measurement=selectors.latest_measurement(kpi), author=recorded_by or kpi.owner
-        )
+        latest = selectors.latest_measurement(kpi)
+        bridge_measurement(measurement=latest, author=recorded_by or kpi.owner)
         record_status_check(kpi)
+        _emit_status_change(kpi, before, selectors.kpi_status(kpi, latest))
     return recorded
+
+
+def _emit_status_change(kpi: KPI, before: str, after: str) -> None:
+    """Tell the higher apps (webhooks, chat channels) when a KPI's health moves."""
+    if before != after:
+        event_emit("kpi.status_changed", kpi_id=kpi.pk, previous=before, status=after)
 
 
 @transaction.atomic
@@ -266,6 +274,7 @@ def measurement_update(
 ) -> Measurement:
     """Correct a measurement in place, its period date included."""
     _check_may_record(viewer, measurement.kpi)
+    before = selectors.kpi_status(measurement.kpi, selectors.latest_measurement(measurement.kpi))
     clash = (
         Measurement.objects.filter(kpi_id=measurement.kpi_id, period_date=period_date)
         .exclude(pk=measurement.pk)
@@ -288,6 +297,8 @@ def measurement_update(
     bridge_measurement(measurement=measurement, author=recorded_by or measurement.kpi.owner)
     if changed:
         record_status_check(measurement.kpi)
+    kpi = measurement.kpi
+    _emit_status_change(kpi, before, selectors.kpi_status(kpi, selectors.latest_measurement(kpi)))
     return measurement
 
 

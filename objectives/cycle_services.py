@@ -20,6 +20,7 @@ from objectives import scoring
 from objectives.models import KeyResult, Objective
 from objectives.services import cycle_close
 from okrapp.core import weeks
+from okrapp.core.hooks import event_emit
 from okrapp.core.jobs import job_record
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer
@@ -110,6 +111,7 @@ def _claim(cycle: Cycle, target: str, **fields) -> bool:
         Cycle.objects.filter(pk=cycle.pk, status=cycle.status).update(status=target, **fields) == 1
     )
     if claimed:
+        event_emit("cycle.status_changed", cycle_id=cycle.pk, previous=cycle.status)
         cycle.status = target
         for name, value in fields.items():
             setattr(cycle, name, value)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from objectives import cycles, hooks, permissions, scoring
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.tasks import rollup_scores
+from okrapp.core.hooks import event_emit
 from okrapp.core.jobs import job_record
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
@@ -381,6 +382,7 @@ def objective_create(
     ]
     hooks.owners_assigned(assigned)
     objective_refresh_score(objective_id=objective.pk)
+    event_emit("objective.created", objective_id=objective.pk)
     return objective
 
 
@@ -420,6 +422,7 @@ def objective_update(
         assigned += _sync_key_results(viewer, objective, list(key_results))
     hooks.owners_assigned(assigned)
     objective_refresh_score(objective_id=objective.pk)
+    event_emit("objective.updated", objective_id=objective.pk)
     return objective
 
 
@@ -534,6 +537,7 @@ def key_result_update(*, viewer: Viewer, key_result: KeyResult, **changes: Any) 
     key_result.save()
     hooks.owners_assigned(_assigned(viewer, "key_result", key_result, previous_owner_id))
     objective_refresh_score(objective_id=objective.pk)
+    event_emit("key_result.updated", key_result_id=key_result.pk)
     return key_result
 
 
@@ -601,9 +605,11 @@ def cycle_close(*, cycle: Cycle) -> bool:
         .exclude(status=Cycle.Status.CLOSED)
         .update(status=Cycle.Status.CLOSED)
     )
+    previous = cycle.status
     cycle.status = Cycle.Status.CLOSED
     if not claimed:
         return False
+    event_emit("cycle.status_changed", cycle_id=cycle.pk, previous=previous)
     job_record(
         task=rollup_scores.name,
         kwargs={"cycle_id": cycle.pk, "final": True},

@@ -64,6 +64,16 @@ def declare_beat_schedule(sender: Celery, **kwargs) -> None:
             "task": "objectives.tasks.rollup_active_cycles",
             "schedule": crontab(hour=settings.ROLLUP_HOUR, minute=0),
         },
+        "sweep-integration-deliveries": {
+            "task": "okrapp.integrations.tasks.sweep_deliveries",
+            "schedule": 60.0,
+        },
+        # Mondays, after the weekly reminders and with the leads' digest: each team's chat
+        # channels get its check-in summary and its weekly digest.
+        "post-weekly-team-messages": {
+            "task": "okrapp.integrations.tasks.post_weekly_team_messages",
+            "schedule": crontab(day_of_week="mon", hour=settings.WEEKLY_DIGEST_HOUR, minute=45),
+        },
         # Mondays, after the weekly reminders: the leads' and executives' digest of last week.
         "send-weekly-digests": {
             "task": "checkins.tasks.send_weekly_digests",

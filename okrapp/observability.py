@@ -73,6 +73,9 @@ def logging_config(*, json_lines: bool, level: str) -> dict[str, Any]:
         "loggers": {
             "django.server": {"level": "WARNING"},
             "django.request": {"level": "ERROR"},
+            # Apprise logs a mistyped chat address at ERROR; the channel's form says it, and
+            # each message's outcome is kept on its row (okrapp.integrations).
+            "apprise": {"level": "CRITICAL"},
         },
     }
 

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "okrapp.demo",
     "okrapp.bench",
     "okrapp.operations",
+    "okrapp.integrations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -517,6 +518,9 @@ LATE_CHECKIN_DAYS = env_int("LATE_CHECKIN_DAYS", 0)
 # more Fernet keys, comma-separated, the newest first, so that a key can be rotated); without
 # it, DEBUG derives a key from SECRET_KEY and production refuses to store a secret.
 KPI_SECRETS_KEY = env_list("KPI_SECRETS_KEY", "")
+# Chat channels' Apprise URLs and webhooks' signing secrets (okrapp.integrations), encrypted
+# the same way with their own keys: one or more Fernet keys, comma-separated, newest first.
+INTEGRATIONS_SECRETS_KEY = env_list("INTEGRATIONS_SECRETS_KEY", "")
 # Connectors may not reach loopback, private or link-local addresses (the server's own
 # network) unless this is on: an on-premise install whose sources sit on the local network.
 KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS = env_bool("KPI_CONNECTORS_ALLOW_PRIVATE_NETWORKS", False)
@@ -562,6 +566,7 @@ SPECTACULAR_SETTINGS = {
         "KeyResultKindEnum": "objectives.models.KeyResult.Kind",
         "CarryOverDecisionEnum": "objectives.models.CarryOver.Decision",
         "CarryOverRequestDecisionEnum": [("keep", "Keep"), ("abandon", "Abandon")],
+        "WebhookEventEnum": "okrapp.integrations.models.WebhookEvent",
     },
 }
 

@@ -51,6 +51,7 @@ urlpatterns = [
     path("okrs/", include("objectives.urls")),
     path("checkins/", include("checkins.urls")),
     path("kpis/", include("kpis.urls")),
+    path("integrations/", include("okrapp.integrations.urls")),
     path("api/", include("okrapp.api.urls")),
     # DEBUG only (404 otherwise): the source of the demo's connected KPI.
     path("demo/analytics.json", demo_views.analytics, name="demo_analytics"),

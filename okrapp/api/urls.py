@@ -15,6 +15,7 @@ from okrapp.api.organisation import (
     TokenViewSet,
     UserViewSet,
 )
+from okrapp.api.webhooks import WebhookViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -27,6 +28,7 @@ router.register("objectives", ObjectiveViewSet, basename="api-objective")
 router.register("key-results", KeyResultViewSet, basename="api-key-result")
 router.register("check-ins", CheckInViewSet, basename="api-check-in")
 router.register("kpis", KPIViewSet, basename="api-kpi")
+router.register("webhooks", WebhookViewSet, basename="api-webhook")
 router.register("comments", CommentViewSet, basename="api-comment")
 router.register("notifications", NotificationViewSet, basename="api-notification")
 

@@ -44,6 +44,35 @@ def hand_over_providers() -> list[HandOverProvider]:
     return list(_providers.values())
 
 
+# Events of the product (a check-in recorded, an objective changed, a KPI's status moved…)
+# that a higher app may carry elsewhere (okrapp.integrations: webhooks and chat channels).
+# The app that makes the change calls `event_emit` inside its transaction, with ids and plain
+# values only; each listener records its own follow-up work in that transaction (so it is
+# committed, or rolled back, with the change) and must stay cheap: one query when nobody
+# listens. A listener that fails is logged and never fails the change.
+EventListener = Callable[[str, dict[str, Any]], None]
+
+_event_listeners: dict[str, EventListener] = {}
+
+
+def register_event_listener(name: str, listener: EventListener) -> None:
+    """Idempotent: registering the same name again replaces the listener."""
+    _event_listeners[name] = listener
+
+
+def event_emit(event: str, **data: Any) -> None:
+    import logging
+
+    from django.db import transaction
+
+    for name, listener in list(_event_listeners.items()):
+        try:
+            with transaction.atomic():  # a savepoint: a failing listener leaves the change
+                listener(event, data)
+        except Exception:
+            logging.getLogger(__name__).exception("Event listener %s failed on %s", name, event)
+
+
 # (invitation) → None: called inside the acceptance's transaction, once per invitation (the
 # notification of the admin who sent it lives above).
 InvitationListener = Callable[[Any], None]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 TIMEOUT_SECONDS = 5
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -68,19 +69,19 @@ def check_url(url: str, *, allow_private: bool | None = None) -> Target:
     allow = settings.OUTBOUND_ALLOW_PRIVATE if allow_private is None else allow_private
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise OutboundRefused("Only http and https addresses are allowed.")
+        raise OutboundRefused(_("Only http and https addresses are allowed."))
     if not parts.hostname:
-        raise OutboundRefused("The address has no host.")
+        raise OutboundRefused(_("The address has no host."))
     if parts.username or parts.password:
-        raise OutboundRefused("The address may not carry a user name or password.")
+        raise OutboundRefused(_("The address may not carry a user name or password."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (ValueError, OSError) as error:
-        raise OutboundRefused("The host cannot be resolved.") from error
+        raise OutboundRefused(_("The host cannot be resolved.")) from error
     addresses = [info[4][0] for info in infos]
     if not allow and any(address_refused(address) for address in addresses):
-        raise OutboundRefused("The host is on a private or reserved network.")
+        raise OutboundRefused(_("The host is on a private or reserved network."))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, parts.hostname, port, path, addresses[0])
 
@@ -131,4 +132,4 @@ def post(
             url = urljoin(url, location)
             continue
         return Response(answer.status, content)
-    raise OutboundRefused("Too many redirects.")
+    raise OutboundRefused(_("Too many redirects."))

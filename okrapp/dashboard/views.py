@@ -13,6 +13,7 @@ from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
 from okrapp.dashboard import review, selectors
+from okrapp.integrations.permissions import can_manage_channels
 
 
 def _open_id(request: HttpRequest) -> int | None:
@@ -52,8 +53,10 @@ def team_children(request: HttpRequest, pk: int) -> HttpResponse:
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     cycle = current_cycle(request)
+    viewer = request_viewer(request)
     context = {"team": team, "cycle": cycle}
-    context.update(selectors.team_page(cycle, team, request_viewer(request)))
+    context["can_manage_channels"] = can_manage_channels(viewer, team)
+    context.update(selectors.team_page(cycle, team, viewer))
     return render(request, "okrapp/team_detail.html", context)
 
 

@@ -9,7 +9,9 @@ decimals are strings (exact), dates and times ISO 8601 (times in UTC).
 People come with their password hash (the same password signs in after the move), so the file
 must be kept like a backup. Not exported: API tokens (their owners create new ones), in-app
 notifications (their links name the old ids), background jobs, KPI connectors' secrets and sync
-history, sessions, admin groups and permissions, and Celery beat's schedule (rebuilt at start).
+history, chat channels and webhooks (their URLs and secrets are encrypted with this instance's
+keys) with their deliveries, sessions, admin groups and permissions, and Celery beat's
+schedule (rebuilt at start).
 """
 
 from __future__ import annotations

@@ -89,6 +89,8 @@ PAGES = [
     ("organisation: a team",         "/organisation/teams/{team_contenu}/",           "a"),
     ("organisation: import",         "/organisation/import/",                         "a"),
     ("organisation refused (403)",   "/organisation/people/",                         "l"),
+    ("team chat channels",           "/integrations/teams/{team_contenu}/channels/",  "la"),
+    ("webhooks",                     "/integrations/webhooks/",                       "a"),
     ("page not found",               "/this-page-does-not-exist/",                    "a"),
     ("dashboard, closed cycle",      "/?cycle={cycle_closed}",                        "a"),
     ("OKR board, closed cycle",      "/okrs/?cycle={cycle_closed}",                   "a"),
@@ -138,6 +140,11 @@ NOT_PAGES = {
     "openid_connect_login", "openid_connect_callback",
     # A picker's search (JSON); the pickers themselves are on the editor and forms above.
     "picker_search",
+    # Integrations: POST-only actions (the channel's test message is checked in its htmx
+    # state by tests/browser/test_integrations.py), and an endpoint's page, which needs an
+    # endpoint with deliveries the demo does not have (same file).
+    "integrations:channel_test", "integrations:channel_delete", "integrations:webhook_delete",
+    "integrations:webhook",
 }  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,6 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import translation
 
 from okrapp.core import outbound
 from okrapp.core.outbound import OutboundRefused, check_url
@@ -37,7 +38,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("url", "reason"), REFUSED)
 def test_a_url_on_the_servers_own_network_or_not_http_is_refused(url, reason):
-    with pytest.raises(OutboundRefused, match=reason):
+    with translation.override("en"), pytest.raises(OutboundRefused, match=reason):
         check_url(url, allow_private=False)
 
 
@@ -126,6 +127,6 @@ def test_a_redirect_is_checked_again_before_it_is_followed(receiver, monkeypatch
     Receiver.mode = "redirect"
     # Only the first receiver's address is allowed: the redirect's target is not.
     monkeypatch.setattr(outbound, "address_refused", lambda address: address != "127.0.0.1")
-    with pytest.raises(OutboundRefused, match="private or reserved"):
+    with translation.override("en"), pytest.raises(OutboundRefused, match="private or reserved"):
         outbound.post(url_of(receiver), b"{}", {}, allow_private=False)
     assert len(Receiver.received) == 1
