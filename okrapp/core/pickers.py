@@ -32,6 +32,7 @@ from okrapp.core.permissions import Viewer
 LIMIT = 20  # matches per search
 SUGGESTIONS = 12  # options in a field's <select> besides its value
 MAX_QUERY = 100  # characters of a search
+MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,12 @@ class PickerSelect(forms.Select):
 
     def _labels(self, values: list[str]) -> list[tuple[str, str]]:
         labels = self.cache.setdefault(("labels", self.source.name), {})
-        missing = [value for value in values if value not in labels and value.isdigit()]
+        # Only what can be an id: a tampered value is the form's error, not a database's.
+        missing = [
+            value
+            for value in values
+            if value not in labels and value.isdigit() and int(value) <= MAX_ID
+        ]
         if missing:
             for obj in self.field.queryset.filter(pk__in=missing):
                 labels[str(obj.pk)] = self.label(obj)

@@ -203,3 +203,12 @@ def test_the_editor_issues_the_same_queries_for_50_and_5000_people(
     )
     with django_assert_max_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+def test_a_tampered_id_too_large_for_the_database_is_a_field_error(client, admin, cycle, company):
+    client.force_login(admin)
+    response = client.post(
+        reverse("objectives:create"), editor_data(level="company", owner="9" * 30)
+    )
+    assert response.status_code == 400
+    assert "owner" in response.context["form"].errors

@@ -143,3 +143,14 @@ def test_a_lead_picks_the_owner_of_a_new_objective_among_their_team(
     answer = search(client, "kpi-objective-owners", team=team.pk)
     assert {r["value"] for r in answer["results"]} == {str(lead.pk), str(member.pk)}
     assert str(outsider.pk) not in {r["value"] for r in answer["results"]}
+
+
+@pytest.mark.parametrize(
+    ("source", "param"),
+    [("people", "exclude"), ("objectives", "cycle"), ("objectives", "exclude"),
+     ("kpi-objective-owners", "team")],
+)  # fmt: skip
+def test_tampered_parameters_find_nothing_more_and_never_fail(client, admin, cycle, source, param):
+    client.force_login(admin)
+    params = {"cycle": cycle.pk, param: "9" * 30}
+    assert client.get(reverse("picker_search", args=[source]), params).status_code == 200
