@@ -166,6 +166,7 @@ PAGES = [
     ("grading, active cycle",          "/okrs/cycles/{cycle_active}/grading/",                   200, 200, 200, 200, 200, 200, 302),
     ("grade (POST only)",              "/okrs/{obj_newsletter}/grade/",                          405, 405, 405, 405, 405, 405, 302),
     ("carry over (POST only)",         "/okrs/{obj_newsletter}/carry-over/",                     405, 405, 405, 405, 405, 405, 302),
+    ("carry over with changes, active", "/okrs/{obj_newsletter}/carry-over/modify/",             403, 403, 403, 403, 403, 403, 302),
     ("restore (POST only)",            "/okrs/{obj_newsletter}/restore/",                        405, 405, 405, 405, 405, 405, 302),
     ("cycle review",                   "/cycles/{cycle_active}/review/",                         200, 200, 200, 200, 200, 200, 302),
     ("sync now (POST only)",           "/kpis/{kpi_member}/sync/",                               405, 405, 405, 405, 405, 405, 302),

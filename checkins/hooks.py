@@ -31,6 +31,9 @@ class ReminderTopic:
     subject: Callable[[], str]
     # The email's fragment, without extension: `<template>.html` and `<template>.txt`.
     template: str
+    # Where the in-app notification leads when the reminder carries no key result to check
+    # in (items → a path); None: My week.
+    url: Callable[[Sequence[Any]], str] | None = None
 
 
 _reminder_topics: dict[str, ReminderTopic] = {}

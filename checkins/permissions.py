@@ -12,16 +12,17 @@ from django.http import Http404
 
 from checkins.models import CheckIn, Comment
 from objectives.models import KeyResult, Objective
-from objectives.permissions import can_view_objective
+from objectives.permissions import can_view_objective, cycle_takes_checkins
 from okrapp.core import weeks
-from okrapp.core.models import Cycle, Membership, Team, User
+from okrapp.core.models import Membership, Team, User
 from okrapp.core.permissions import Viewer
 
 
 def can_change_latest(viewer: Viewer, key_result: KeyResult, *, author_id: int | None) -> bool:
     """Whether the viewer may correct or delete a key result's latest check-in, made by
-    `author_id`: only its author, only in an open cycle."""
-    return author_id == viewer.user.pk and key_result.objective.cycle.status != Cycle.Status.CLOSED
+    `author_id`: only its author, only while the cycle takes check-ins (the rule of new
+    check-ins, objectives.cycles.takes_checkins: active, and the late days of grading)."""
+    return author_id == viewer.user.pk and cycle_takes_checkins(key_result.objective.cycle)
 
 
 def can_delete_latest(
@@ -38,10 +39,18 @@ def can_delete_latest(
 
 
 def can_change_checkin(viewer: Viewer, checkin: CheckIn, *, latest_id: int | None) -> bool:
-    """Only its author, only the key result's latest check-in, only in an open cycle."""
+    """Only its author, only the key result's latest check-in, only while the cycle takes
+    check-ins."""
     return checkin.pk == latest_id and can_change_latest(
         viewer, checkin.key_result, author_id=checkin.author_id
     )
+
+
+def is_authors_latest(viewer: Viewer, checkin: CheckIn, *, latest_id: int | None) -> bool:
+    """The check-in is the viewer's own and its key result's latest. Whether its cycle still
+    takes check-ins is the services' question (checkins.services.checkin_refusal), so that
+    a correction refused for the cycle's state says why, beside the field, with a 400."""
+    return checkin.pk == latest_id and checkin.author_id == viewer.user.pk
 
 
 def can_follow_teams(viewer: Viewer) -> bool:
@@ -50,8 +59,8 @@ def can_follow_teams(viewer: Viewer) -> bool:
 
 
 def get_checkin_for_author(viewer: Viewer, pk: int) -> CheckIn:
-    """The check-in, or 404 if its objective is hidden from the viewer, or 403 if they may
-    not change it."""
+    """The check-in, or 404 if its objective is hidden from the viewer, or 403 if it is not
+    their own latest check-in (its cycle's state is checked by the services)."""
     checkin = (
         CheckIn.objects.select_related(
             "key_result", "key_result__objective", "key_result__objective__cycle", "author"
@@ -67,7 +76,7 @@ def get_checkin_for_author(viewer: Viewer, pk: int) -> CheckIn:
         .values_list("id", flat=True)
         .first()
     )
-    if not can_change_checkin(viewer, checkin, latest_id=latest_id):
+    if not is_authors_latest(viewer, checkin, latest_id=latest_id):
         raise PermissionDenied
     return checkin
 

@@ -21,7 +21,11 @@ from checkins.permissions import can_change_checkin, can_delete_latest, nudgeabl
 from objectives import scoring
 from objectives.hooks import attach_key_result_badges
 from objectives.models import KeyResult
-from objectives.permissions import key_result_owner_sees_objective_q, visible_objectives_q
+from objectives.permissions import (
+    cycles_taking_checkins_q,
+    key_result_owner_sees_objective_q,
+    visible_objectives_q,
+)
 from okrapp.core import charts, weeks
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
@@ -365,13 +369,16 @@ def remindable_people() -> QuerySet[User]:
     return User.objects.filter(is_active=True, reminders_opt_out=False)
 
 
-def key_results_due(week: Week) -> QuerySet[KeyResult]:
-    """Key results of active cycles whose owner is active, not opted out, and has not
+def key_results_due(week: Week, today: datetime.date | None = None) -> QuerySet[KeyResult]:
+    """Key results of cycles taking check-ins (active ones, and grading ones in their late
+    days: objectives.cycles.takes_checkins) whose owner is active, not opted out, and has not
     checked them in this week — one query for everyone (set-based, no per-person loop).
-    Key results fed elsewhere (checkins.hooks: following a KPI) are not asked for."""
+    Key results fed elsewhere (checkins.hooks: following a KPI) are not asked for; a cycle
+    in grading asks for grades instead (checkins.grading)."""
+    today = today or weeks.local_date()
     queryset = (
         KeyResult.objects.filter(
-            objective__cycle__status=Cycle.Status.ACTIVE,
+            cycles_taking_checkins_q(today, prefix="objective__cycle__"),
             objective__archived_at=None,
             owner__is_active=True,
             owner__reminders_opt_out=False,
@@ -392,10 +399,10 @@ def reminders_due(week: Week, now: datetime.datetime | None = None) -> list[Remi
     items in a registered topic (stale KPIs). One query, plus one per topic and one for the
     people who have topic items only, whatever the number of people."""
     due: dict[int, ReminderDue] = {}
-    for key_result in key_results_due(week):
+    today = weeks.local_date(now)
+    for key_result in key_results_due(week, today):
         entry = due.setdefault(key_result.owner_id, ReminderDue(person=key_result.owner))
         entry.key_results.append(key_result)
-    today = weeks.local_date(now)
     by_topic = {topic.name: topic.items_by_person(today) for topic in hooks.reminder_topics()}
     missing = {user_id for items in by_topic.values() for user_id in items if user_id not in due}
     if missing:

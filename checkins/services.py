@@ -149,7 +149,9 @@ def checkin_update(
     blockers: str = "",
 ) -> CheckIn:
     locked = _lock_key_result(checkin.key_result_id)
-    _ensure_open(locked)
+    # The rule of new check-ins: a correction changes the key result's value just as much.
+    if refusal := checkin_refusal(locked.objective.cycle):
+        raise ValidationError({"value": [refusal]})
     checkin = CheckIn.objects.select_related("key_result").get(pk=checkin.pk)
     _ensure_latest_of_author(checkin, author)
     if locked.is_milestone:
@@ -295,8 +297,9 @@ def reminders_resolve_abandoned(
     return people
 
 
-def _send_email(due: selectors.ReminderDue) -> str:
-    """Send the reminder email in the person's language; return the notification's text."""
+def _send_email(due: selectors.ReminderDue) -> tuple[str, str]:
+    """Send the reminder email in the person's language; return the notification's text and
+    where it leads."""
     person = due.person
     with translation.override(person.language or settings.LANGUAGE_CODE):
         topics = [
@@ -325,12 +328,21 @@ def _send_email(due: selectors.ReminderDue) -> str:
     message = EmailMultiAlternatives(subject, body, to=[person.email])
     message.attach_alternative(html, "text/html")
     message.send()
-    return notification
+    return notification, _reminder_url(due, topics)
+
+
+def _reminder_url(due: selectors.ReminderDue, topics: list[dict]) -> str:
+    """My week when there is something to check in; else the first topic's own page (the
+    grading page during grading), when it has one."""
+    if not due.key_results and topics and topics[0]["topic"].url is not None:
+        return topics[0]["topic"].url(topics[0]["items"])
+    return reverse("checkins:my_week")
 
 
 @transaction.atomic
-def _mark_sent(*, reminder_id: int, person: User, notification: str) -> None:
-    Notification.objects.create(user=person, message=notification, url=reverse("checkins:my_week"))
+def _mark_sent(*, reminder_id: int, person: User, notification: tuple[str, str]) -> None:
+    message, url = notification
+    Notification.objects.create(user=person, message=message, url=url)
     Reminder.objects.filter(pk=reminder_id).update(
         status=Reminder.Status.SENT, sent_at=timezone.now()
     )

@@ -53,6 +53,8 @@ class Row:
     confirming_delete: bool = False
     saved: bool = False
     deleted: bool = False
+    # Why a correction or deletion was refused (the cycle no longer takes check-ins).
+    refusal: str = ""
 
     @property
     def fed_note(self):
@@ -79,6 +81,7 @@ def _row(
     confirming_delete: bool = False,
     saved: bool = False,
     deleted: bool = False,
+    refusal: str = "",
 ) -> Row:
     allowed = can_check_in(viewer, key_result)
     if form is None and allowed:
@@ -102,6 +105,7 @@ def _row(
         confirming_delete=confirming_delete,
         saved=saved,
         deleted=deleted,
+        refusal=refusal,
     )
 
 
@@ -185,6 +189,10 @@ def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct one's latest check-in: in place on My week (htmx), or on its own page."""
     checkin = get_checkin_for_author(request_viewer(request), pk)
     key_result = checkin.key_result
+    if request.method == "GET" and (
+        refusal := services.checkin_refusal(key_result.objective.cycle)
+    ):
+        return _refused(request, checkin, refusal, "checkins/checkin_edit.html", status=403)
     if request.method == "GET" and request.htmx:
         return _render_row(request, key_result.pk, editing=checkin)
     if request.method == "GET":
@@ -214,6 +222,18 @@ def _edit_page(
     return render(request, "checkins/checkin_edit.html", context, status=status)
 
 
+def _refused(
+    request: HttpRequest, checkin: CheckIn, refusal: str, template: str, *, status: int
+) -> HttpResponse:
+    """A correction or deletion the cycle's state refuses: the row saying why (htmx), or the
+    page saying why, without its form."""
+    if request.htmx:
+        return _render_row(request, checkin.key_result_id, refusal=refusal, status=status)
+    fallback = reverse("checkins:key_result", args=[checkin.key_result_id])
+    context = {"checkin": checkin, "refusal": refusal, "next_url": safe_next_url(request, fallback)}
+    return render(request, template, context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks in the page (the row's dialog with htmx, else a page of its own); POST
@@ -221,6 +241,9 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
     checkin = get_checkin_for_author(viewer, pk)
     key_result_id = checkin.key_result_id
+    if refusal := services.checkin_refusal(checkin.key_result.objective.cycle):
+        status = 403 if request.method == "GET" else form_status(request, refused=True)
+        return _refused(request, checkin, refusal, "checkins/checkin_delete.html", status=status)
     if not can_delete_latest(
         viewer, checkin.key_result, author_id=checkin.author_id, created_at=checkin.created_at
     ):

@@ -33,9 +33,10 @@ from kpis.selectors import CREATED, UNCHANGED, UPDATED
 from kpis.status_notifications import record_status_check
 from objectives import services as objective_services
 from objectives.models import KeyResult, Objective
-from objectives.permissions import can_make_owner
+from objectives.permissions import can_make_owner, cycles_taking_checkins_q
+from okrapp.core import weeks
 from okrapp.core.hooks import event_emit
-from okrapp.core.models import Cycle, Team, User
+from okrapp.core.models import Team, User
 from okrapp.core.permissions import Viewer
 
 KPI_FIELDS = (
@@ -313,9 +314,15 @@ def measurement_delete(*, viewer: Viewer, measurement: Measurement) -> None:
 
 
 def open_linked_key_results(kpi: KPI) -> list[KeyResult]:
+    """The key results following the KPI whose cycle takes check-ins today (active, and the
+    late days of grading: objectives.cycles.takes_checkins). A draft of a planning cycle
+    and a cycle being graded or closed are left alone, never refused mid-recording."""
     return list(
-        KeyResult.objects.filter(kpi_link__kpi=kpi, objective__archived_at=None)
-        .exclude(objective__cycle__status=Cycle.Status.CLOSED)
+        KeyResult.objects.filter(
+            cycles_taking_checkins_q(weeks.local_date(), prefix="objective__cycle__"),
+            kpi_link__kpi=kpi,
+            objective__archived_at=None,
+        )
         .select_related("objective__cycle")
         .order_by("id")
     )

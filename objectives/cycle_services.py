@@ -33,7 +33,9 @@ def ensure_may_manage(viewer: Viewer) -> None:
         raise PermissionDenied(_("Only administrators manage cycles."))
 
 
-def _validate(cycle: Cycle) -> None:
+def cycle_validate(cycle: Cycle) -> None:
+    """A cycle's name and dates as the product checks them (the cycles page, the API, the
+    Django admin): valid fields, and no overlap with another cycle."""
     errors: dict[str, list[str]] = {}
     try:
         cycle.full_clean(exclude=["status", "grading_opened_on"])
@@ -65,7 +67,7 @@ def cycle_create(
         end_date=end_date,
         status=Cycle.Status.PLANNING,
     )
-    _validate(cycle)
+    cycle_validate(cycle)
     cycle.save()
     return cycle
 
@@ -89,7 +91,7 @@ def cycle_update(
         cycle.start_date = start_date
     if end_date is not None:
         cycle.end_date = end_date
-    _validate(cycle)
+    cycle_validate(cycle)
     cycle.save(update_fields=["name", "start_date", "end_date"])
     return cycle
 

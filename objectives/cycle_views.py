@@ -3,8 +3,12 @@ retrospectives, carry-over decisions), each change behind the same services as t
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,74 +101,135 @@ def cycle_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     return render(request, "objectives/cycle_move.html", {"cycle": cycle, "preview": preview})
 
 
-def _grading_forms(viewer: Viewer, objective: Objective, data=None) -> None:
+@dataclass
+class Refused:
+    """An objective's forms as they were posted and refused, shown again with their errors
+    in place of the stored values; the rest of the page is read afresh."""
+
+    objective_id: int
+    grade_forms: dict[int, KeyResultGradeForm] = field(default_factory=dict)
+    retro_form: RetrospectiveForm | None = None
+    carry_form: CarryOverForm | None = None
+    # Errors of the objective's grades as a whole (the cycle's state), above its form.
+    errors: list[str] = field(default_factory=list)
+
+
+def _grading_forms(
+    viewer: Viewer, objective: Objective, into: list[Cycle], refused: Refused | None
+) -> None:
     """Attach the objective's forms (and what the viewer may do) for the grading page."""
-    objective.can_grade = permissions.can_grade_objective(viewer, objective)
+    mine = refused if refused is not None and refused.objective_id == objective.pk else Refused(0)
+    objective.can_grade = permissions.can_grade_objective(viewer, objective) or bool(
+        mine.retro_form
+    )
+    objective.grade_errors = mine.errors
+    objective.shows_grades = bool(mine.grade_forms or mine.retro_form or mine.errors)
     for kr in objective.key_results.all():
-        kr.can_grade = permissions.can_grade_key_result(viewer, kr)
-        kr.grade_form = KeyResultGradeForm(
-            data,
+        kr.grade_form = mine.grade_forms.get(kr.pk) or KeyResultGradeForm(
             prefix=f"kr-{kr.pk}",
             initial={"final_score": kr.final_score, "grade_note": kr.grade_note},
         )
-    objective.retro_form = RetrospectiveForm(
-        data, instance=objective, prefix=f"retro-{objective.pk}"
+        kr.can_grade = permissions.can_grade_key_result(viewer, kr) or kr.pk in mine.grade_forms
+    objective.retro_form = mine.retro_form or RetrospectiveForm(
+        instance=objective, prefix=f"retro-{objective.pk}"
     )
     objective.can_carry_over = permissions.can_carry_over(viewer, objective) and not hasattr(
         objective, "carry_over"
     )
+    objective.carry_form = mine.carry_form or CarryOverForm(
+        cycles=into,
+        prefix=f"carry-{objective.pk}",
+        initial={"cycle": into[0].pk if into else ""},
+    )
 
 
-def grading(request: HttpRequest, pk: int) -> HttpResponse:
+def _grading_page(
+    request: HttpRequest, cycle: Cycle, *, refused: Refused | None = None
+) -> HttpResponse:
     viewer = request_viewer(request)
-    cycle = get_object_or_404(Cycle, pk=pk)
     objectives = selectors.gradable_objectives(viewer, cycle)
     into = list(selectors.carry_over_cycles(cycle))
     for objective in objectives:
-        _grading_forms(viewer, objective)
-        objective.carry_form = CarryOverForm(
-            cycles=into,
-            prefix=f"carry-{objective.pk}",
-            initial={"cycle": into[0].pk if into else ""},
-        )
+        _grading_forms(viewer, objective, into, refused)
     context = {"cycle": cycle, "objectives": objectives, "takes_grades": cycle.is_grading}
-    return render(request, "objectives/grading.html", context)
+    status = form_status(request, refused=refused is not None)
+    return render(request, "objectives/grading.html", context, status=status)
+
+
+def grading(request: HttpRequest, pk: int) -> HttpResponse:
+    return _grading_page(request, get_object_or_404(Cycle, pk=pk))
 
 
 def _back_to(objective: Objective) -> str:
     return f"{reverse('objectives:grading', args=[objective.cycle_id])}#objective-{objective.pk}"
 
 
+def _posted_grades(request: HttpRequest, viewer: Viewer, objective: Objective) -> Refused:
+    """The objective's grade and retrospective forms bound to the POST: the key results the
+    viewer grades (whatever the cycle's state, which is refused with a message)."""
+    posted = Refused(objective_id=objective.pk)
+    for kr in objective.key_results.order_by("position", "id"):
+        kr.objective = objective
+        if permissions.grades_key_result(viewer, kr):
+            posted.grade_forms[kr.pk] = KeyResultGradeForm(request.POST, prefix=f"kr-{kr.pk}")
+    if permissions.grades_objective(viewer, objective):
+        posted.retro_form = RetrospectiveForm(
+            request.POST, instance=objective, prefix=f"retro-{objective.pk}"
+        )
+    if not rules.takes_grades(objective.cycle.status):
+        posted.errors.append(
+            _("This cycle is not being graded: grades are given while it is in grading.")
+        )
+    return posted
+
+
 @require_POST
 def objective_grade(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save an objective's grades (the key results one may grade) and its retrospective."""
+    """Save an objective's grades (the key results one may grade) and its retrospective, all
+    or nothing; a refused grade shows the page again with its error beside its field."""
     viewer = request_viewer(request)
     objective = permissions.get_objective_for_user(viewer, pk)
-    key_results = [
-        kr for kr in objective.key_results.all() if permissions.can_grade_key_result(viewer, kr)
-    ]
-    grading_objective = permissions.can_grade_objective(viewer, objective)
-    if not key_results and not grading_objective:
+    posted = _posted_grades(request, viewer, objective)
+    if not posted.grade_forms and posted.retro_form is None:
         raise PermissionDenied
-    forms = [(kr, KeyResultGradeForm(request.POST, prefix=f"kr-{kr.pk}")) for kr in key_results]
-    retro = RetrospectiveForm(request.POST, instance=objective, prefix=f"retro-{objective.pk}")
-    if not all(form.is_valid() for _kr, form in forms) or (
-        grading_objective and not retro.is_valid()
-    ):
-        messages.error(request, _("Some grades could not be saved: a grade is between 0 and 100."))
+    forms = [*posted.grade_forms.values(), *filter(None, [posted.retro_form])]
+    valid = all(form.is_valid() for form in forms) and not posted.errors
+    if valid and _save_grades(viewer, objective, posted):
+        messages.success(request, _("The grades of “%(title)s” are saved.") % {"title": objective})
         return redirect(_back_to(objective))
-    for kr, form in forms:
-        grading_services.key_result_grade(viewer=viewer, key_result=kr, **form.cleaned_data)
-    if grading_objective:
-        grading_services.objective_retrospective(
-            viewer=viewer, objective=objective, **retro.cleaned_data
-        )
-    messages.success(request, _("The grades of “%(title)s” are saved.") % {"title": objective})
-    return redirect(_back_to(objective))
+    return _grading_page(request, objective.cycle, refused=posted)
+
+
+def _save_grades(viewer: Viewer, objective: Objective, posted: Refused) -> bool:
+    """Every grade and the retrospective in one transaction; a service's refusal goes beside
+    the field it concerns and nothing is saved."""
+    by_id = {kr.pk: kr for kr in objective.key_results.all()}
+    current = None
+    try:
+        with transaction.atomic():
+            for kr_pk, form in posted.grade_forms.items():
+                current = form
+                grading_services.key_result_grade(
+                    viewer=viewer, key_result=by_id[kr_pk], **form.cleaned_data
+                )
+            if posted.retro_form is not None:
+                current = posted.retro_form
+                grading_services.objective_retrospective(
+                    viewer=viewer, objective=objective, **posted.retro_form.cleaned_data
+                )
+    except (ValidationError, PermissionDenied) as error:
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            add_service_errors(current, error)
+        else:
+            posted.errors.extend(getattr(error, "messages", None) or [str(error)])
+        return False
+    return True
 
 
 @require_POST
 def objective_carry_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a decision (keep, abandon), or open the copy in the editor (modify): nothing is
+    saved until the editor is. A refused decision shows the page again with its errors."""
     viewer = request_viewer(request)
     objective = permissions.get_objective_for_user(viewer, pk)
     if not permissions.can_carry_over(viewer, objective):
@@ -174,20 +239,37 @@ def objective_carry_over(request: HttpRequest, pk: int) -> HttpResponse:
         cycles=list(selectors.carry_over_cycles(objective.cycle)),
         prefix=f"carry-{pk}",
     )
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision and the cycle to carry it into."))
-        return redirect(_back_to(objective))
+    if form.is_valid() and form.cleaned_data["decision"] == CarryOver.Decision.MODIFY:
+        if _modify_refused(viewer, objective, form) is None:
+            query = urlencode(
+                {"cycle": form.cleaned_data["cycle"].pk, "reason": form.cleaned_data["reason"]}
+            )
+            return redirect(f"{reverse('objectives:carry_over_modify', args=[pk])}?{query}")
+    elif form.is_valid():
+        try:
+            result = grading_services.objective_carry_over(
+                viewer=viewer, objective=objective, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            messages.success(
+                request, _("Your decision on “%(title)s” is recorded.") % {"title": objective}
+            )
+            return redirect(_back_to(objective))
+    refused = Refused(objective_id=objective.pk, carry_form=form)
+    return _grading_page(request, objective.cycle, refused=refused)
+
+
+def _modify_refused(viewer: Viewer, objective: Objective, form: CarryOverForm) -> str | None:
+    """Whether the copy may be opened in the editor; the refusal goes on the form."""
     try:
-        result = grading_services.objective_carry_over(
-            viewer=viewer, objective=objective, **form.cleaned_data
+        grading_services.carry_over_check(
+            viewer=viewer, objective=objective, cycle=form.cleaned_data["cycle"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_back_to(objective))
-    for warning in result.warnings:
-        messages.warning(request, warning)
-    record = result.carry_over
-    if record.decision == CarryOver.Decision.MODIFY:
-        return redirect("objectives:edit", record.target_id)
-    messages.success(request, _("Your decision on “%(title)s” is recorded.") % {"title": objective})
-    return redirect(_back_to(objective))
+        add_service_errors(form, error)
+        return " ".join(error.messages)
+    return None

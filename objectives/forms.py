@@ -218,7 +218,12 @@ class BaseKeyResultFormSet(BaseInlineFormSet):
 
 
 def key_result_formset(
-    data=None, *, instance: Objective, viewer: Viewer | None, extra: int = 0
+    data=None,
+    *,
+    instance: Objective,
+    viewer: Viewer | None,
+    extra: int = 0,
+    initial: list[dict] | None = None,
 ) -> BaseKeyResultFormSet:
     formset_class = inlineformset_factory(
         Objective,
@@ -233,6 +238,7 @@ def key_result_formset(
         instance=instance,
         prefix=KEY_RESULT_PREFIX,
         form_kwargs={"viewer": viewer, "picker_cache": {}},
+        initial=initial,
     )
 
 

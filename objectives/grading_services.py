@@ -80,26 +80,27 @@ def objective_carry_over(
     """Decide what becomes of an objective of a grading or closed cycle.
 
     1. Refuse a second decision (AlreadyCarried), a cycle that takes no objectives, and
-       anyone who may not grade the objective.
-    2. keep / modify: copy the objective and its unfinished key results (or those chosen) into
+       anyone who may not grade the objective. "modify" is not taken here: its copy is
+       opened in the editor first and saved by objective_carry_over_modified.
+    2. keep: copy the objective and its unfinished key results (or those chosen) into
        `cycle`; each copy starts at the key result's last value, same target. The copy stays
        aligned when its parent was carried too (to the parent's copy); otherwise it is
        unaligned and a warning says so.
     3. abandon: nothing is copied; the decision and its reason are recorded.
     """
-    if not permissions.can_carry_over(viewer, objective):
-        raise PermissionDenied(_("You may not decide what becomes of this objective."))
-    if CarryOver.objects.filter(source=objective).exists():
-        raise AlreadyCarried(_("This objective has already been carried over or abandoned."))
+    if decision == CarryOver.Decision.MODIFY:
+        raise ValidationError(
+            {"decision": [_("A modified copy is opened in the editor and saved from there.")]}
+        )
     if decision not in CarryOver.Decision.values:
         raise ValidationError({"decision": [_("Choose keep, modify or abandon.")]})
     if decision == CarryOver.Decision.ABANDON:
+        _ensure_may_decide(viewer, objective)
         record = CarryOver(
             source=objective, decision=decision, reason=reason or "", decided_by=viewer.user
         )
         return CarryOverResult(carry_over=_save(record))
-    if cycle is None or not cycles.takes_objectives(cycle.status) or cycle.pk == objective.cycle_id:
-        raise ValidationError({"cycle": [_("Carry it into a cycle in planning or active.")]})
+    carry_over_check(viewer=viewer, objective=objective, cycle=cycle)
     key_results = list(objective.key_results.order_by("position", "id"))
     if key_result_ids is None:
         chosen = [kr for kr in key_results if _unfinished(kr)]
@@ -114,27 +115,8 @@ def objective_carry_over(
     copy = objective_create(
         viewer=viewer,
         cycle=cycle,
-        title=objective.title,
-        description=objective.description,
-        level=objective.level,
-        team=objective.team,
-        owner=objective.owner,
-        parent=parent,
-        kind=objective.kind,
-        visibility=objective.visibility,
-        key_results=[
-            {
-                "title": kr.title,
-                "owner": kr.owner,
-                "kind": kr.kind,
-                "start_value": kr.current_value,
-                "current_value": kr.current_value,
-                "target_value": kr.target_value,
-                "unit": kr.unit,
-                "weight": kr.weight,
-            }
-            for kr in chosen
-        ],
+        **carried_copy_fields(objective, parent=parent),
+        key_results=[carried_key_result(kr) for kr in chosen],
     )
     record = CarryOver(
         source=objective,
@@ -145,6 +127,93 @@ def objective_carry_over(
         decided_by=viewer.user,
     )
     return CarryOverResult(carry_over=_save(record), warnings=warnings)
+
+
+def _ensure_may_decide(viewer: Viewer, objective: Objective) -> None:
+    if not permissions.can_carry_over(viewer, objective):
+        raise PermissionDenied(_("You may not decide what becomes of this objective."))
+    if CarryOver.objects.filter(source=objective).exists():
+        raise AlreadyCarried(_("This objective has already been carried over or abandoned."))
+
+
+def carry_over_check(*, viewer: Viewer, objective: Objective, cycle: Cycle | None) -> None:
+    """Whether the objective may be carried into `cycle` now: the viewer decides for it, it
+    was not decided before, and `cycle` takes objectives (planning or active, never a closed
+    one). Raises PermissionDenied, AlreadyCarried or a ValidationError on `cycle`."""
+    _ensure_may_decide(viewer, objective)
+    if cycle is None or not cycles.takes_objectives(cycle.status) or cycle.pk == objective.cycle_id:
+        raise ValidationError({"cycle": [_("Carry it into a cycle in planning or active.")]})
+
+
+def carried_copy_fields(objective: Objective, *, parent: Objective | None) -> dict:
+    """The fields of an objective's copy in the next cycle (its service's arguments)."""
+    return {
+        "title": objective.title,
+        "description": objective.description,
+        "level": objective.level,
+        "team": objective.team,
+        "owner": objective.owner,
+        "parent": parent,
+        "kind": objective.kind,
+        "visibility": objective.visibility,
+    }
+
+
+def carried_key_result(key_result: KeyResult) -> dict:
+    """An unfinished key result's copy: it starts at its last value, with the same target."""
+    return {
+        "title": key_result.title,
+        "owner": key_result.owner,
+        "kind": key_result.kind,
+        "start_value": key_result.current_value,
+        "current_value": key_result.current_value,
+        "target_value": key_result.target_value,
+        "unit": key_result.unit,
+        "weight": key_result.weight,
+    }
+
+
+def carried_parent(objective: Objective) -> tuple[Objective | None, list[str]]:
+    """The copy's parent: the copy of the objective's parent when that was carried too;
+    otherwise none, and a warning for the editor."""
+    return _carried_parent(objective)
+
+
+def unfinished_key_results(objective: Objective) -> list[KeyResult]:
+    return [kr for kr in objective.key_results.order_by("position", "id") if _unfinished(kr)]
+
+
+@transaction.atomic
+def objective_carry_over_modified(
+    *,
+    viewer: Viewer,
+    objective: Objective,
+    cycle: Cycle,
+    fields: dict,
+    key_results: list[dict],
+    reason: str = "",
+) -> CarryOverResult:
+    """Save the modified copy the editor shows (pre-filled from the objective and its
+    unfinished key results), and record the decision "modify" with the link between the two
+    objectives — one transaction: a refusal saves neither the copy nor the decision.
+
+    1. Lock the objective's row so two editors saving at once carry it once.
+    2. Check as for keep (carry_over_check): rights, not decided before, a cycle that takes
+       objectives.
+    3. Create the copy through objective_create (its rights and rules), then the record.
+    """
+    Objective.all_objects.select_for_update().filter(pk=objective.pk).first()
+    carry_over_check(viewer=viewer, objective=objective, cycle=cycle)
+    copy = objective_create(viewer=viewer, cycle=cycle, key_results=key_results, **fields)
+    record = CarryOver(
+        source=objective,
+        decision=CarryOver.Decision.MODIFY,
+        cycle=cycle,
+        target=copy,
+        reason=reason or "",
+        decided_by=viewer.user,
+    )
+    return CarryOverResult(carry_over=_save(record))
 
 
 def _carried_parent(objective: Objective) -> tuple[Objective | None, list[str]]:

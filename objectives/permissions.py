@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -86,6 +88,21 @@ def can_make_owner(viewer: Viewer, *, owner_id: int, team: Team | None) -> bool:
     ).exists()
 
 
+def cycles_taking_checkins_q(today: datetime.date, prefix: str = "") -> Q:
+    """A filter for the cycles that take check-ins today: the rule of cycle_takes_checkins
+    (objectives.cycles.takes_checkins) in SQL, for the weekly reminder's one query."""
+    taking = Q(**{f"{prefix}status": Cycle.Status.ACTIVE})
+    late_days = settings.LATE_CHECKIN_DAYS
+    if late_days > 0:
+        taking |= Q(
+            **{
+                f"{prefix}status": Cycle.Status.GRADING,
+                f"{prefix}grading_opened_on__gt": today - datetime.timedelta(days=late_days),
+            }
+        )
+    return taking
+
+
 def cycle_takes_checkins(cycle: Cycle) -> bool:
     return cycles.takes_checkins(
         cycle.status,
@@ -123,20 +140,30 @@ def can_check_in(viewer: Viewer, key_result: KeyResult) -> bool:
     )
 
 
-def can_grade_objective(viewer: Viewer, objective: Objective) -> bool:
-    """The objective's owner, its team's leads (and theirs) and admins grade it."""
-    if not cycles.takes_grades(objective.cycle.status):
-        return False
+def grades_objective(viewer: Viewer, objective: Objective) -> bool:
+    """Who grades an objective, whatever its cycle's state: its owner, its team's leads (and
+    theirs) and admins. Whether they may now is can_grade_objective."""
     if not can_view_objective(viewer, objective):
         return False
     return viewer.is_admin or objective.owner_id == viewer.user.pk or viewer.leads(objective.team)
 
 
+def grades_key_result(viewer: Viewer, key_result: KeyResult) -> bool:
+    """Who grades a key result, whatever its cycle's state: those who grade its objective,
+    and the key result's owner."""
+    return grades_objective(viewer, key_result.objective) or (
+        key_result.owner_id == viewer.user.pk and can_view_objective(viewer, key_result.objective)
+    )
+
+
+def can_grade_objective(viewer: Viewer, objective: Objective) -> bool:
+    """The objective's owner, its team's leads (and theirs) and admins grade it, in grading."""
+    return cycles.takes_grades(objective.cycle.status) and grades_objective(viewer, objective)
+
+
 def can_grade_key_result(viewer: Viewer, key_result: KeyResult) -> bool:
-    return can_grade_objective(viewer, key_result.objective) or (
-        cycles.takes_grades(key_result.objective.cycle.status)
-        and key_result.owner_id == viewer.user.pk
-        and can_view_objective(viewer, key_result.objective)
+    return cycles.takes_grades(key_result.objective.cycle.status) and grades_key_result(
+        viewer, key_result
     )
 
 

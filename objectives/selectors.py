@@ -244,6 +244,12 @@ class MovePreview:
     replaced: Cycle | None
 
 
+def ungraded_objectives_q(prefix: str = "") -> Q:
+    """Objectives still to grade: no retrospective written yet (their key results' final
+    grades start at the scores, so an owner who agrees only writes the retrospective)."""
+    return Q(**{f"{prefix}went_well": "", f"{prefix}went_badly": "", f"{prefix}learned": ""})
+
+
 def cycle_move_preview(cycle: Cycle, target: str) -> MovePreview:
     """Counts for the confirmation of a move (four queries)."""
     objectives = Objective.objects.filter(cycle=cycle)
@@ -251,7 +257,7 @@ def cycle_move_preview(cycle: Cycle, target: str) -> MovePreview:
     stale = KeyResult.objects.filter(objective__cycle=cycle).filter(
         Q(last_checkin_at__isnull=True) | Q(last_checkin_at__lt=stale_before)
     )
-    ungraded = objectives.filter(went_well="", went_badly="", learned="")
+    ungraded = objectives.filter(ungraded_objectives_q())
     return MovePreview(
         target=target,
         objectives=objectives.count(),
@@ -268,10 +274,13 @@ def cycle_move_preview(cycle: Cycle, target: str) -> MovePreview:
 
 def gradable_objectives(viewer: Viewer, cycle: Cycle) -> list[Objective]:
     """The objectives of a cycle the viewer grades: their own, those of the teams they lead
-    (and below), every one for admins; with key results and carry-over (three queries)."""
+    (and below), those where they own a key result (they grade it), every one for admins;
+    with key results and carry-over (three queries)."""
     queryset = visible_objectives(viewer, cycle)
     if not viewer.is_admin:
-        subtree = Q(owner=viewer.user)
+        subtree = Q(owner=viewer.user) | Q(
+            pk__in=KeyResult.objects.filter(owner=viewer.user).values("objective_id")
+        )
         for path in Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True):
             subtree |= Q(team__path__startswith=path)
         queryset = queryset.filter(subtree)

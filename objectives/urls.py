@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:pk>/delete/", views.objective_delete, name="delete"),
     path("<int:pk>/grade/", cycle_views.objective_grade, name="grade"),
     path("<int:pk>/carry-over/", cycle_views.objective_carry_over, name="carry_over"),
+    path(
+        "<int:pk>/carry-over/modify/",
+        views.objective_carry_over_modify,
+        name="carry_over_modify",
+    ),
     path("cycles/", cycle_views.cycle_list, name="cycles"),
     path("cycles/new/", cycle_views.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/edit/", cycle_views.cycle_edit, name="cycle_edit"),

@@ -4,9 +4,11 @@ the alignment tree, and the htmx endpoints that serve them."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from objectives import permissions, quality, selectors, services
+from objectives import grading_services, permissions, quality, selectors, services
 from objectives.forms import (
     KEY_RESULT_PREFIX,
     MAX_ROWS,
@@ -33,7 +35,7 @@ from objectives.forms import (
     row_prefixes,
     rows_in_order,
 )
-from objectives.models import Initiative, Objective
+from objectives.models import DESCRIPTION_LENGTH, Initiative, Objective
 from okrapp.core import numbers
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Cycle
@@ -105,42 +107,69 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, viewer, objective.cycle, objective)
 
 
+@dataclass
+class CarryDraft:
+    """The editor opened on a copy (carry-over "modify"): what it is a copy of, the source's
+    values it starts from, and the save that creates the copy and records the decision."""
+
+    source: Objective
+    initial: dict
+    rows: list[dict]
+    save: Callable[..., Objective]
+    warnings: list[str]
+
+
 def _editor(
-    request: HttpRequest, viewer: Viewer, cycle: Cycle, objective: Objective, cycle_choices=()
+    request: HttpRequest,
+    viewer: Viewer,
+    cycle: Cycle,
+    objective: Objective,
+    cycle_choices=(),
+    carry: CarryDraft | None = None,
 ):
     """One page for an objective and its key results.
 
     1. POST with "add_row" (no JavaScript): the same page with one more key result row.
     2. POST: validate the form and the formset, then call the service; its errors are shown
        beside the fields. Nothing typed is lost.
-    3. GET (or invalid POST): the page, with the coach's warnings.
+    3. GET (or invalid POST): the page, with the coach's warnings. A carried copy starts
+       from the source's values (`carry`) and nothing exists until it is saved.
     """
     is_new = objective.pk is None
     data = editor_data(request.POST) if request.method == "POST" else None
-    initial = editor_initial(viewer, request.GET) if is_new else None
+    initial = (carry.initial if carry else editor_initial(viewer, request.GET)) if is_new else None
     form = ObjectiveForm(
         data, instance=copy.copy(objective), viewer=viewer, cycle=cycle, initial=initial
     )
-    extra = NEW_OBJECTIVE_ROWS if is_new and data is None else 0
-    formset = key_result_formset(data, instance=objective, viewer=viewer, extra=extra)
+    rows = carry.rows if carry and data is None else None
+    extra = 0
+    if is_new and data is None:
+        extra = NEW_OBJECTIVE_ROWS if rows is None else max(len(rows), 1)
+    formset = key_result_formset(data, instance=objective, viewer=viewer, extra=extra, initial=rows)
     if data is not None and "add_row" not in data and form.is_valid() and formset.is_valid():
-        saved = _save(viewer, cycle, objective, form, formset)
+        saved = _save(viewer, cycle, objective, form, formset, carry)
         if saved is not None:
-            messages.success(request, _("The objective is saved."))
+            messages.success(
+                request,
+                _("The copy is saved and the carry-over decision recorded.")
+                if carry
+                else _("The objective is saved."),
+            )
             return redirect("objectives:detail", saved.pk)
     advice = _coach(data or editor_values(form, formset), cycle, objective)
     for kr_form in formset.forms:
         kr_form.coach_warnings = advice.rows.get(kr_form.prefix, [])
     context = {"form": form, "formset": formset, "objective": objective, "cycle": cycle}
     kr_forms = rows_in_order(formset, data)
-    context.update(kr_forms=kr_forms, is_new=is_new, coach=advice)
+    context.update(kr_forms=kr_forms, is_new=is_new, coach=advice, carry=carry)
     context["errors"] = editor_errors(form, formset, kr_forms)
     context["cycle_choices"] = cycle_choices
+    context["carry_reason"] = request.POST.get("carry_reason", request.GET.get("reason", ""))
     status = form_status(request, refused=data is not None and "add_row" not in data)
     return render(request, "objectives/editor.html", context, status=status)
 
 
-def _save(viewer, cycle, objective, form, formset) -> Objective | None:
+def _save(viewer, cycle, objective, form, formset, carry=None) -> Objective | None:
     """The objective saved by its service, or None when the service refused it: its errors
     are then beside the fields."""
     fields = {name: form.cleaned_data.get(name) for name in services.OBJECTIVE_FIELDS}
@@ -148,14 +177,80 @@ def _save(viewer, cycle, objective, form, formset) -> Objective | None:
     kept = formset.kept_forms()
     rows = formset.rows(kept)
     try:
+        if carry is not None:
+            return carry.save(fields=fields, key_results=rows)
         if objective.pk is None:
             return services.objective_create(viewer=viewer, cycle=cycle, key_results=rows, **fields)
         return services.objective_update(
             viewer=viewer, objective=objective, key_results=rows, **fields
         )
     except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            error = ValidationError({NON_FIELD_ERRORS: error.messages})
         apply_service_errors(error, form, kept, formset)
         return None
+    except PermissionDenied as error:
+        add_service_errors(form, error)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def objective_carry_over_modify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Carry-over "modify": the editor opened on the copy of an objective of a finished cycle,
+    into `?cycle=`, pre-filled from it and its unfinished key results (each starting at its
+    last value, same target). Nothing is saved until the editor is; saving creates the copy
+    and records the decision with the link, in one transaction; cancelling saves nothing."""
+    viewer = request_viewer(request)
+    source = permissions.get_objective_for_user(viewer, pk)
+    into = {c.pk: c for c in selectors.carry_over_cycles(source.cycle)}
+    cycle = into.get(numbers.parse_id(request.GET.get("cycle")) or 0)
+    try:
+        grading_services.carry_over_check(viewer=viewer, objective=source, cycle=cycle)
+    except grading_services.AlreadyCarried:
+        # Decided meanwhile (another tab, another lead): a posted copy is shown again with
+        # the refusal, so nothing typed is lost; opening it again goes back to grading.
+        if request.method != "POST":
+            messages.error(request, _("This objective has already been carried over or abandoned."))
+            return redirect("objectives:grading", source.cycle_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("objectives:grading", source.cycle_id)
+    carry = _carry_draft(request, viewer, source, cycle)
+    draft = Objective(cycle=cycle, owner=source.owner, level=source.level)
+    return _editor(request, viewer, cycle, draft, carry=carry)
+
+
+def _carry_draft(request, viewer: Viewer, source: Objective, cycle: Cycle) -> CarryDraft:
+    parent, warnings = grading_services.carried_parent(source)
+    fields = grading_services.carried_copy_fields(source, parent=parent)
+    initial = {
+        **fields,
+        "team": source.team_id,
+        "owner": source.owner_id,
+        "parent": parent.pk if parent else None,
+    }
+    rows = [
+        {**row, "owner": row["owner"].pk if row["owner"] else None, "position": index}
+        for index, row in enumerate(
+            grading_services.carried_key_result(kr)
+            for kr in grading_services.unfinished_key_results(source)
+        )
+    ]
+    for row in rows:
+        row.pop("current_value")  # left empty: the copy starts at its start value
+
+    def save(*, fields: dict, key_results: list[dict]) -> Objective:
+        result = grading_services.objective_carry_over_modified(
+            viewer=viewer,
+            objective=source,
+            cycle=cycle,
+            fields=fields,
+            key_results=key_results,
+            reason=request.POST.get("carry_reason", "")[:DESCRIPTION_LENGTH],
+        )
+        return result.carry_over.target
+
+    return CarryDraft(source=source, initial=initial, rows=rows, save=save, warnings=warnings)
 
 
 def _coach(data, cycle: Cycle, objective: Objective) -> quality.Advice:

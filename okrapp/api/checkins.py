@@ -53,6 +53,14 @@ class CheckInSerializer(BaseModelSerializer):
             raise serializers.ValidationError(refusal)
         return key_result
 
+    def validate(self, attrs: dict) -> dict:
+        # A correction follows the rule of new check-ins, with or without key_result sent.
+        if self.instance is not None and (
+            refusal := services.checkin_refusal(self.instance.key_result.objective.cycle)
+        ):
+            raise serializers.ValidationError({"key_result": [refusal]})
+        return attrs
+
 
 class CheckInFilter(django_filters.FilterSet):
     cycle = IdFilter(field_name="key_result__objective__cycle_id")
@@ -111,4 +119,6 @@ class CheckInViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance: CheckIn) -> None:
+        if refusal := services.checkin_refusal(instance.key_result.objective.cycle):
+            raise serializers.ValidationError({"key_result": [refusal]})
         services.checkin_delete(checkin=instance, author=self.request.user)

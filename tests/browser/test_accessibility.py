@@ -103,6 +103,8 @@ PAGES = [
     ("grading",                      "/okrs/cycles/{cycle_closed}/grading/",          "la"),
     ("quarterly review",             "/cycles/{cycle_closed}/review/",                "m"),
     ("OKR board, planning cycle",    "/okrs/?cycle={cycle_planning}",                 "m"),
+    ("carry over with changes",      "/okrs/{obj_brand}/carry-over/modify/?cycle={cycle_planning}",
+                                                                                      "a"),
 ]
 SIGNED_OUT = [
     ("sign-in",                      "/accounts/login/"),
@@ -180,6 +182,8 @@ def demo_ids() -> dict[str, int]:
         "obj_camille": objective("camille").pk,
         "obj_private": objective("nathan").pk,
         "obj_closed": objective("camille_closed").pk,
+        # The previous quarter's company objective, still to decide: admins carry it over.
+        "obj_brand": objective("brand").pk,
         "kr_newsletter": first_key_result("newsletter"),
         "kr_camille": kr_camille,
         "kr_closed": first_key_result("camille_closed"),
@@ -302,6 +306,13 @@ def test_forms_with_errors_and_htmx_swaps_have_no_wcag_violation(
     page.locator(".editing-note").wait_for()
     settle(page)
     violations += axe_violations(page, f"{label}, my week, correcting a check-in in place")
+
+    visit(page, live_server, f"/okrs/cycles/{demo['cycle_closed']}/grading/")
+    card = page.locator(f"#objective-{demo['obj_closed']}")
+    card.locator("input[name$=final_score]").first.fill("120")
+    card.locator("form[action$='/grade/'] .actions button[type=submit]").click()
+    page.locator(f"#objective-{demo['obj_closed']} .errorlist").first.wait_for()
+    violations += axe_violations(page, f"{label}, grading, a grade refused")
 
     visit(page, live_server, f"/kpis/{demo['kpi_member']}/")
     page.locator("table.measurements a[hx-get*='/edit/']").first.click()

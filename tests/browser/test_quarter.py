@@ -98,3 +98,44 @@ def test_a_lead_grades_looks_back_and_carries_two_objectives_over_in_french(
     assert CarryOver.objects.get(source=dropped).reason == "Pas de public"
     assert not Objective.objects.filter(cycle=copy.cycle, title="Un podcast mensuel").exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_lead_carries_an_objective_over_with_changes_in_the_editor_in_french(
+    page, live_server, quarter, width
+):
+    lead, previous, kept, _dropped = quarter
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, lead.email)
+    page.goto(f"{live_server.url}/okrs/cycles/{previous.pk}/grading/")
+
+    card = page.locator(f"#objective-{kept.pk}")
+    card.get_by_label("Modifier").check()
+    press(page, card.get_by_role("button", name="Enregistrer la décision"))
+    page.get_by_role("heading", name="Reconduire avec des changements").wait_for()
+    assert not CarryOver.objects.exists()
+    assert page.locator("#id_title").input_value() == "Notre marque rayonne"
+    assert page.locator("#id_kr-0-title").input_value() == "Notoriété à 30 %"
+    assert page.locator('input[name="kr-0-start_value"]').input_value() == "60"
+    page.screenshot(path=f"/tmp/quarter-modify-editor-{width}.png", full_page=True)
+
+    press(page, page.get_by_role("link", name="Annuler"))
+    page.wait_for_url(f"**/okrs/cycles/{previous.pk}/grading/**")
+    assert not CarryOver.objects.exists()
+    assert not Objective.objects.filter(cycle__name="T2 2026").exists()
+
+    card = page.locator(f"#objective-{kept.pk}")
+    card.get_by_label("Modifier").check()
+    press(page, card.get_by_role("button", name="Enregistrer la décision"))
+    page.get_by_role("heading", name="Reconduire avec des changements").wait_for()
+    page.locator('input[name="kr-0-target_value"]').fill("150")
+    page.get_by_label("Pourquoi il change (facultatif)").fill("Viser plus haut")
+    press(page, page.get_by_role("button", name="Enregistrer la copie"))
+    page.get_by_text("Reconduit depuis").first.wait_for()
+    page.screenshot(path=f"/tmp/quarter-modify-saved-{width}.png", full_page=True)
+
+    record = CarryOver.objects.get(source=kept)
+    assert (record.decision, record.reason) == ("modify", "Viser plus haut")
+    key_result = record.target.key_results.get()
+    assert (key_result.start_value, key_result.target_value) == (Decimal(60), Decimal(150))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -128,6 +128,26 @@ def test_a_key_result_of_a_closed_cycle_is_left_alone(kpi, key_result):
     assert not CheckIn.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("status", "late_days", "follows"),
+    [
+        (Cycle.Status.PLANNING, 0, False),
+        (Cycle.Status.GRADING, 0, False),
+        (Cycle.Status.GRADING, 7, True),  # in the late days of grading
+    ],
+)
+def test_a_key_result_follows_its_kpi_only_while_its_cycle_takes_check_ins(
+    kpi, key_result, settings, status, late_days, follows
+):
+    settings.LATE_CHECKIN_DAYS = late_days
+    Cycle.objects.filter(pk=key_result.objective.cycle_id).update(
+        status=status, grading_opened_on=TODAY
+    )
+    measurement, _outcome = record(kpi, "45")
+    assert measurement.pk is not None  # the KPI's own number is always recorded
+    assert CheckIn.objects.filter(key_result=key_result).exists() is follows
+
+
 def test_every_open_linked_key_result_follows_and_none_twice(kpi, key_result, team, lead):
     other = KeyResultFactory(
         objective=ObjectiveFactory(cycle=CycleFactory(), team=team, owner=lead),

@@ -216,16 +216,6 @@ def test_the_lead_keeps_an_objective_and_both_pages_show_the_link(client, lead, 
     )
 
 
-def test_modify_opens_the_copy_in_the_editor(client, lead, objective, q2):
-    client.force_login(lead)
-    response = client.post(
-        reverse("objectives:carry_over", args=[objective.pk]),
-        {f"carry-{objective.pk}-decision": "modify", f"carry-{objective.pk}-cycle": q2.pk},
-    )
-    copy = CarryOver.objects.get(source=objective).target
-    assert response.url == reverse("objectives:edit", args=[copy.pk])
-
-
 def test_an_outsider_may_not_carry_over_on_the_page(client, outsider, objective, q2):
     client.force_login(outsider)
     response = client.post(

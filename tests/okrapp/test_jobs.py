@@ -57,6 +57,7 @@ def test_closing_a_cycle_while_the_broker_is_down_answers_and_keeps_the_rollup_p
 ):
     admin.is_superuser = True
     admin.save()
+    Cycle.objects.filter(pk=scored_cycle.pk).update(status=Cycle.Status.GRADING)
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
