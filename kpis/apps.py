@@ -25,6 +25,12 @@ class KpisConfig(AppConfig):
         register_key_result_badges("kpi", key_result_kpi_badges)
         register_checkin_notes("kpi", checkin_measurement_notes)
         register_fed_key_results(FED_BY_KPI)
+
+        from kpis.pickers import KPI_TEAMS, OBJECTIVE_OWNERS
+        from okrapp.core.pickers import register_source
+
+        register_source(KPI_TEAMS)
+        register_source(OBJECTIVE_OWNERS)
         # The sync tasks run through okrapp.core.jobs, which finds them by name: registered
         # in every process, the web's (eager in development) as the worker's.
         import kpis.tasks  # noqa: F401

@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis import connectors, csvformat
 from kpis.models import KPI, Measurement
-from kpis.permissions import can_place_kpi, creatable_teams
+from kpis.permissions import can_place_kpi
 from objectives.models import Objective
 from objectives.permissions import can_edit_at_level
-from okrapp.core.forms import LargeSelect, LocalizedDecimalField
+from okrapp.core.forms import LocalizedDecimalField
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
+from okrapp.core.pickers import use_picker
 
 
 class DateInput(forms.DateInput):
@@ -131,13 +132,14 @@ class KPIForm(forms.ModelForm):
     def __init__(self, *args, viewer: Viewer, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        self.fields["team"].queryset = creatable_teams(viewer)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("display_name")
+        use_picker(self.fields["team"], source="kpi-teams", viewer=viewer)
+        use_picker(self.fields["owner"], source="people", viewer=viewer)
         if not self.instance.pk and not self.initial.get("owner"):
             self.initial["owner"] = viewer.user.pk
         if not self.instance.pk and not self.initial.get("team"):
-            own = [team for team in self.fields["team"].queryset if viewer.is_member_of(team.pk)]
-            self.initial["team"] = own[-1].pk if own else None
+            # The deepest of the viewer's own teams (tree order), in one query.
+            own = self.fields["team"].queryset.filter(pk__in=viewer.member_team_ids).last()
+            self.initial["team"] = own.pk if own else None
         # A form that leaves it out (an older page, a script) keeps the KPI typed by hand.
         self.fields["source_kind"].required = False
         config = self.instance.source_config or {}
@@ -279,7 +281,6 @@ class KeyResultFromKPIForm(forms.Form):
         label=_("Owner of the new objective"),
         queryset=User.objects.none(),
         required=False,
-        widget=LargeSelect,
     )
     objective = forms.ModelChoiceField(
         label=_("Existing objective"),
@@ -317,9 +318,13 @@ class KeyResultFromKPIForm(forms.Form):
             # Not a lead of the KPI's team: the new objective is the viewer's own.
             del self.fields["new_objective_owner"]
         else:
-            owners = new_objective_owners(viewer, team)
-            self.fields["new_objective_owner"].queryset = owners
             self.fields["new_objective_owner"].empty_label = None
+            use_picker(
+                self.fields["new_objective_owner"],
+                source="kpi-objective-owners",
+                viewer=viewer,
+                params={"team": team.pk},
+            )
             self.fields["new_objective_owner"].help_text = _("You, unless you choose someone.")
             self.initial.setdefault("new_objective_owner", viewer.user.pk)
         if not kpi.is_private:

@@ -30,10 +30,9 @@ from kpis.permissions import (
 )
 from objectives.permissions import get_key_result_for_user
 from okrapp.core import charts, numbers
-from okrapp.core.forms import add_service_errors, form_status
+from okrapp.core.forms import TeamFilterForm, add_service_errors, form_status
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
-from okrapp.core.selectors import team_tree
 
 CHART_POINTS = 366
 
@@ -52,7 +51,9 @@ def board(request: HttpRequest) -> HttpResponse:
     cards = selectors.board_page(viewer, team=team, status=status, page=request.GET.get("page", 1))
     context = {
         "cards": cards,
-        "teams": team_tree(),
+        "team_filter": TeamFilterForm(
+            team_id=team.pk if team else None, field_id="filter-team", viewer=viewer
+        ),
         "team": team,
         "status": status,
         "statuses": list(selectors.STATUS_LABELS.items()),

@@ -11,3 +11,8 @@ class ObjectivesConfig(AppConfig):
         from okrapp.core.hooks import register_hand_over
 
         register_hand_over(OPEN_OBJECTIVES)
+
+        from objectives.pickers import PARENTS
+        from okrapp.core.pickers import register_source
+
+        register_source(PARENTS)

@@ -17,13 +17,13 @@ from objectives.selectors import parent_choices
 from objectives.services import KEY_RESULT_FIELDS, default_team
 from okrapp.core import numbers
 from okrapp.core.forms import (
-    LargeSelect,
     LocalizedDecimalField,
     add_service_errors,
     error_summary,
 )
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
+from okrapp.core.pickers import prime_label, use_picker
 
 KEY_RESULT_PREFIX = "kr"
 INDENT = "\u00a0" * 3  # kept by the browser in an <option>, unlike spaces
@@ -54,7 +54,6 @@ class ObjectiveForm(forms.ModelForm):
         label=_("Team"),
         queryset=Team.objects.order_by("path"),
         required=False,
-        widget=LargeSelect,
         help_text=_(
             "Company objectives belong to the company; individual ones default to the owner's team."
         ),
@@ -64,7 +63,6 @@ class ObjectiveForm(forms.ModelForm):
         queryset=Objective.objects.none(),
         required=False,
         empty_label=_("Not aligned"),
-        widget=LargeSelect,
     )
 
     class Meta:
@@ -72,7 +70,6 @@ class ObjectiveForm(forms.ModelForm):
         fields = ["title", "description", "level", "team", "owner", "parent", "kind", "visibility"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "owner": LargeSelect,
         }
 
     def __init__(self, *args, viewer: Viewer, cycle: Cycle, **kwargs) -> None:
@@ -84,7 +81,8 @@ class ObjectiveForm(forms.ModelForm):
         self.fields["level"].choices = [
             (value, label) for value, label in Objective.Level.choices if value in levels
         ]
-        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        use_picker(self.fields["owner"], source="people", viewer=viewer)
+        use_picker(self.fields["team"], source="teams", viewer=viewer)
         parents = parent_choices(viewer, cycle, exclude_pk=self.instance.pk)
         parent_id = self.instance.parent_id
         if parent_id and not permissions.can_view_objective(viewer, self.instance.parent):
@@ -93,6 +91,14 @@ class ObjectiveForm(forms.ModelForm):
                 Q(pk__in=parents.values("pk")) | Q(pk=parent_id)
             ).order_by("level", "team__path", "title")
         self.fields["parent"].queryset = parents.select_related("team")
+        use_picker(
+            self.fields["parent"],
+            source="objectives",
+            viewer=viewer,
+            params={"cycle": cycle.pk, "exclude": self.instance.pk},
+            keep_queryset=True,
+            label=self.fields["parent"].label_from_instance,
+        )
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean(self) -> dict[str, Any]:
@@ -130,16 +136,24 @@ class KeyResultForm(forms.ModelForm):
         )
         widgets = {
             "position": forms.NumberInput(attrs={"min": "0", "class": "position-input"}),
-            "owner": LargeSelect,
         }
 
-    def __init__(self, *args, owner_choices: list | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, viewer: Viewer | None = None, picker_cache: dict | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         owner.required = False
         owner.empty_label = _("The objective's owner")
-        if owner_choices is not None:
-            owner.choices = owner_choices
+        # One cache for every row: the suggestions are queried once per page, and each
+        # row's owner comes with the row (the formset's select_related).
+        picker_cache = {} if picker_cache is None else picker_cache
+        if self.instance.owner_id:
+            prime_label(
+                picker_cache, "people", self.instance.owner, self.instance.owner.display_name
+            )
+        # Fewer suggestions than elsewhere: a page holds up to 100 rows.
+        use_picker(owner, source="people", viewer=viewer, cache=picker_cache, suggestions=3)
         for name in ("start_value", "target_value", "current_value", "weight", "position"):
             self.fields[name].required = False
         if self.instance.pk is None:
@@ -203,13 +217,13 @@ class BaseKeyResultFormSet(BaseInlineFormSet):
         return rows
 
 
-def owner_choices() -> list[tuple[Any, str]]:
-    people = User.objects.filter(is_active=True).only("pk", "display_name", "email")
-    return [("", _("The objective's owner")), *((person.pk, str(person)) for person in people)]
-
-
 def key_result_formset(
-    data=None, *, instance: Objective, extra: int = 0, initial: list[dict] | None = None
+    data=None,
+    *,
+    instance: Objective,
+    viewer: Viewer | None,
+    extra: int = 0,
+    initial: list[dict] | None = None,
 ) -> BaseKeyResultFormSet:
     formset_class = inlineformset_factory(
         Objective,
@@ -223,7 +237,7 @@ def key_result_formset(
         data,
         instance=instance,
         prefix=KEY_RESULT_PREFIX,
-        form_kwargs={"owner_choices": owner_choices()},
+        form_kwargs={"viewer": viewer, "picker_cache": {}},
         initial=initial,
     )
 
@@ -397,34 +411,20 @@ class BoardFilterForm(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         empty_label=_("All teams"),
-        widget=LargeSelect,
     )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Everyone"),
-        widget=LargeSelect,
     )
     level = forms.ChoiceField(label=_("Level"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
 
-    def __init__(self, *args, teams: list[Team], **kwargs) -> None:
+    def __init__(self, *args, viewer: Viewer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        team_field = self.fields["team"]
-        team_field.queryset = Team.objects.order_by("path")
-        team_field.choices = [("", _("All teams")), *((t.pk, team_label(t)) for t in teams)]
-        owner_field = self.fields["owner"]
-        owner_field.queryset = User.objects.filter(is_active=True)
-        self.fields["owner"].choices = [
-            ("", _("Everyone")),
-            *(
-                (person.pk, str(person))
-                for person in User.objects.filter(is_active=True).only(
-                    "pk", "display_name", "email"
-                )
-            ),
-        ]
+        use_picker(self.fields["team"], source="teams", viewer=viewer)
+        use_picker(self.fields["owner"], source="people", viewer=viewer)
         self.fields["level"].choices = [("", _("All levels")), *Objective.Level.choices]
         self.fields["kind"].choices = [("", _("All kinds")), *Objective.Kind.choices]
         self.fields["q"].widget.attrs.update(

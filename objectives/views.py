@@ -51,7 +51,7 @@ def board(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     cycle = current_cycle(request)
     teams = team_tree()
-    form = BoardFilterForm(request.GET or None, teams=teams)
+    form = BoardFilterForm(request.GET or None, viewer=viewer)
     result = (
         selectors.board(viewer, cycle, teams, page=request.GET.get("page", 1), **form.filters())
         if cycle
@@ -175,7 +175,7 @@ def _editor(
     extra = 0
     if is_new and data is None:
         extra = NEW_OBJECTIVE_ROWS if rows is None else max(len(rows), 1)
-    formset = key_result_formset(data, instance=objective, extra=extra, initial=rows)
+    formset = key_result_formset(data, instance=objective, viewer=viewer, extra=extra, initial=rows)
     if data is not None and "add_row" not in data and form.is_valid() and formset.is_valid():
         saved = _save(viewer, cycle, objective, form, formset, carry)
         if saved is not None:
@@ -323,7 +323,7 @@ def key_result_row(request: HttpRequest) -> HttpResponse:
     TOTAL_FORMS goes back out of band so the next row gets the next number."""
     raw = request.GET.get(f"{KEY_RESULT_PREFIX}-TOTAL_FORMS", "0")
     index = min(numbers.parse_whole(raw, maximum=MAX_ROWS) or 0, MAX_ROWS - 1)
-    formset = key_result_formset(None, instance=Objective())
+    formset = key_result_formset(None, instance=Objective(), viewer=request_viewer(request))
     kr_form = formset._construct_form(index)
     kr_form.fields["position"].initial = index
     return render(

@@ -164,6 +164,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_structlog",
+    # Single sign-on (okrapp/core/sso.py): only socialaccount's OpenID Connect login and
+    # callback are routed; allauth's account pages are never served.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +190,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "okrapp.core.middleware.LoginRequiredMiddleware",
     "okrapp.core.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lock-out answer.
@@ -367,6 +374,69 @@ AXES_HTTP_RESPONSE_CODE = 429
 # account between guesses would erase the failures on someone else's.
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # no banner on every management command
+
+# Single sign-on with OpenID Connect (Entra ID, Google Workspace, Keycloak, Okta…), configured
+# from the environment only (no SocialApp rows). With OIDC_ISSUER_URL set, the sign-in page
+# shows a button; the provider's redirect URI is SITE_URL + /accounts/oidc/company/login/callback/.
+OIDC_ISSUER_URL = env_str("OIDC_ISSUER_URL").strip().rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID").strip()
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET").strip()
+# The button's words; empty: "Sign in with your company account", translated.
+OIDC_BUTTON_LABEL = env_str("OIDC_BUTTON_LABEL").strip()
+# A first sign-in whose verified email matches nobody creates the person (in their language
+# when the provider says it) in OIDC_DEFAULT_TEAM (a team's name, or its id) when this is on;
+# otherwise it is refused.
+OIDC_CREATE_PEOPLE = env_bool("OIDC_CREATE_PEOPLE", False)
+OIDC_DEFAULT_TEAM = env_str("OIDC_DEFAULT_TEAM").strip()
+# Off: the sign-in page shows only the single sign-on button, and signing in or resetting a
+# password with a password is refused (API tokens still work). Needs single sign-on.
+PASSWORD_SIGNIN = env_bool("PASSWORD_SIGNIN", True)
+OIDC_PROVIDER_ID = "company"
+if OIDC_ISSUER_URL and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+if not PASSWORD_SIGNIN and not OIDC_ISSUER_URL:
+    raise ImproperlyConfigured(
+        "PASSWORD_SIGNIN=false needs single sign-on (OIDC_ISSUER_URL), or nobody could sign in."
+    )
+if OIDC_CREATE_PEOPLE and not OIDC_DEFAULT_TEAM:
+    raise ImproperlyConfigured("OIDC_CREATE_PEOPLE=true needs OIDC_DEFAULT_TEAM.")
+
+
+def oidc_providers(*, issuer_url: str, client_id: str, secret: str, label: str) -> dict:
+    """django-allauth's provider settings for one OpenID Connect app (none without an issuer)."""
+    apps = []
+    if issuer_url:
+        apps.append(
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": label or "OpenID Connect",
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {"server_url": issuer_url, "fetch_userinfo": True},
+            }
+        )
+    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
+
+
+SOCIALACCOUNT_PROVIDERS = oidc_providers(
+    issuer_url=OIDC_ISSUER_URL,
+    client_id=OIDC_CLIENT_ID,
+    secret=OIDC_CLIENT_SECRET,
+    label=OIDC_BUTTON_LABEL,
+)
+SOCIALACCOUNT_ADAPTER = "okrapp.core.sso.SocialAccountAdapter"
+# The adapter matches people itself, by verified email only, and never shows allauth's pages.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_NOTIFICATIONS = False
 
 # Rate limits, counted in the cache below (okrapp/core/throttling.py and the API's throttles).
 PASSWORD_RESET_RATE_PER_EMAIL = env_rate("PASSWORD_RESET_RATE_PER_EMAIL", "3/hour")

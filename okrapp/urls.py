@@ -1,8 +1,10 @@
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from okrapp.core import org_views, token_views, views
+from okrapp.core.views import password_signin_only
 from okrapp.dashboard import views as dashboard_views
 from okrapp.demo import views as demo_views
 from okrapp.operations import views as operations_views
@@ -48,6 +50,7 @@ urlpatterns = [
         dashboard_views.report_file_download,
         name="report_file_download",
     ),
+    path("pickers/<slug:source>/", views.picker_search, name="picker_search"),
     path("teams/<int:pk>/", dashboard_views.team_detail, name="team_detail"),
     path("teams/<int:pk>/children/", dashboard_views.team_children, name="team_children"),
     path("people/<int:pk>/", dashboard_views.person_detail, name="person_detail"),
@@ -61,12 +64,49 @@ urlpatterns = [
     path("api/", include("okrapp.api.urls")),
     # DEBUG only (404 otherwise): the source of the demo's connected KPI.
     path("demo/analytics.json", demo_views.analytics, name="demo_analytics"),
+    path("accounts/login/", views.signin, name="login"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        password_signin_only(auth_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
-    path("accounts/password_reset/", views.password_reset, name="password_reset"),
+    path(
+        "accounts/password_change/done/",
+        password_signin_only(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password_reset/",
+        password_signin_only(views.password_reset),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        password_signin_only(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        password_signin_only(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        password_signin_only(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Single sign-on: allauth's OpenID Connect login (POST; a GET leads to the sign-in page)
+    # and callback only, under the names allauth reverses (okrapp/core/sso.py).
+    path(
+        "accounts/oidc/<str:provider_id>/login/",
+        views.sso_login,
+        name="openid_connect_login",
+    ),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        oidc_views.callback,
+        name="openid_connect_callback",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.test import Client
 
 from okrapp.core.models import Membership
+from okrapp.settings import oidc_providers
 from tests.factories import (
     PASSWORD,
     CycleFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     company_team,
 )
 from tests.support.brokers import PrivateRedis
+from tests.support.oidc_provider import OIDCProvider
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -174,3 +176,28 @@ def site_admin(company):
     user = UserFactory(display_name="Sam Superuser", is_staff=True, is_superuser=True)
     MembershipFactory(user=user, team=company)
     return user
+
+
+# Single sign-on: a real OpenID Connect provider on 127.0.0.1 (tests/support/oidc_provider.py).
+SSO_CLIENT_ID = "okr-test-client"
+SSO_CLIENT_SECRET = "a-test-secret-never-used-elsewhere"
+
+
+@pytest.fixture
+def provider():
+    running = OIDCProvider(client_id=SSO_CLIENT_ID, client_secret=SSO_CLIENT_SECRET).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sso(settings, provider):
+    """Single sign-on configured as the environment would (OIDC_*), against the provider."""
+    settings.OIDC_ISSUER_URL = provider.url
+    settings.OIDC_CLIENT_ID = SSO_CLIENT_ID
+    settings.OIDC_CLIENT_SECRET = SSO_CLIENT_SECRET
+    settings.OIDC_BUTTON_LABEL = "Sign in with ACME ID"
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers(
+        issuer_url=provider.url, client_id=SSO_CLIENT_ID, secret=SSO_CLIENT_SECRET, label="ACME ID"
+    )
+    return provider

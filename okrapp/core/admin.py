@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from okrapp.core.models import Invitation, Job, Membership, PersonalAccessToken, Team, User
@@ -34,6 +37,39 @@ def hide_beat_tables() -> None:
 
 
 hide_beat_tables()
+
+
+def hide_allauth_tables() -> None:
+    """Single sign-on is configured from the environment (okrapp/core/sso.py): allauth's apps,
+    tokens and email addresses are not used; the connected identities stay listed, to unlink
+    one."""
+    import allauth.account.admin
+    import allauth.socialaccount.admin  # noqa: F401
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialApp, SocialToken
+
+    for model in (EmailAddress, SocialApp, SocialToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+hide_allauth_tables()
+
+_admin_login = admin.site.login
+
+
+@login_not_required
+def admin_login(request, extra_context=None):
+    """The admin site's sign-in is a password sign-in: with PASSWORD_SIGNIN off, the product's
+    sign-in page (single sign-on) instead."""
+    from okrapp.core.sso import password_signin_enabled
+
+    if not password_signin_enabled():
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+    return _admin_login(request, extra_context)
+
+
+admin.site.login = admin_login
 
 
 class PersonMembershipFormSet(BaseInlineFormSet):

@@ -5,6 +5,7 @@ from functools import cache
 from django.http import HttpRequest
 
 from okrapp.core.selectors import current_cycle, list_cycles
+from okrapp.core.sso import password_signin_enabled
 
 
 def shell(request: HttpRequest) -> dict:
@@ -22,4 +23,5 @@ def shell(request: HttpRequest) -> dict:
         "cycles": lambda: list_cycles(request),
         "current_cycle": lambda: current_cycle(request),
         "unread_notifications": unread_notifications,
+        "password_signin": password_signin_enabled(),
     }

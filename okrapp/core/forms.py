@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from okrapp.core import numbers
 from okrapp.core.models import Membership, Team, User
+from okrapp.core.pickers import use_picker
 
 
 class ProfileForm(forms.ModelForm):
@@ -123,30 +124,34 @@ def form_status(request, *, refused: bool) -> int:
 
 
 class TeamChoiceField(forms.ModelChoiceField):
-    """Teams in tree order, indented by depth."""
+    """A team, with a picker (okrapp.core.pickers): any team, for the admins' pages."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("queryset", Team.objects.order_by("path"))
-        kwargs.setdefault("widget", LargeSelect)
+        kwargs.setdefault("queryset", Team.objects.none())
         super().__init__(**kwargs)
-
-    def label_from_instance(self, team: Team) -> str:
-        return "— " * team.depth + team.name
+        use_picker(self, source="teams", viewer=None)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault(
-            "queryset",
-            User.objects.filter(is_active=True)
-            .only("pk", "display_name", "email")
-            .order_by("display_name", "email"),
-        )
-        kwargs.setdefault("widget", LargeSelect)
-        super().__init__(**kwargs)
+    """An active person, with a picker (okrapp.core.pickers)."""
 
-    def label_from_instance(self, person: User) -> str:
-        return f"{person.display_name} <{person.email}>"
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("queryset", User.objects.none())
+        super().__init__(**kwargs)
+        use_picker(self, source="people", viewer=None)
+
+
+class TeamFilterForm(forms.Form):
+    """A list page's team filter: a picker, not a <select> of every team."""
+
+    team = TeamChoiceField(label=gettext_lazy("Team"), required=False)
+
+    def __init__(self, *args, team_id: int | None, field_id: str, viewer=None, **kwargs) -> None:
+        super().__init__(*args, initial={"team": team_id}, **kwargs)
+        field = self.fields["team"]
+        field.empty_label = gettext_lazy("All teams")
+        use_picker(field, source="teams", viewer=viewer)
+        field.widget.attrs["id"] = field_id
 
 
 class PersonForm(forms.Form):
@@ -195,8 +200,9 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, person: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["successor"]
-        field.queryset = field.queryset.exclude(pk=person.pk)
+        use_picker(
+            self.fields["successor"], source="people", viewer=None, params={"exclude": person.pk}
+        )
 
 
 class OrgImportForm(forms.Form):

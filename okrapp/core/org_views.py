@@ -26,6 +26,7 @@ from okrapp.core.forms import (
     OrgImportForm,
     PersonCreateForm,
     PersonForm,
+    TeamFilterForm,
     TeamForm,
     add_service_errors,
     form_status,
@@ -64,7 +65,7 @@ def people(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
-        "team_choices": [(t.pk, "— " * t.depth + t.name) for t in selectors.team_tree()],
+        "team_filter": TeamFilterForm(team_id=filters["team_id"], field_id="people-team"),
         "statuses": [
             (PersonStatus.ACTIVE, _("Active")),
             (PersonStatus.INVITED, _("Invited")),

@@ -102,6 +102,22 @@ def person_create(
 
 
 @transaction.atomic
+def person_create_from_sign_on(*, email: str, display_name: str, team: Team, language: str) -> User:
+    """A person created at their first single sign-on (OIDC_CREATE_PEOPLE): the identity
+    provider vouched for the email, so no admin is involved; a member of the default team,
+    with no usable password."""
+    email = _normalised_email(email)
+    _refuse_taken_email(email)
+    person = User(email=email, display_name=(display_name.strip() or email.split("@")[0]))
+    person.language = language
+    person.set_unusable_password()
+    person.full_clean()
+    person.save()
+    Membership.objects.create(user=person, team=team, role=Membership.Role.MEMBER, is_primary=True)
+    return person
+
+
+@transaction.atomic
 def person_update(
     *,
     viewer: Viewer,

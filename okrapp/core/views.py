@@ -1,21 +1,25 @@
 from __future__ import annotations
 
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from okrapp.core import pickers, sso
 from okrapp.core.forms import ProfileForm, form_status
 from okrapp.core.navigation import safe_next_url
+from okrapp.core.permissions import request_viewer
 from okrapp.core.throttling import password_reset_refused, signin_email
 
 
@@ -66,11 +70,16 @@ def signin_locked_out(request: HttpRequest, original_response, credentials) -> H
         minutes,
     ) % {"minutes": minutes}
     form = AuthenticationForm(request, initial={"username": signin_email(request, credentials)})
-    context = {"form": form, "next": safe_next_url(request, ""), "signin_refused": refusal}
+    context = {
+        "form": form,
+        "next": safe_next_url(request, ""),
+        "signin_refused": refusal,
+        **signin_context(),
+    }
     response = render(request, "registration/login.html", context, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     add_never_cache_headers(response)
-    return response
+    return sso.allow_provider_in_form_action(response)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -92,3 +101,72 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 password_reset = PasswordResetView.as_view()
+
+
+def signin_context() -> dict:
+    """What the sign-in page offers: the password form, the single sign-on button, or both."""
+    enabled = sso.sso_enabled()
+    return {
+        "password_signin": sso.password_signin_enabled(),
+        "sso_url": sso.login_url() if enabled else "",
+        "sso_label": sso.button_label() if enabled else "",
+    }
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page (django-axes watches it), with the single sign-on button; with
+    PASSWORD_SIGNIN off it offers only the button and refuses a password."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **signin_context()}
+
+    def render_to_response(self, context, **kwargs):
+        return sso.allow_provider_in_form_action(super().render_to_response(context, **kwargs))
+
+    def post(self, request, *args, **kwargs):
+        if not sso.password_signin_enabled():
+            messages.error(request, _("Sign in with your company account."))
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
+
+
+signin = SignInView.as_view()
+
+
+def password_signin_only(view):
+    """Password pages (reset, change) do not exist when only single sign-on signs in."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not sso.password_signin_enabled():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__dict__.update(view.__dict__)  # keeps login_not_required
+    return wrapped
+
+
+@login_not_required
+def sso_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """The single sign-on button posts here (allauth's OpenID Connect login, which redirects
+    to the provider); a GET, from a bookmark, is the product's sign-in page, never allauth's
+    confirmation page."""
+    if provider_id != settings.OIDC_PROVIDER_ID or not sso.sso_enabled():
+        raise Http404
+    if request.method != "POST":
+        next_url = safe_next_url(request, "")
+        return redirect_to_login(next_url) if next_url else redirect("login")
+    return oidc_views.login(request, provider_id)
+
+
+@require_GET
+def picker_search(request: HttpRequest, source: str) -> JsonResponse:
+    """A picker's matches for what was typed (`?q=`), among what the signed-in person may
+    pick (the source's own rules, as on the form): at most pickers.LIMIT, in one query."""
+    found = pickers.get_source(source)
+    if found is None:
+        raise Http404
+    results, more = pickers.search(
+        found, request_viewer(request), request.GET, request.GET.get("q", "")
+    )
+    return JsonResponse({"results": results, "more": more})

@@ -149,6 +149,11 @@ NOT_PAGES = {
     "report_pdf", "report_file", "report_file_download",
     # The OKR board's exports: downloads.
     "objectives:board_export_csv", "objectives:board_export_xlsx",
+    # Single sign-on: the button's POST (a GET redirects to the sign-in page) and the
+    # provider's callback (redirects); the sign-in page with its button is in SIGNED_OUT.
+    "openid_connect_login", "openid_connect_callback",
+    # A picker's search (JSON); the pickers themselves are on the editor and forms above.
+    "picker_search",
     # Integrations: POST-only actions (the channel's test message is checked in its htmx
     # state by tests/browser/test_integrations.py), and an endpoint's page, which needs an
     # endpoint with deliveries the demo does not have (same file).
