@@ -74,8 +74,9 @@ def _export(request: HttpRequest):
     cycle = current_cycle(request)
     if cycle is None:
         raise Http404
-    form = BoardFilterForm(request.GET or None, teams=team_tree())
-    rows = exports.export_rows(request_viewer(request), cycle, **form.filters())
+    viewer = request_viewer(request)
+    form = BoardFilterForm(request.GET or None, viewer=viewer)
+    rows = exports.export_rows(viewer, cycle, **form.filters())
     return cycle, rows
 
 
