@@ -25,14 +25,16 @@ def member(db) -> User:
 
 def tab_to(page, selector: str, limit: int = 200) -> None:
     """Presses Tab until the focus is on `selector`: it must be reachable in focus order, and
-    every element the focus passes on the way must show it (:focus-visible's outline).
+    every element the focus passes on the way must show it (:focus-visible's outline; for a
+    picker, the outline of the control around its search field).
     After the page's last element the focus goes to the browser's controls, then wraps."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(
             """(selector) => {
                 const element = document.activeElement;
-                const style = getComputedStyle(element);
+                // A picker's search field is drawn inside its control, which shows the focus.
+                const style = getComputedStyle(element.closest(".ts-control") || element);
                 // Past the last element the focus leaves for the browser's own controls.
                 if (element === document.body) return {match: false, visible: true, html: ""};
                 return {
