@@ -16,13 +16,17 @@ A violation fails the test with its rule, its element and its page; the test lis
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from checkins.models import CheckIn
 from kpis.models import KPI
 from objectives.models import Objective
 from okrapp.core.models import Cycle, Team, User
+from okrapp.dashboard.models import ReportFile
 from okrapp.demo import kpis as demo_kpis
 from okrapp.demo import objectives as demo_objectives
 from okrapp.demo.organisation import DEMO_PASSWORD, demo_email
@@ -144,8 +148,8 @@ NOT_PAGES = {
     # demo's JSON endpoint.
     "kpis:sync", "kpis:syncs", "demo_analytics",
     # The quarterly report's PDF (a download; a large scope's request page is a POST form),
-    # the PDF being made (needs a worker's row; its page is tested in tests/dashboard) and
-    # its download.
+    # the PDF being made (it needs a worker's row: axe checks it, being made and ready, in
+    # test_a_report_pdf_being_made_then_ready_has_no_wcag_violation below) and its download.
     "report_pdf", "report_file", "report_file_download",
     # The OKR board's exports: downloads.
     "objectives:board_export_csv", "objectives:board_export_xlsx",
@@ -363,4 +367,30 @@ def test_expanded_trees_have_no_wcag_violation(page, live_server, demo, language
     settle(page)
     page.screenshot(path=f"/tmp/shots/a11y-alignment-{language}-{width}.png", full_page=True)
     violations += axe_violations(page, f"{label}, alignment, a branch opened")
+    assert not violations, report(violations)
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 1280), ("en", 375)])
+def test_a_report_pdf_being_made_then_ready_has_no_wcag_violation(
+    page, live_server, demo, language, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    user = sign_in(page, live_server, "member", language)
+    report_file = ReportFile.objects.create(
+        requested_by=user,
+        cycle=Cycle.objects.get(pk=demo["cycle_active"]),
+        team=Team.objects.get(pk=demo["team_company"]),
+        language=language,
+        status=ReportFile.Status.RUNNING,
+        progress=40,
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    label = f"member, {language}, {width} px"
+    visit(page, live_server, f"/report/files/{report_file.pk}/")
+    violations = axe_violations(page, f"{label}, a report PDF being made")
+    ReportFile.objects.filter(pk=report_file.pk).update(
+        status=ReportFile.Status.DONE, progress=100, pdf=b"%PDF-1.4"
+    )
+    visit(page, live_server, f"/report/files/{report_file.pk}/")
+    violations += axe_violations(page, f"{label}, a report PDF ready")
     assert not violations, report(violations)
