@@ -47,7 +47,15 @@ class CheckIn(models.Model):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["key_result", "-created_at", "-id"])]
+        indexes = [
+            models.Index(fields=["key_result", "-created_at", "-id"]),
+            # "Blockers this week" reads the few blocked check-ins among the week's thousands.
+            models.Index(
+                fields=["created_at"],
+                condition=~models.Q(blockers=""),
+                name="checkin_with_blockers",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key_result} — {self.value}"

@@ -293,12 +293,24 @@ def cycle_scoreboard(cycle_id: int) -> Scoreboard:
 WEEK = datetime.timedelta(days=7)
 
 
-def last_weekly_snapshot_day(cycle_id: int, today: datetime.date | None = None) -> datetime.date:
+def last_weekly_snapshot_day(
+    cycle_id: int,
+    today: datetime.date | None = None,
+    node_type: str = ScoreSnapshot.NodeType.TEAM,
+) -> datetime.date:
     """The day of the snapshot a week ago: the latest one taken seven days or more before
     `today`. None while the cycle's snapshots are all younger than a week."""
-    cutoff = (today or timezone.localdate()) - WEEK
+    return latest_snapshot_day(cycle_id, (today or timezone.localdate()) - WEEK, node_type)
+
+
+def latest_snapshot_day(
+    cycle_id: int, day: datetime.date, node_type: str = ScoreSnapshot.NodeType.TEAM
+) -> datetime.date | None:
+    """The latest night on or before `day` with snapshots of `node_type`. Filtering on the
+    node type lets PostgreSQL read the (cycle, node type, day) index backwards instead of
+    scanning the whole history (25 ms at 5,000 people)."""
     return (
-        ScoreSnapshot.objects.filter(cycle_id=cycle_id, day__lte=cutoff)
+        ScoreSnapshot.objects.filter(cycle_id=cycle_id, node_type=node_type, day__lte=day)
         .order_by("-day")
         .values_list("day", flat=True)
         .first()
@@ -314,7 +326,18 @@ def weekly_snapshot_scores(
 ) -> dict[int, Decimal | None]:
     """Each node's rolled-up score in the last weekly snapshot (a team's or a person's, by
     `node_type`): two queries whatever the number of nodes; empty without such a snapshot."""
-    day = last_weekly_snapshot_day(cycle_id, today)
+    return snapshot_scores(
+        cycle_id, node_type, last_weekly_snapshot_day(cycle_id, today, node_type), node_ids
+    )
+
+
+def snapshot_scores(
+    cycle_id: int,
+    node_type: str,
+    day: datetime.date | None,
+    node_ids: Iterable[int] | None = None,
+) -> dict[int, Decimal | None]:
+    """Each node's rolled-up score in the snapshot of `day`: one query; empty without a day."""
     if day is None:
         return {}
     node = "team_id" if node_type == ScoreSnapshot.NodeType.TEAM else "user_id"
@@ -383,19 +406,8 @@ def team_score_changes_since(
     queries whatever the number of teams: the live roll-up's three, two for the snapshots."""
     team_ids = list(team_ids)
     scores = team_scores(cycle_id)
-    # Snapshots are taken for every team each night: the latest such night, then its rows.
-    snapshots = ScoreSnapshot.objects.filter(
-        cycle_id=cycle_id, node_type=ScoreSnapshot.NodeType.TEAM, day__lte=day
-    )
-    last_day = snapshots.order_by("-day").values_list("day", flat=True).first()
-    before = (
-        dict(
-            snapshots.filter(day=last_day, team_id__in=team_ids).values_list(
-                "team_id", "rolled_up_score"
-            )
-        )
-        if last_day
-        else {}
+    before = snapshot_scores(
+        cycle_id, ScoreSnapshot.NodeType.TEAM, latest_snapshot_day(cycle_id, day), team_ids
     )
     return {
         team_id: ScoreChange(
