@@ -135,39 +135,46 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def reaction_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Add or take back one emoji on a comment or a check-in."""
     viewer = request_viewer(request)
-    if kind == "comment":
-        comment = get_comment_for_user(viewer, pk)
-        target = {"comment": comment}
-        fallback = services.thread_url(services.comment_thread(comment))
-    elif kind == "check-in":
-        checkin_thread = get_thread_for_user(viewer, "check-in", pk)
-        target = {"checkin": checkin_thread.checkin}
-        fallback = services.thread_url(checkin_thread)
-    else:
-        raise Http404
+    target, fallback = _reaction_target(viewer, kind, pk)
     try:
         services.reaction_toggle(viewer=viewer, emoji=request.POST.get("emoji", ""), **target)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
-    # Back to the page the reaction was given from, never to this POST-only address (a
-    # fragment swapped in by htmx carries the page's address on, not its own).
-    next_url = safe_next_url(request, fallback)
-    if urlsplit(next_url).path == request.path:
-        next_url = fallback
+    next_url = _reaction_next_url(request, fallback)
     if not request.htmx:
         return redirect(next_url)
-    counts = (
-        selectors.comment_reactions(viewer, target["comment"])
-        if kind == "comment"
-        else selectors.checkin_reactions(viewer, [pk])[pk]
-    )
     context = {
-        "reaction_counts": counts,
+        "reaction_counts": _reaction_counts(viewer, kind, pk, target),
         "target_kind": kind,
         "target_id": pk,
         "next_url": next_url,
     }
     return render(request, "checkins/thread.html#reactions", context)
+
+
+def _reaction_target(viewer: Viewer, kind: str, pk: int) -> tuple[dict, str]:
+    """What the reaction is given on, as the service's keyword argument, and the address of
+    its thread; 404 for an unknown kind or for what the viewer may not see."""
+    if kind == "comment":
+        comment = get_comment_for_user(viewer, pk)
+        return {"comment": comment}, services.thread_url(services.comment_thread(comment))
+    if kind == "check-in":
+        checkin_thread = get_thread_for_user(viewer, "check-in", pk)
+        return {"checkin": checkin_thread.checkin}, services.thread_url(checkin_thread)
+    raise Http404
+
+
+def _reaction_next_url(request: HttpRequest, fallback: str) -> str:
+    # Back to the page the reaction was given from, never to this POST-only address (a
+    # fragment swapped in by htmx carries the page's address on, not its own).
+    next_url = safe_next_url(request, fallback)
+    return fallback if urlsplit(next_url).path == request.path else next_url
+
+
+def _reaction_counts(viewer: Viewer, kind: str, pk: int, target: dict):
+    if kind == "comment":
+        return selectors.comment_reactions(viewer, target["comment"])
+    return selectors.checkin_reactions(viewer, [pk])[pk]
 
 
 @require_POST

@@ -166,8 +166,25 @@ def _editor(
     3. GET (or invalid POST): the page, with the coach's warnings. A carried copy starts
        from the source's values (`carry`) and nothing exists until it is saved.
     """
-    is_new = objective.pk is None
     data = editor_data(request.POST) if request.method == "POST" else None
+    form, formset = _editor_forms(request, viewer, cycle, objective, data, carry)
+    submitted = data is not None and "add_row" not in data
+    if submitted and form.is_valid() and formset.is_valid():
+        saved = _save(viewer, cycle, objective, form, formset, carry)
+        if saved is not None:
+            messages.success(request, _saved_message(carry))
+            return redirect("objectives:detail", saved.pk)
+    context = _editor_context(
+        request, data, form, formset, objective, cycle, carry=carry, cycle_choices=cycle_choices
+    )
+    status = form_status(request, refused=submitted)
+    return render(request, "objectives/editor.html", context, status=status)
+
+
+def _editor_forms(request, viewer: Viewer, cycle: Cycle, objective: Objective, data, carry):
+    """The objective's form and its key results' formset. A new objective starts from the
+    carried source's values, else from the query string, with empty rows to fill in."""
+    is_new = objective.pk is None
     initial = (carry.initial if carry else editor_initial(viewer, request.GET)) if is_new else None
     form = ObjectiveForm(
         data, instance=copy.copy(objective), viewer=viewer, cycle=cycle, initial=initial
@@ -177,27 +194,37 @@ def _editor(
     if is_new and data is None:
         extra = NEW_OBJECTIVE_ROWS if rows is None else max(len(rows), 1)
     formset = key_result_formset(data, instance=objective, viewer=viewer, extra=extra, initial=rows)
-    if data is not None and "add_row" not in data and form.is_valid() and formset.is_valid():
-        saved = _save(viewer, cycle, objective, form, formset, carry)
-        if saved is not None:
-            messages.success(
-                request,
-                _("The copy is saved and the carry-over decision recorded.")
-                if carry
-                else _("The objective is saved."),
-            )
-            return redirect("objectives:detail", saved.pk)
+    return form, formset
+
+
+def _saved_message(carry: CarryDraft | None) -> str:
+    if carry:
+        return _("The copy is saved and the carry-over decision recorded.")
+    return _("The objective is saved.")
+
+
+def _editor_context(
+    request, data, form, formset, objective: Objective, cycle: Cycle, *, carry, cycle_choices
+) -> dict:
+    """The editor page's context: the coach's advice on what is typed so far (each key result
+    row carries its own warnings), the rows in their order and the errors' summary."""
     advice = _coach(data or editor_values(form, formset), cycle, objective)
     for kr_form in formset.forms:
         kr_form.coach_warnings = advice.rows.get(kr_form.prefix, [])
-    context = {"form": form, "formset": formset, "objective": objective, "cycle": cycle}
     kr_forms = rows_in_order(formset, data)
-    context.update(kr_forms=kr_forms, is_new=is_new, coach=advice, carry=carry)
-    context["errors"] = editor_errors(form, formset, kr_forms)
-    context["cycle_choices"] = cycle_choices
-    context["carry_reason"] = request.POST.get("carry_reason", request.GET.get("reason", ""))
-    status = form_status(request, refused=data is not None and "add_row" not in data)
-    return render(request, "objectives/editor.html", context, status=status)
+    return {
+        "form": form,
+        "formset": formset,
+        "objective": objective,
+        "cycle": cycle,
+        "kr_forms": kr_forms,
+        "is_new": objective.pk is None,
+        "coach": advice,
+        "carry": carry,
+        "errors": editor_errors(form, formset, kr_forms),
+        "cycle_choices": cycle_choices,
+        "carry_reason": request.POST.get("carry_reason", request.GET.get("reason", "")),
+    }
 
 
 def _save(viewer, cycle, objective, form, formset, carry=None) -> Objective | None:

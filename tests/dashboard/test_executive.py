@@ -9,8 +9,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -25,6 +23,7 @@ from okrapp.core.models import Membership
 from okrapp.dashboard import report as report_rules
 from okrapp.dashboard.models import ReportFile
 from okrapp.dashboard.services import report_files_purge
+from tests.dashboard.conftest import SECRET, count_queries, get
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,
@@ -38,49 +37,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-SECRET = "Secret reorganisation of the sales team"
 SECRET_KPI = "Secret churn of key accounts"
-
-
-def get(client, user, url, **headers):
-    client.force_login(user)
-    return client.get(url, **headers)
-
-
-@pytest.fixture
-def private_objective(cycle, other_team, outsider):
-    objective = ObjectiveFactory(
-        cycle=cycle,
-        team=other_team,
-        owner=outsider,
-        level=Objective.Level.INDIVIDUAL,
-        title=SECRET,
-        visibility=Objective.Visibility.PRIVATE,
-        score=D(20),
-    )
-    KeyResultFactory(
-        objective=objective,
-        title="Secret key result",
-        confidence=Confidence.OFF_TRACK,
-        last_checkin_at=timezone.now(),
-        score=D(20),
-    )
-    return objective
-
-
-@pytest.fixture
-def public_objective(cycle, team, lead):
-    objective = ObjectiveFactory(
-        cycle=cycle, team=team, owner=lead, title="Our newsletter is loved", score=D(60)
-    )
-    KeyResultFactory(
-        objective=objective,
-        title="50 % of subscribers open each month",
-        confidence=Confidence.ON_TRACK,
-        last_checkin_at=timezone.now(),
-        score=D(60),
-    )
-    return objective
 
 
 @pytest.fixture
@@ -642,13 +599,6 @@ def grow(cycle, company, teams: int) -> None:
         MeasurementFactory(kpi=kpi, value=D(index))
 
 
-def count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     ("url", "budget"), [("/", 30), ("/attention/", 14), ("/report/", 22), ("/report/pdf/", 22)]
 )
@@ -658,9 +608,9 @@ def test_admin_pages_issue_the_same_number_of_queries_at_two_sizes(
     client.force_login(admin)
     client.get("/")
     grow(cycle, company, 2)
-    small = count(client, url)
+    small = count_queries(client, url)
     grow(cycle, company, 12)
-    large = count(client, url)
+    large = count_queries(client, url)
     assert large == small
     assert large <= budget
 

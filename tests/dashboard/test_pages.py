@@ -6,14 +6,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from objectives.models import Confidence, Objective
 from objectives.tasks import rollup_scores
 from okrapp.core.models import Cycle
+from tests.dashboard.conftest import SECRET, count_queries, get
 from tests.factories import (
     CheckInFactory,
     CycleFactory,
@@ -26,49 +25,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-SECRET = "Secret reorganisation of the sales team"
-
-
-@pytest.fixture
-def private_objective(cycle, other_team, outsider):
-    """A private individual objective in Ventes, scored 20, with an off-track key result."""
-    objective = ObjectiveFactory(
-        cycle=cycle,
-        team=other_team,
-        owner=outsider,
-        level=Objective.Level.INDIVIDUAL,
-        title=SECRET,
-        visibility=Objective.Visibility.PRIVATE,
-        score=D(20),
-    )
-    KeyResultFactory(
-        objective=objective,
-        title="Secret key result",
-        confidence=Confidence.OFF_TRACK,
-        last_checkin_at=timezone.now(),
-        score=D(20),
-    )
-    return objective
-
-
-@pytest.fixture
-def public_objective(cycle, team, lead):
-    objective = ObjectiveFactory(
-        cycle=cycle, team=team, owner=lead, title="Our newsletter is loved", score=D(60)
-    )
-    KeyResultFactory(
-        objective=objective,
-        title="50 % of subscribers open each month",
-        confidence=Confidence.ON_TRACK,
-        last_checkin_at=timezone.now(),
-        score=D(60),
-    )
-    return objective
-
-
-def get(client, user, url, **headers):
-    client.force_login(user)
-    return client.get(url, **headers)
 
 
 # Dashboard ----------------------------------------------------------------------------
@@ -309,13 +265,6 @@ def grow(cycle, company, teams: int):
 PAGES = ["/", "/teams/{team}/", "/teams/{company}/", "/people/{person}/", "/teams/{team}/children/"]
 # The dashboard also reads the KPIs, what changed this week and who has not checked in.
 BUDGET = {"/": 26}
-
-
-def count_queries(client, url: str, **headers) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, **headers)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -3,7 +3,6 @@ beside its field (aria-invalid, aria-describedby), what was typed kept, nothing 
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,20 +11,9 @@ from django.urls import reverse
 from objectives.models import CarryOver
 from objectives.services import objective_refresh_score
 from okrapp.core.models import Cycle
-from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
+from tests.factories import KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def q1(db):
-    return CycleFactory(
-        name="T1 2026",
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 3, 31),
-        status=Cycle.Status.GRADING,
-        grading_opened_on=datetime.date(2026, 4, 1),
-    )
 
 
 @pytest.fixture

@@ -18,27 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def q1(db):
-    return CycleFactory(
-        name="T1 2026",
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 3, 31),
-        status=Cycle.Status.GRADING,
-        grading_opened_on=datetime.date(2026, 4, 1),
-    )
-
-
-@pytest.fixture
-def q2(db):
-    return CycleFactory(
-        name="T2 2026",
-        start_date=datetime.date(2026, 4, 1),
-        end_date=datetime.date(2026, 6, 30),
-        status=Cycle.Status.PLANNING,
-    )
-
-
-@pytest.fixture
 def objective(q1, team, lead):
     objective = ObjectiveFactory(cycle=q1, team=team, owner=lead, title="Win the market")
     KeyResultFactory(objective=objective, current_value=Decimal(60), final_score=Decimal(60))
