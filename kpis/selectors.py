@@ -29,6 +29,7 @@ from kpis.permissions import (
 )
 from objectives.models import KeyResult, Objective
 from objectives.permissions import can_edit_objective, visible_objectives_q
+from okrapp.core import freshness
 from okrapp.core.models import Cycle, Team
 from okrapp.core.permissions import Viewer
 from okrapp.core.selectors import active_cycle
@@ -583,6 +584,131 @@ def kpi_overview(
         lines=lines,
         counts=counts,
         worst_by_team={team_id: WORST_FIRST[rank] for team_id, rank in worst_rank.items()},
+    )
+
+
+# The dashboard's KPI panel ----------------------------------------------------------------
+
+SHOWN_ON_DASHBOARD = 10
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One KPI's statuses, as plain values: what kpi_health keeps for every KPI."""
+
+    kpi_id: int
+    team_path: str
+    status: str
+    status_week_ago: str
+    latest_date: datetime.date | None
+    latest_value: Decimal | None
+
+
+@dataclass
+class KPIHealth:
+    """The KPIs' health for the dashboard: the counts by status and each team's worst over
+    every KPI, and the first few in alert or stale and changed since a week ago, read in
+    full (private ones masked by `visible`), with how many there are in all."""
+
+    counts: dict[str, int]
+    worst_by_team: dict[int, str]
+    alerts: list[KPILine]
+    alerts_total: int
+    changed: list[KPILine]
+    changed_total: int
+    total: int
+
+    def worst_label(self, team_id: int) -> str:
+        status = self.worst_by_team.get(team_id)
+        return STATUS_LABELS[status] if status else ""
+
+
+def _status_rows(today: datetime.date) -> tuple[list[StatusRow], dict[int, str]]:
+    """Every KPI's status now and a week ago, in the board's order, and each team's worst
+    status over its branch (a team's path lists its lineage's ids): three queries, the KPIs
+    as values and their latest values now and a week ago."""
+    week_ago = today - datetime.timedelta(days=7)
+    kpis = list(
+        KPI.objects.order_by("team__path", "name", "id").values_list(
+            "pk",
+            "team__path",
+            "direction",
+            "target_value",
+            "alert_threshold",
+            "frequency",
+        )
+    )
+    ids = [kpi[0] for kpi in kpis]
+    latest, before = latest_by_kpi(ids), latest_by_kpi(ids, until=week_ago)
+    rows, worst_rank = [], {}
+    for pk, path, direction, target, threshold, frequency in kpis:
+        rules = {
+            "direction": direction,
+            "target": target,
+            "threshold": threshold,
+            "frequency": frequency,
+        }
+        day, value = latest.get(pk, (None, None))
+        then_day, then_value = before.get(pk, (None, None))
+        status = health.status(**rules, latest_value=value, latest_date=day, today=today)
+        then = health.status(**rules, latest_value=then_value, latest_date=then_day, today=week_ago)
+        rows.append(StatusRow(pk, path, status, then, day, value))
+        if status in WORST_FIRST:
+            rank = WORST_FIRST.index(status)
+            for team_id in (int(part) for part in path.split("/") if part):
+                worst_rank[team_id] = min(worst_rank.get(team_id, rank), rank)
+    return rows, {team_id: WORST_FIRST[rank] for team_id, rank in worst_rank.items()}
+
+
+def kpi_health(
+    viewer: Viewer,
+    *,
+    within: Team | None = None,
+    today: datetime.date | None = None,
+    shown: int = SHOWN_ON_DASHBOARD,
+) -> KPIHealth:
+    """The dashboard's KPI panel for the organisation or `within` a team's branch. The
+    statuses are the same for every viewer: shared until the next write
+    (okrapp.core.freshness), else three queries; then one for the KPIs shown."""
+    today = today or timezone.localdate()
+    rows, worst = freshness.cached("kpi_status_rows", lambda: _status_rows(today), today)
+    if within is not None:
+        rows = [row for row in rows if row.team_path.startswith(within.path)]
+    counts = dict.fromkeys(health.STATUSES, 0)
+    for row in rows:
+        counts[row.status] += 1
+    alerts = sorted(
+        (row for row in rows if row.status in (health.RED, health.STALE)),
+        key=lambda row: WORST_FIRST.index(row.status),
+    )
+    changed = sorted(
+        (row for row in rows if row.status != row.status_week_ago),
+        key=lambda row: WORST_FIRST.index(row.status) if row.status in WORST_FIRST else 9,
+    )
+    listed = alerts[:shown] + changed[:shown]
+    kpis = KPI.objects.select_related("team").defer(
+        "definition", "source_config", "source_secret", "data_source"
+    )
+    by_id = kpis.in_bulk([row.kpi_id for row in listed])
+
+    def line(row: StatusRow) -> KPILine:
+        kpi = by_id[row.kpi_id]
+        latest = (
+            Measurement(kpi=kpi, period_date=row.latest_date, value=row.latest_value)
+            if row.latest_date
+            else None
+        )
+        card = KPICard(kpi=kpi, recent=[latest] if latest else [], status=row.status)
+        return KPILine(card, can_view_kpi(viewer, kpi), status_week_ago=row.status_week_ago)
+
+    return KPIHealth(
+        counts=counts,
+        worst_by_team=worst,
+        alerts=[line(row) for row in alerts[:shown] if row.kpi_id in by_id],
+        alerts_total=len(alerts),
+        changed=[line(row) for row in changed[:shown] if row.kpi_id in by_id],
+        changed_total=len(changed),
+        total=len(rows),
     )
 
 

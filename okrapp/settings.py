@@ -458,6 +458,9 @@ REDIS_URL = env_str("REDIS_URL")
 # The cache holds the rate limits' counters, so every process must share it: Redis when
 # REDIS_URL is set, else a table in the database (`migrate` creates it). Never clear it in
 # production: with Redis it shares the database of Celery's queues.
+# How long a value cached by okrapp.core.freshness may live (every write already leaves it
+# behind; this bounds what a lagging read replica could leave): 0 turns that cache off.
+FRESHNESS_CACHE_SECONDS = env_int("FRESHNESS_CACHE_SECONDS", 60)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL

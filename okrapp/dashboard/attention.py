@@ -24,6 +24,7 @@ from checkins.models import CheckIn
 from objectives.models import Confidence, KeyResult, Objective
 from objectives.pace import TOLERANCE, Pace
 from objectives.permissions import can_view_objective
+from okrapp.core import freshness
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -172,12 +173,19 @@ FLAGS = [f"is_{key}" for key in REASONS]
 def needs_attention(
     cycle: Cycle, viewer: Viewer, limit: int = ATTENTION_LIMIT, **filters
 ) -> tuple[list[AttentionItem], int]:
-    """The `limit` most urgent items and how many there are in all: two queries."""
+    """The `limit` most urgent items and how many there are in all: two queries, the first
+    (the ranking, the same for every viewer) shared until the next write."""
     now = timezone.now()
-    ranked = list(
-        attention_queryset(cycle, now=now, **filters)
-        .annotate(total=Window(Count("id")))
-        .values_list("id", *FLAGS, "total")[:limit]
+    ranked = freshness.cached(
+        "attention",
+        lambda: list(
+            attention_queryset(cycle, now=now, **filters)
+            .annotate(total=Window(Count("id")))
+            .values_list("id", *FLAGS, "total")[:limit]
+        ),
+        cycle.pk,
+        limit,
+        *(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(filters.items())),
     )
     total = ranked[0][-1] if ranked else 0
     return _items(viewer, [row[:-1] for row in ranked], now), total

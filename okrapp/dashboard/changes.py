@@ -20,6 +20,7 @@ from django.utils import timezone
 from checkins.models import CheckIn
 from objectives.models import Confidence, KeyResult
 from objectives.permissions import can_view_objective
+from okrapp.core import freshness
 from okrapp.core.models import Cycle, Team
 from okrapp.core.permissions import Viewer
 
@@ -84,10 +85,17 @@ def confidence_drops(
     )
     if team is not None:
         rows = rows.filter(objective__team__path__startswith=team.path)
-    if connection.vendor == "postgresql":
-        ranked = _ranked_drops_postgresql(rows, since, limit)
-    else:
-        ranked = _ranked_drops(rows, since, limit)
+    ranked = freshness.cached(
+        "confidence_drops",
+        lambda: (
+            _ranked_drops_postgresql(rows, since, limit)
+            if connection.vendor == "postgresql"
+            else _ranked_drops(rows, since, limit)
+        ),
+        cycle.pk,
+        team.pk if team else "",
+        limit,
+    )
     total = ranked[0][2] if ranked else 0
     by_id = KeyResult.objects.select_related("objective", "owner").in_bulk([r[0] for r in ranked])
     drops = [
@@ -150,7 +158,8 @@ def new_blockers(
     limit: int = LIMIT,
     now: datetime.datetime | None = None,
 ) -> tuple[list[BlockerLine], int]:
-    """This week's check-ins naming a blocker, newest first: two queries."""
+    """This week's check-ins naming a blocker, newest first: two queries, the first (their
+    count and the newest ids) shared until the next write."""
     since = (now or timezone.now()) - WEEK
     checkins = CheckIn.objects.filter(
         key_result__objective__cycle=cycle,
@@ -159,12 +168,20 @@ def new_blockers(
     ).exclude(blockers="")
     if team is not None:
         checkins = checkins.filter(key_result__objective__team__path__startswith=team.path)
-    total = checkins.count()
+    total, ids = freshness.cached(
+        "new_blockers",
+        lambda: (
+            checkins.count(),
+            list(checkins.order_by("-created_at", "-id").values_list("pk", flat=True)[:limit]),
+        ),
+        cycle.pk,
+        team.pk if team else "",
+        limit,
+    )
+    rows = CheckIn.objects.select_related("key_result", "key_result__objective", "author")
     lines = [
         BlockerLine(checkin, can_view_objective(viewer, checkin.key_result.objective))
-        for checkin in checkins.select_related(
-            "key_result", "key_result__objective", "author"
-        ).order_by("-created_at", "-id")[:limit]
+        for checkin in rows.filter(pk__in=ids).order_by("-created_at", "-id")
     ]
     return lines, total
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn
 from kpis import health
-from kpis.selectors import STATUS_LABELS, KPIOverview, kpi_overview, overview_within
+from kpis.selectors import STATUS_LABELS, KPIHealth, KPIOverview, kpi_health, kpi_overview
 from objectives import pace as pace_rules
 from objectives import rollup, scoring
 from objectives.models import Confidence, KeyResult, Objective, ScoreSnapshot
@@ -30,7 +30,7 @@ from objectives.rollup_services import (
     team_score_changes_since_last_weekly_snapshot,
     team_scores,
 )
-from okrapp.core import charts
+from okrapp.core import charts, freshness
 from okrapp.core.breadcrumbs import person_crumbs, team_crumbs
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
@@ -77,7 +77,7 @@ class Organisation:
     confidence: dict[str, int]
     children: dict[int | None, list[Team]]
     changes: dict[int, Decimal | None] = field(default_factory=dict)
-    kpis: KPIOverview | None = None
+    kpis: KPIHealth | KPIOverview | None = None
 
     @property
     def company(self) -> Team | None:
@@ -106,12 +106,20 @@ class Organisation:
         return [self.row(child, open_ids or set()) for child in self.children.get(team.pk, [])]
 
 
-def organisation(
-    cycle: Cycle, viewer: Viewer | None = None, *, kpi_history: bool = False
-) -> Organisation:
+@dataclass
+class _Figures:
+    """What `organisation` reads from the database, the same for every viewer."""
+
+    teams: list[Team]
+    scores: dict[int, TeamScore]
+    coverage: dict[int, tuple[int, int]]
+    confidence: dict[str, int]
+    changes: dict[int, Decimal | None]
+
+
+def _figures(cycle: Cycle) -> _Figures:
     """Six queries: the teams, two score aggregates, one key result aggregate, the last
-    weekly snapshot's day and scores; with a viewer, three more for the KPIs' statuses
-    (`kpi_history`: their recent periods too, for sparklines)."""
+    weekly snapshot's day and scores."""
     teams = list(Team.objects.order_by("path"))
     nodes = [TeamNode(team.pk, team.parent_id, team.path) for team in teams]
     scores = team_scores(cycle.pk, nodes)
@@ -132,17 +140,39 @@ def organisation(
         total, checked = own_counts.get(team_id, (0, 0))
         own_counts[team_id] = (total + row["total"], checked + row["checked"])
         confidence[row["confidence"] or NO_CHECKIN] += row["total"]
-    children: dict[int | None, list[Team]] = {}
-    for team in teams:
-        children.setdefault(team.parent_id, []).append(team)
-    return Organisation(
+    return _Figures(
         teams=teams,
         scores=scores,
         coverage=rollup.sum_up_counts(nodes, own_counts),
         confidence=confidence,
-        children=children,
         changes=team_score_changes_since_last_weekly_snapshot(cycle.pk, scores),
-        kpis=kpi_overview(viewer, with_history=kpi_history) if viewer is not None else None,
+    )
+
+
+def organisation(
+    cycle: Cycle, viewer: Viewer | None = None, *, kpi_history: bool = False
+) -> Organisation:
+    """The figures (`_figures`, shared by every viewer until the next write: no query once
+    cached); with a viewer, the KPIs' health too (the dashboard's panel; `kpi_history`:
+    every KPI with its recent periods, for the report's sparklines)."""
+    figures = freshness.cached(
+        "organisation", lambda: _figures(cycle), cycle.pk, timezone.localdate(), week_of().start
+    )
+    children: dict[int | None, list[Team]] = {}
+    for team in figures.teams:
+        children.setdefault(team.parent_id, []).append(team)
+    return Organisation(
+        teams=figures.teams,
+        scores=figures.scores,
+        coverage=figures.coverage,
+        confidence=figures.confidence,
+        children=children,
+        changes=figures.changes,
+        kpis=None
+        if viewer is None
+        else kpi_overview(viewer, with_history=True)
+        if kpi_history
+        else kpi_health(viewer),
     )
 
 
@@ -390,7 +420,7 @@ def dashboard_page(
     running = not cycle.is_closed
     scoped = scope if not scope.is_company else None
     attention, attention_total = needs_attention(cycle, viewer, team=scoped) if running else ([], 0)
-    kpis = org.kpis if scoped is None else overview_within(org.kpis, scope)
+    kpis = org.kpis if scoped is None else kpi_health(viewer, within=scope)
     open_ids = open_lineage(org.teams, open_id) | set(scope.lineage_ids) | {company.pk}
     return {
         **page,
@@ -418,7 +448,7 @@ class StatusCount:
     count: int
 
 
-def kpi_status_slices(overview: KPIOverview) -> list[StatusCount]:
+def kpi_status_slices(overview: KPIHealth) -> list[StatusCount]:
     """Healthy, watch, alert and stale, in that order (KPIs without a measurement apart)."""
     return [
         StatusCount(key, str(STATUS_LABELS[key]), overview.counts.get(key, 0))

@@ -6,7 +6,8 @@ none was checked in since Monday (the organisation's week), grouped by where the
 - another lead sees the teams they lead, each with its sub-teams, by team;
 - anyone else sees no such list (it is a lead's tool, not a public board).
 
-Three queries whatever the size: the owners' counts, their primary teams, the teams.
+Three queries whatever the size (the owners' counts, their primary teams, their names),
+shared until the next write (okrapp.core.freshness).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from objectives.models import KeyResult
+from okrapp.core import freshness
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.weeks import week_of
@@ -56,27 +58,9 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
     led = [by_id[pk] for pk in viewer.lead_team_ids if pk in by_id]
     if not whole and not led:
         return None
-    since = week_of().start
-    owners = list(
-        KeyResult.objects.filter(
-            objective__cycle=cycle, objective__archived_at=None, owner__is_active=True
-        )
-        .order_by()
-        .values("owner_id")
-        .annotate(checked=Count("id", filter=Q(last_checkin_at__gte=since)))
-        .filter(checked=0)
-        .values_list("owner_id", flat=True)
+    home, names = freshness.cached(
+        "silent_owners", lambda: _silent_owners(cycle), cycle.pk, week_of().start
     )
-    # Where each works (their primary team, else their first), as plain values; the names of
-    # those shown only are read afterwards.
-    home: dict[int, int] = {}
-    for user_id, team_id in (
-        Membership.objects.filter(user_id__in=owners)
-        .order_by("-is_primary", "team__path")
-        .values_list("user_id", "team_id")
-    ):
-        home.setdefault(user_id, team_id)
-
     grouped: dict[int, list[int]] = {}
     for user_id, team_id in home.items():
         team = by_id.get(team_id)
@@ -90,14 +74,35 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
         else:
             continue
         grouped.setdefault(group_team.pk, []).append(user_id)
-    names = dict(
-        User.objects.filter(pk__in=[pk for ids in grouped.values() for pk in ids]).values_list(
-            "pk", "display_name"
-        )
-    )
     ordered = []
     for team_id, user_ids in sorted(grouped.items(), key=lambda item: by_id[item[0]].path):
         shown = sorted(user_ids, key=lambda pk: (names.get(pk, "").lower(), pk))
         people = [User(pk=pk, display_name=names.get(pk, "")) for pk in shown[:NAMES_PER_GROUP]]
         ordered.append(SilentGroup(by_id[team_id], people=people, total=len(user_ids)))
     return Silence(by_department=whole, groups=ordered)
+
+
+def _silent_owners(cycle: Cycle) -> tuple[dict[int, int], dict[int, str]]:
+    """Every active owner of a key result of the cycle with none checked in this week: where
+    they work (their primary team, else their first) and their names. Three queries."""
+    since = week_of().start
+    owners = list(
+        KeyResult.objects.filter(
+            objective__cycle=cycle, objective__archived_at=None, owner__is_active=True
+        )
+        .order_by()
+        .values("owner_id")
+        .annotate(checked=Count("id", filter=Q(last_checkin_at__gte=since)))
+        .filter(checked=0)
+        .values_list("owner_id", flat=True)
+    )
+    # Where each works (their primary team, else their first), as plain values.
+    home: dict[int, int] = {}
+    for user_id, team_id in (
+        Membership.objects.filter(user_id__in=owners)
+        .order_by("-is_primary", "team__path")
+        .values_list("user_id", "team_id")
+    ):
+        home.setdefault(user_id, team_id)
+    names = dict(User.objects.filter(pk__in=list(home)).values_list("pk", "display_name"))
+    return home, names

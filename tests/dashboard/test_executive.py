@@ -106,7 +106,8 @@ def test_filtering_the_dashboard_to_a_team_filters_its_kpis(
 ):
     response = get(client, member, f"/?team={team.pk}")
     assert response.context["scope"] == team
-    assert [line.kpi for line in response.context["kpis"].lines] == [alert_kpi]
+    assert [line.kpi for line in response.context["kpis"].alerts] == [alert_kpi]
+    assert response.context["kpis"].total == 1
 
 
 # 2. What changed -------------------------------------------------------------------------
