@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from objectives.cycles import counts_in_rollups
 from okrapp.core import numbers
+from okrapp.core.db_routers import replica_reads
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
@@ -29,6 +30,7 @@ def _open_id(request: HttpRequest) -> int | None:
     return numbers.parse_id(raw)
 
 
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle(request)
     form = ScopeForm(request.GET or None)
@@ -46,6 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "okrapp/dashboard.html", context)
 
 
+@replica_reads
 def attention_list(request: HttpRequest) -> HttpResponse:
     """Every key result that needs attention, filtered by team, owner and reason, paged."""
     cycle = current_cycle(request)
@@ -61,6 +64,7 @@ def attention_list(request: HttpRequest) -> HttpResponse:
     return render(request, "okrapp/attention.html", context)
 
 
+@replica_reads
 def team_children(request: HttpRequest, pk: int) -> HttpResponse:
     """A branch of the dashboard's team tree (htmx); without htmx, the dashboard opened there."""
     team = get_object_or_404(Team, pk=pk)
@@ -77,6 +81,7 @@ def team_children(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@replica_reads
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     cycle = current_cycle(request)
@@ -87,6 +92,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "okrapp/team_detail.html", context)
 
 
+@replica_reads
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     cycle = current_cycle(request)
@@ -95,6 +101,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "okrapp/person_detail.html", context)
 
 
+@replica_reads
 def cycle_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The quarterly review: everyone signed in reads it (transparency); it names no
     objective, so private ones count without showing."""
@@ -108,6 +115,7 @@ def _report_scope(request: HttpRequest):
     return form, form.scope()
 
 
+@replica_reads
 def report(request: HttpRequest) -> HttpResponse:
     """The quarterly report of the chosen cycle, for the company or a team's branch; the
     print style sheet makes it a document, the PDF link makes one."""
@@ -120,6 +128,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "okrapp/report.html", context)
 
 
+# The PDF pages read the primary: a report file just requested may not be on the replica yet.
 @require_http_methods(["GET", "POST"])
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The PDF: made at once for a small scope; for a large one, a POST hands it to a
