@@ -14,11 +14,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
 from objectives.models import Objective
-from objectives.selectors import LEVEL_ORDER, visible_objectives
+from objectives.selectors import LEVEL_ORDER, ancestor_chains, visible_objectives
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer
 
-UNALIGNED_PER_PAGE = 50
+UNALIGNED_PER_PAGE = 20
 BRANCH_LIMIT = 100
 SEARCH_LIMIT = 20
 
@@ -59,16 +59,6 @@ def _ordered(objectives) -> list[Objective]:
     return sorted(objectives, key=lambda o: (LEVEL_ORDER[o.level], o.team.path, o.pk))
 
 
-def _ancestors(links: dict[int, int | None], pks) -> set[int]:
-    found: set[int] = set()
-    for pk in pks:
-        current = links.get(pk)
-        while current is not None and current not in found:
-            found.add(current)
-            current = links.get(current)
-    return found
-
-
 def alignment_page(
     viewer: Viewer,
     cycle: Cycle,
@@ -79,12 +69,17 @@ def alignment_page(
     page: int | str = 1,
 ) -> AlignmentPage:
     visible = visible_objectives(viewer, cycle)
-    links = dict(Objective.objects.filter(cycle=cycle).values_list("id", "parent_id"))
+    # The path to the viewer's own objectives opens by default; `?open=` says otherwise.
+    own = (
+        list(visible.filter(owner_id=viewer.user.pk).values_list("id", flat=True))
+        if open_ids is None
+        else []
+    )
+    chains = ancestor_chains(cycle.pk, [*own, *([focus_id] if focus_id is not None else [])])
     if open_ids is None:
-        own = visible.filter(owner_id=viewer.user.pk).values_list("id", flat=True)
-        open_ids = _ancestors(links, own)
-    if focus_id is not None and focus_id in links:
-        open_ids = open_ids | _ancestors(links, [focus_id])
+        open_ids = {pk for start in own for pk in chains.get(start, [])}
+    if focus_id is not None and focus_id in chains:
+        open_ids = open_ids | set(chains[focus_id])
     roots = _ordered(visible.filter(level=Objective.Level.COMPANY))
     # An objective whose parent the viewer may not see counts as not aligned for them.
     unaligned = (

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Exists,
@@ -108,7 +109,7 @@ class Board:
         return len(self.company) + teams_count + len(self.mine)
 
 
-BOARD_PAGE_SIZE = 40
+BOARD_PAGE_SIZE = 20
 
 
 def board(
@@ -152,19 +153,46 @@ def board(
     return Board(company=company, teams=groups, mine=mine, page=page_obj)
 
 
+ANCESTORS_SQL = """
+WITH RECURSIVE chain (start_id, id, parent_id, depth) AS (
+    SELECT id, id, parent_id, 0 FROM {table} WHERE cycle_id = %s AND id IN ({starts})
+    UNION ALL
+    SELECT chain.start_id, parent.id, parent.parent_id, chain.depth + 1
+    FROM {table} parent JOIN chain ON parent.id = chain.parent_id
+    WHERE chain.depth < %s
+)
+SELECT start_id, id FROM chain ORDER BY start_id, depth
+"""
+MAX_ALIGNMENT_DEPTH = 64
+
+
+def ancestor_chains(cycle_id: int, pks) -> dict[int, list[int]]:
+    """Each of the cycle's objectives among `pks` with the ids it aligns to, its parent
+    first: one recursive query that walks up from those objectives only, not the cycle's
+    thousands of links (an objective missing from the cycle has no entry)."""
+    pks = [int(pk) for pk in pks]
+    if not pks:
+        return {}
+    sql = ANCESTORS_SQL.format(
+        table=connection.ops.quote_name(Objective._meta.db_table),
+        starts=", ".join(["%s"] * len(pks)),
+    )
+    chains: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle_id, *pks, MAX_ALIGNMENT_DEPTH])
+        for start_id, pk in cursor.fetchall():
+            chain = chains.setdefault(start_id, [])
+            if pk != start_id and pk not in chain:
+                chain.append(pk)
+    return chains
+
+
 def alignment_chain(viewer: Viewer, objective: Objective) -> list[Objective | None]:
     """The objectives this one aligns to, from the top (company) down to its parent.
-    Two queries whatever the depth: the cycle's links, then the chain's objectives."""
+    Two queries whatever the depth: the chain's ids, then its objectives."""
     if objective.parent_id is None:
         return []
-    parents = dict(
-        Objective.objects.filter(cycle_id=objective.cycle_id).values_list("id", "parent_id")
-    )
-    chain_ids: list[int] = []
-    current = objective.parent_id
-    while current is not None and current not in chain_ids and current != objective.pk:
-        chain_ids.append(current)
-        current = parents.get(current)
+    chain_ids = ancestor_chains(objective.cycle_id, [objective.pk]).get(objective.pk, [])
     visible = {
         linked.pk: linked
         for linked in Objective.objects.filter(pk__in=chain_ids)

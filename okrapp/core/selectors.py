@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
-from okrapp.core import numbers
+from okrapp.core import freshness, numbers
 from okrapp.core.models import Cycle, Invitation, Membership, Team, User
 
 SESSION_CYCLE_KEY = "cycle_id"
@@ -63,8 +63,8 @@ def list_cycles(request: HttpRequest | None = None) -> list[Cycle]:
 
 
 def team_tree() -> list[Team]:
-    """Every team in tree order (by materialised path)."""
-    return list(Team.objects.order_by("path"))
+    """Every team in tree order (by materialised path), shared until the next write."""
+    return freshness.cached("team_tree", lambda: list(Team.objects.order_by("path")))
 
 
 def led_team_ids(user: User) -> set[int]:
