@@ -8,10 +8,13 @@ thousands, and a percent or currency sign around the number, as a spreadsheet sa
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 PLACES = Decimal("0.0001")  # the value fields: max_digits=20, decimal_places=4
@@ -76,7 +79,21 @@ def format_decimal(value: Decimal | None, *, grouping: bool = True) -> str:
         return "—"
     normalised = _normalised(value)
     places = max(0, -normalised.as_tuple().exponent)
-    return number_format(normalised, decimal_pos=places, use_l10n=True, force_grouping=grouping)
+    decimal_mark, groups, thousands = _separators(get_language())
+    return numberformat.format(
+        normalised, decimal_mark, places, groups, thousands, force_grouping=grouping, use_l10n=True
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _separators(language: str | None) -> tuple:
+    """The language's decimal mark, grouping and thousands separator, as Django's
+    number_format reads them: looked up once per language (pages format thousands of
+    values, and the lookup was most of each one's cost)."""
+    return tuple(
+        get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    )
 
 
 def format_with_unit(value: Decimal | None, unit: str = "") -> str:
