@@ -185,7 +185,7 @@ def needs_attention(
         ),
         cycle.pk,
         limit,
-        *(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(filters.items())),
+        *_filter_parts(filters),
     )
     total = ranked[0][-1] if ranked else 0
     return _items(viewer, [row[:-1] for row in ranked], now), total
@@ -218,16 +218,18 @@ class AttentionPage:
 def attention_page(
     cycle: Cycle, viewer: Viewer, *, page: int = 1, per_page: int = PAGE_SIZE, **filters
 ) -> AttentionPage:
-    """One page of the full list: two queries (the ranked ids with the total, the rows); a
-    page beyond the last shows the last."""
+    """One page of the full list: two queries (the ranked ids with the total, the rows), the
+    first shared by every viewer until the next write; a page beyond the last shows the
+    last."""
     now = timezone.now()
-    queryset = attention_queryset(cycle, now=now, **filters).annotate(total=Window(Count("id")))
-    page = max(1, page)
-    rows = list(queryset.values_list("id", *FLAGS, "total")[(page - 1) * per_page :][:per_page])
-    if not rows and page > 1:
-        total = queryset.count()
-        page = max(1, -(-total // per_page))
-        rows = list(queryset.values_list("id", *FLAGS, "total")[(page - 1) * per_page :][:per_page])
+    page, rows = freshness.cached(
+        "attention_page",
+        lambda: _ranked_page(cycle, now, max(1, page), per_page, filters),
+        cycle.pk,
+        page,
+        per_page,
+        *_filter_parts(filters),
+    )
     total = rows[0][-1] if rows else 0
     return AttentionPage(
         items=_items(viewer, [row[:-1] for row in rows], now),
@@ -235,3 +237,17 @@ def attention_page(
         number=page,
         pages=max(1, -(-total // per_page)),
     )
+
+
+def _ranked_page(cycle, now, page: int, per_page: int, filters: dict) -> tuple[int, list]:
+    queryset = attention_queryset(cycle, now=now, **filters).annotate(total=Window(Count("id")))
+    rows = list(queryset.values_list("id", *FLAGS, "total")[(page - 1) * per_page :][:per_page])
+    if not rows and page > 1:
+        total = queryset.count()
+        page = max(1, -(-total // per_page))
+        rows = list(queryset.values_list("id", *FLAGS, "total")[(page - 1) * per_page :][:per_page])
+    return page, rows
+
+
+def _filter_parts(filters: dict) -> list[str]:
+    return [f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(filters.items())]
