@@ -50,6 +50,8 @@ class Timing:
     p95_ms: float
     trivial_p50_ms: float
     ratio: float
+    first_ms: float = 0.0  # the page's first answer after a write: nothing shared cached
+    warm_queries: int = 0  # the queries of the page's last answer, its shared figures cached
     samples_ms: list[float] = field(default_factory=list, repr=False)
 
 
@@ -189,28 +191,39 @@ def _timed(browser: Browser, path: str, headers: dict | None = None):
 
 
 def measure(
-    browsers: dict[str, Browser], pages: list[Page], *, rounds: int, api_tokens: dict[str, str]
+    browsers: dict[str, Browser],
+    pages: list[Page],
+    *,
+    rounds: int,
+    api_tokens: dict[str, str],
+    after_a_write=None,
 ) -> list[Timing]:
     """Each round opens every page once, each right after the trivial page as the same
-    person, so that both see the same moment of the machine."""
+    person, so that both see the same moment of the machine. Before the rounds, each page is
+    opened once right after `after_a_write()` (which leaves the shared figures cache behind,
+    as any write does): that first answer gives its status, its queries and size, and the
+    time a page takes when it has to compute everything."""
     page_samples: dict[str, list[float]] = {page.key: [] for page in pages}
     trivial_samples: dict[str, list[float]] = {page.key: [] for page in pages}
-    first: dict[str, tuple[int, int, int]] = {}
-    for page in pages:  # a warm-up of every page, whose answer gives status, queries and size
+    first: dict[str, tuple[int, int, int, float]] = {}
+    warm_queries: dict[str, int] = {}
+    for page in pages:
         browser = browsers[page.role]
         _timed(browser, TRIVIAL)
-        _ms, status, headers, body = _timed(browser, page.path, _api_headers(page, api_tokens))
-        first[page.key] = (status, int(headers.get(HEADER) or 0), len(body))
+        if after_a_write is not None:
+            after_a_write()
+        ms, status, headers, body = _timed(browser, page.path, _api_headers(page, api_tokens))
+        first[page.key] = (status, int(headers.get(HEADER) or 0), len(body), ms)
     for _ in range(rounds):
         for page in pages:
             browser = browsers[page.role]
             trivial_samples[page.key].append(_timed(browser, TRIVIAL)[0])
-            page_samples[page.key].append(
-                _timed(browser, page.path, _api_headers(page, api_tokens))[0]
-            )
+            ms, _status, headers, _body = _timed(browser, page.path, _api_headers(page, api_tokens))
+            page_samples[page.key].append(ms)
+            warm_queries[page.key] = int(headers.get(HEADER) or 0)
     timings = []
     for page in pages:
-        status, queries, size = first[page.key]
+        status, queries, size, first_ms = first[page.key]
         p50 = statistics.median(page_samples[page.key])
         trivial = statistics.median(trivial_samples[page.key])
         timings.append(
@@ -226,6 +239,8 @@ def measure(
                 p95_ms=round(percentile(page_samples[page.key], 0.95), 1),
                 trivial_p50_ms=round(trivial, 1),
                 ratio=round(p50 / trivial, 2) if trivial else 0.0,
+                first_ms=round(first_ms, 1),
+                warm_queries=warm_queries.get(page.key, queries),
                 samples_ms=[round(sample, 1) for sample in page_samples[page.key]],
             )
         )
