@@ -284,7 +284,10 @@ def team_week_summaries(
     )
     for row in people:
         summaries[row["team_id"]].people = row["count"]
-    checked = Exists(CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start))
+    # `last_checkin_at` is the latest remaining check-in's time, kept by every check-in write
+    # (services.key_result_follow_latest): "checked in since the week's start" is one
+    # comparison per key result instead of a subquery over its check-ins.
+    checked = Q(last_checkin_at__gte=week.start)
     key_results = (
         KeyResult.objects.filter(
             owner__memberships__team__in=teams,
