@@ -286,12 +286,12 @@ def team_week_summaries(
     if not teams or cycle is None:
         return []
     people: dict[int, set[int]] = defaultdict(set)
-    memberships = Membership.objects.filter(team__in=teams, user__is_active=True)
+    memberships = Membership.objects.filter(team__in=teams, user__is_active=True).order_by()
     for team_id, user_id in memberships.values_list("team_id", "user_id"):
         people[team_id].add(user_id)
     counts = {
-        row["owner_id"]: (row["total"], row["done"])
-        for row in KeyResult.objects.filter(
+        owner_id: (total, done)
+        for owner_id, total, done in KeyResult.objects.filter(
             owner_id__in=memberships.values("user_id"),
             objective__cycle=cycle,
             objective__archived_at=None,
@@ -300,6 +300,7 @@ def team_week_summaries(
         .order_by()
         .values("owner_id")
         .annotate(total=Count("id"), done=Count("id", filter=Q(last_checkin_at__gte=week.start)))
+        .values_list("owner_id", "total", "done")
     }
     summaries = []
     for team in teams:
