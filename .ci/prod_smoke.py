@@ -227,6 +227,8 @@ PAGES = [
     ("organisation: resend (POST)",    "/organisation/invitations/999999/resend/",               405, 405, 405, 405, 405, 405, 302),
     ("organisation: revoke (POST)",    "/organisation/invitations/999999/revoke/",               405, 405, 405, 405, 405, 405, 302),
     ("organisation: teams",            "/organisation/teams/",                                   200, 200, 200, 403, 403, 403, 302),
+    ("organisation: teams, searched",  "/organisation/teams/?q=co&open={team_marketing}",        200, 200, 200, 403, 403, 403, 302),
+    ("organisation: team branch without htmx", "/organisation/teams/{team_marketing}/branch/",   302, 302, 302, 403, 403, 403, 302),
     ("organisation: a team",           "/organisation/teams/{team_contenu}/",                    200, 200, 200, 403, 403, 403, 302),
     ("organisation: delete team (POST)", "/organisation/teams/{team_contenu}/delete/",           405, 405, 405, 405, 405, 405, 302),
     ("organisation: import",           "/organisation/import/",                                  200, 200, 200, 403, 403, 403, 302),

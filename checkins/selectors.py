@@ -273,38 +273,50 @@ def team_week_summaries(
 ) -> list[TeamWeekSummary]:
     """The teams the viewer follows (`led_teams`), with their people, their key results in
     the cycle, how many were checked in this week and how many people are behind: two
-    queries, whatever the number of teams or people (the details are `team_week`'s)."""
+    queries, whatever the number of teams or people (the details are `team_week`'s).
+
+    1. The teams' active people: (team, person) pairs.
+    2. Their key results counted per owner, in the database: how many, how many checked in
+       this week. `last_checkin_at` is the latest remaining check-in's time, kept by every
+       check-in write (services.key_result_follow_latest), so "checked in this week" is one
+       comparison per key result, not a subquery over its check-ins.
+    3. Each team adds up its people's counts; someone is behind with fewer checked in than
+       owned. Counting per owner first, not per (team, key result), keeps the join of key
+       results to memberships out of the query."""
     if not teams or cycle is None:
         return []
-    summaries = {team.pk: TeamWeekSummary(team=team) for team in teams}
-    people = (
-        Membership.objects.filter(team__in=teams, user__is_active=True)
-        .values("team_id")
-        .annotate(count=Count("user_id", distinct=True))
-    )
-    for row in people:
-        summaries[row["team_id"]].people = row["count"]
-    checked = Exists(CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start))
-    key_results = (
-        KeyResult.objects.filter(
-            owner__memberships__team__in=teams,
-            owner__is_active=True,
+    people: dict[int, set[int]] = defaultdict(set)
+    memberships = Membership.objects.filter(team__in=teams, user__is_active=True).order_by()
+    for team_id, user_id in memberships.values_list("team_id", "user_id"):
+        people[team_id].add(user_id)
+    counts = {
+        owner_id: (total, done)
+        for owner_id, total, done in KeyResult.objects.filter(
+            owner_id__in=memberships.values("user_id"),
             objective__cycle=cycle,
             objective__archived_at=None,
         )
         .filter(visible_objectives_q(viewer, prefix="objective__"))
-        .values("owner__memberships__team_id")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=checked),
-            behind=Count("owner_id", distinct=True, filter=~checked),
+        .order_by()
+        .values("owner_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(last_checkin_at__gte=week.start)))
+        .values_list("owner_id", "total", "done")
+    }
+    summaries = []
+    for team in teams:
+        if not people[team.pk]:
+            continue
+        owned = [counts[person] for person in people[team.pk] if person in counts]
+        summaries.append(
+            TeamWeekSummary(
+                team=team,
+                people=len(people[team.pk]),
+                key_results=sum(total for total, _done in owned),
+                done=sum(done for _total, done in owned),
+                people_behind=sum(1 for total, done in owned if done < total),
+            )
         )
-    )
-    for row in key_results:
-        summary = summaries[row["owner__memberships__team_id"]]
-        summary.key_results, summary.done = row["total"], row["done"]
-        summary.people_behind = row["behind"]
-    return [summary for summary in summaries.values() if summary.people]
+    return summaries
 
 
 def team_week(

@@ -24,6 +24,7 @@ org_urls = [
     path("invitations/<int:pk>/revoke/", org_views.invitation_revoke, name="org_invitation_revoke"),
     path("teams/", org_views.teams, name="org_teams"),
     path("teams/<int:pk>/", org_views.team_edit, name="org_team_edit"),
+    path("teams/<int:pk>/branch/", org_views.team_branch, name="org_team_branch"),
     path("teams/<int:pk>/delete/", org_views.team_delete, name="org_team_delete"),
     path("import/", org_views.org_import, name="org_import"),
 ]

@@ -13,11 +13,12 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from okrapp.core import numbers, selectors, services
 from okrapp.core.forms import (
@@ -329,9 +330,23 @@ def teams(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The team %(name)s is created.") % {"name": team.name})
             return redirect("org_teams")
-    context = {"rows": selectors.team_rows(), "form": form}
+    tree = selectors.org_tree(
+        open_id=numbers.parse_id(request.GET.get("open")),
+        query=request.GET.get("q", "").strip()[:150],
+    )
     status = form_status(request, refused=request.method == "POST")
-    return render(request, "okrapp/org/teams.html", context, status=status)
+    return render(request, "okrapp/org/teams.html", {"tree": tree, "form": form}, status=status)
+
+
+@require_GET
+def team_branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team's sub-teams (htmx); without htmx, the teams page with that branch open."""
+    _admin(request)
+    team = get_object_or_404(Team, pk=pk)
+    if not request.htmx:
+        return redirect(f"{reverse('org_teams')}?open={team.pk}#org-team-{team.pk}")
+    context = {"rows": selectors.team_branch(team)}
+    return render(request, "okrapp/org/teams.html#org-team-branch", context)
 
 
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:

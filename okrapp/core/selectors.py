@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest
 
 from okrapp.core import freshness, numbers
@@ -146,39 +147,137 @@ def person_with_teams(pk: int) -> User | None:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class TeamRow:
+    """A team of the organisation tree, with its active members, its leads and, when its
+    branch is open, its sub-teams' rows."""
+
     team: Team
     members: int
     leads: list[User]
+    sub_teams: int = 0
+    open: bool = False
+    children: list[TeamRow] = field(default_factory=list)
 
     @property
     def lead_names(self) -> str:
         return ", ".join(lead.display_name for lead in self.leads)
 
-    @property
-    def depth_class(self) -> int:
-        # The stylesheet indents up to eight levels; deeper teams stay at the eighth.
-        return min(self.team.depth, 8)
+
+@dataclass(frozen=True)
+class TeamMatch:
+    team: Team
+    path_names: list[str]  # from the company down to the team's parent
 
 
-def team_rows() -> list[TeamRow]:
-    """The tree in order, with each team's member count and leads: two queries."""
+@dataclass(frozen=True)
+class OrgTree:
+    rows: list[TeamRow]  # the company, its sub-teams below it
+    open_id: int | None  # the team whose path is open (`?open=`, or the single match)
+    query: str = ""
+    matches: list[TeamMatch] = field(default_factory=list)
+    more_matches: bool = False
+
+
+TEAM_MATCHES = 20
+
+
+def _team_rows(teams: QuerySet[Team]) -> list[TeamRow]:
+    """Rows for `teams`, ordered by name: two queries, one for the teams with their counts
+    (correlated subqueries, so members and sub-teams do not multiply each other), one for the
+    leads of those teams only."""
+    members = (
+        Membership.objects.filter(team=OuterRef("pk"), user__is_active=True)
+        .order_by()
+        .values("team")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    sub_teams = (
+        Team.objects.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
     teams = list(
-        Team.objects.annotate(
-            members=Count("memberships", filter=Q(memberships__user__is_active=True))
-        ).order_by("path")
+        teams.annotate(
+            member_count=Coalesce(Subquery(members), 0),
+            sub_team_count=Coalesce(Subquery(sub_teams), 0),
+        ).order_by(Lower("name"), "pk")
     )
     leads: dict[int, list[User]] = {}
     for membership in (
-        Membership.objects.filter(role=Membership.Role.LEAD, user__is_active=True)
+        Membership.objects.filter(
+            role=Membership.Role.LEAD, user__is_active=True, team__in=[t.pk for t in teams]
+        )
         .select_related("user")
-        .order_by("user__display_name")
+        .order_by("user__display_name", "user__pk")
     ):
         leads.setdefault(membership.team_id, []).append(membership.user)
     return [
-        TeamRow(team=team, members=team.members, leads=leads.get(team.pk, [])) for team in teams
+        TeamRow(
+            team=team,
+            members=team.member_count,
+            leads=leads.get(team.pk, []),
+            sub_teams=team.sub_team_count,
+        )
+        for team in teams
     ]
+
+
+def org_tree(*, open_id: int | None = None, query: str = "") -> OrgTree:
+    """The organisation for its admins, a few levels at a time: the company and its sub-teams,
+    with the path down to `open_id` open, that team's sub-teams shown. A `query` finds teams
+    by name; when a single one matches and nothing else is asked, its path opens.
+
+    At most six queries whatever the size of the organisation: the matches and their paths'
+    names, the opened team's path, the rows shown and their leads."""
+    matches, more = team_matches(query) if query else ([], False)
+    if open_id is None and len(matches) == 1:
+        open_id = matches[0].team.pk
+    path = None
+    if open_id is not None:
+        path = Team.objects.filter(pk=open_id).values_list("path", flat=True).first()
+        open_id = open_id if path else None
+    lineage = [int(part) for part in (path or "").split("/") if part]
+    shown = Team.objects.filter(
+        Q(parent__isnull=True) | Q(parent__parent__isnull=True) | Q(parent_id__in=lineage)
+    )
+    rows = _team_rows(shown)
+    by_parent: dict[int | None, list[TeamRow]] = {}
+    for row in rows:
+        by_parent.setdefault(row.team.parent_id, []).append(row)
+    for row in rows:
+        row.children = by_parent.get(row.team.pk, [])
+        # The company is always open: its sub-teams are the tree's first level.
+        row.open = bool(row.children) and (row.team.parent_id is None or row.team.pk in lineage)
+    return OrgTree(
+        rows=by_parent.get(None, []),
+        open_id=open_id,
+        query=query,
+        matches=matches,
+        more_matches=more,
+    )
+
+
+def team_branch(team: Team) -> list[TeamRow]:
+    """A team's sub-teams, closed (the htmx answer of its toggle): two queries."""
+    return _team_rows(Team.objects.filter(parent=team))
+
+
+def team_matches(query: str) -> tuple[list[TeamMatch], bool]:
+    """The first teams whose name contains `query`, each with its path's names, and whether
+    there are more: two queries."""
+    teams = Team.objects.filter(name__icontains=query).order_by(Lower("name"), "pk")
+    found = list(teams[: TEAM_MATCHES + 1])
+    ancestor_ids = {pk for team in found[:TEAM_MATCHES] for pk in team.ancestor_ids}
+    names = dict(Team.objects.filter(pk__in=ancestor_ids).values_list("pk", "name"))
+    matches = [
+        TeamMatch(team=team, path_names=[names[pk] for pk in team.ancestor_ids if pk in names])
+        for team in found[:TEAM_MATCHES]
+    ]
+    return matches, len(found) > TEAM_MATCHES
 
 
 def pending_invitations() -> list[Invitation]:

@@ -9,8 +9,8 @@ What runs, to keep the suite's time reasonable:
    a form refused with its errors (the editor, a check-in, a KPI), htmx swaps (a check-in's
    correction form, the in-row dialog that asks before deleting a check-in, a measurement row
    in edit mode, a key result row added to the editor), a chart's data table and the user menu
-   open, the signed-out page, the dashboard's team tree expanded and a branch of the alignment
-   tree opened one level (its branches load on demand).
+   open, the signed-out page, the dashboard's and the organisation's team trees expanded and a
+   branch of the alignment tree opened one level (their branches load on demand).
 A violation fails the test with its rule, its element and its page; the test lists them all.
 """
 
@@ -90,6 +90,9 @@ PAGES = [
     ("organisation: deactivate",     "/organisation/people/{me}/deactivate/",         "a"),
     ("organisation: invitations",    "/organisation/invitations/",                    "a"),
     ("organisation: teams",          "/organisation/teams/",                          "a"),
+    ("organisation: teams searched", "/organisation/teams/?q=co",                     "a"),
+    ("organisation: a team branch, no JavaScript", "/organisation/teams/{team_marketing}/branch/",
+                                                                                      "a"),
     ("organisation: a team",         "/organisation/teams/{team_contenu}/",           "a"),
     ("organisation: import",         "/organisation/import/",                         "a"),
     ("organisation refused (403)",   "/organisation/people/",                         "l"),
@@ -360,6 +363,12 @@ def test_expanded_trees_have_no_wcag_violation(page, live_server, demo, language
     page.locator(f"#team-children-{marketing} li").first.wait_for()
     settle(page)
     violations += axe_violations(page, f"{label}, dashboard, a team branch expanded")
+
+    visit(page, live_server, "/organisation/teams/")
+    page.click(f"#org-team-{marketing} > .org-tree-row button[data-tree-toggle]")
+    page.locator(f"#org-team-children-{marketing} li").first.wait_for()
+    settle(page)
+    violations += axe_violations(page, f"{label}, organisation, a team branch expanded")
 
     visit(page, live_server, "/okrs/alignment/")
     page.locator(".align-root button[data-tree-toggle][aria-expanded=false]").first.click()

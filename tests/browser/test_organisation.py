@@ -126,3 +126,36 @@ def test_an_admin_creates_a_team_and_invites_a_person_who_sets_a_password_in_eng
     invitee.wait_for_load_state("networkidle")
     context.close()
     assert User.objects.get(email="nina@example.org").check_password("a-long-Passphrase-42")
+
+
+def test_an_admin_opens_a_branch_of_the_teams_with_the_keyboard_and_finds_a_team(
+    page, live_server, organisation, password
+):
+    admin, _leaving, _successor = organisation
+    sales = Team.objects.get(name="Ventes")
+    accounts = Team.objects.create(name="Grands comptes", parent=sales)
+    Team.objects.create(name="Secteur public", parent=accounts)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_with_keyboard(page, live_server, admin.email, password)
+    page.goto(f"{live_server.url}/organisation/teams/")
+    toggle = page.get_by_role("button", name="1 sub-team of Ventes")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("link", name="Grands comptes")).to_have_count(0)
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("link", name="Grands comptes")).to_be_visible()
+    assert page.url == f"{live_server.url}/organisation/teams/"  # htmx, not a new page
+    page.screenshot(path="/tmp/shots/org-teams-branch-en-1280.png", full_page=True)
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("link", name="Grands comptes")).to_be_hidden()
+
+    page.get_by_role("searchbox", name="Find a team").focus()
+    page.keyboard.type("public")
+    submit(page)
+    expect(page.locator(".is-focus")).to_contain_text("Secteur public")
+    expect(page.get_by_role("button", name="1 sub-team of Grands comptes")).to_have_attribute(
+        "aria-expanded", "true"
+    )

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from checkins.services import checkin_create, checkin_delete
 from objectives.models import Objective
 from okrapp.core.models import Membership
+from okrapp.core.weeks import week_of
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,
@@ -94,6 +99,17 @@ def test_the_team_view_runs_a_bounded_number_of_queries(
     assert sum(len(p.key_results) for p in response.context["teams"][0].people) == size
 
 
+def _check_in(key_result, **fields):
+    """Through the service, as people check in: it keeps the key result's last check-in."""
+    return checkin_create(
+        key_result=key_result,
+        author=key_result.owner,
+        value=Decimal(10),
+        confidence="on_track",
+        **fields,
+    )
+
+
 def _sub_teams(team, cycle, count, *, prefix="Squad"):
     teams = []
     for number in range(count):
@@ -105,7 +121,7 @@ def _sub_teams(team, cycle, count, *, prefix="Squad"):
             objective=ObjectiveFactory(cycle=cycle, team=sub_team, owner=person), owner=person
         )
         if number % 2:
-            CheckInFactory(key_result=key_result)
+            _check_in(key_result)
         teams.append(sub_team)
     return teams
 
@@ -160,3 +176,23 @@ def test_many_teams_take_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         response = client.get(TEAM_WEEK)
     assert len(response.context["summaries"].object_list) == teams + 1
+
+
+def test_a_check_in_before_this_week_leaves_its_key_result_behind_in_the_numbers(
+    client, lead, team, cycle
+):
+    squads = _sub_teams(team, cycle, 9)
+    key_result = squads[0].memberships.get().user.key_results.get()
+    _check_in(key_result, created_at=week_of().start - datetime.timedelta(hours=1))
+    client.force_login(lead)
+    summaries = {s.team.pk: s for s in client.get(TEAM_WEEK).context["summaries"]}
+    assert (summaries[squads[0].pk].done, summaries[squads[0].pk].people_behind) == (0, 1)
+
+
+def test_a_check_in_deleted_this_week_no_longer_counts_in_the_numbers(client, lead, team, cycle):
+    squads = _sub_teams(team, cycle, 9)
+    key_result = squads[1].memberships.get().user.key_results.get()
+    checkin_delete(checkin=key_result.checkins.get(), author=key_result.owner)
+    client.force_login(lead)
+    summaries = {s.team.pk: s for s in client.get(TEAM_WEEK).context["summaries"]}
+    assert (summaries[squads[1].pk].done, summaries[squads[1].pk].people_behind) == (0, 1)
