@@ -110,6 +110,22 @@ def test_filtering_the_dashboard_to_a_team_filters_its_kpis(
     assert response.context["kpis"].total == 1
 
 
+def test_the_dashboard_lists_the_ten_most_urgent_kpis_and_links_to_the_rest(
+    client, member, cycle, team, lead
+):
+    for number in range(12):
+        kpi = KPIFactory(name=f"Alert {number}", team=team, owner=lead, target_value=D(50))
+        MeasurementFactory(kpi=kpi, value=D(20))
+    stale = KPIFactory(name="Stale one", team=team, frequency=KPI.Frequency.WEEKLY)
+    MeasurementFactory(kpi=stale, period_date=timezone.localdate() - datetime.timedelta(days=60))
+    response = get(client, member, "/")
+    kpis = response.context["kpis"]
+    assert (len(kpis.alerts), kpis.alerts_total, kpis.counts["red"]) == (10, 13, 12)
+    assert all(line.status == "red" for line in kpis.alerts)  # alerts before stale ones
+    html = response.content.decode()
+    assert 'href="/kpis/?status=red"' in html and 'href="/kpis/?status=stale"' in html
+
+
 # 2. What changed -------------------------------------------------------------------------
 
 
