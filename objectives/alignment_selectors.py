@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from objectives.models import Objective
 from objectives.selectors import LEVEL_ORDER, ancestor_chains, visible_objectives
@@ -19,7 +20,7 @@ from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer
 
 UNALIGNED_PER_PAGE = 20
-BRANCH_LIMIT = 100
+BRANCH_LIMIT = 25
 SEARCH_LIMIT = 20
 
 
@@ -129,7 +130,20 @@ def _open_branches(
     visible = visible_objectives(viewer, cycle)
     children_of: dict[int, list[Objective]] = {}
     if open_ids:
-        for child in _ordered(visible.filter(parent_id__in=open_ids)):
+        level_rank = Case(
+            *(When(level=level, then=Value(rank)) for level, rank in LEVEL_ORDER.items()),
+            output_field=IntegerField(),
+        )
+        # Each open branch's first BRANCH_LIMIT only, in the tree's order: a company objective
+        # with a thousand aligned ones reads twenty-five.
+        first_children = visible.filter(parent_id__in=open_ids).annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("parent_id"),
+                order_by=[level_rank, F("team__path"), F("pk")],
+            )
+        )
+        for child in _ordered(first_children.filter(rank__lte=BRANCH_LIMIT)):
             children_of.setdefault(child.parent_id, []).append(child)
     shown: list[AlignmentNode] = []
     level = list(top)
