@@ -340,6 +340,14 @@ class ApiCursorPagination(StrictPageSizeMixin, CursorPagination):
     def get_schema_operation_parameters(self, view):
         return self._page_size_schema(super().get_schema_operation_parameters(view))
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            response["properties"][link]["example"] = (
+                "https://okr.example.org/api/v1/check-ins/?cursor=cD0yMDI2LTEyLTAx"
+            )
+        return response
+
 
 # ---------------------------------------------------------------------------------------------
 # Schema: every operation documents the errors it can really answer
