@@ -6,6 +6,7 @@ The settings stay the project's; API views opt in through `ApiViewMixin`.
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -16,13 +17,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.db.models import ProtectedError
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -238,7 +239,7 @@ class JsonOnlyNegotiation(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class ApiPagination(PageNumberPagination):
+class StrictPageSizeMixin:
     """Pages of 50 by default; `page_size` from 1 to 200, anything else is a 400 (silently
     falling back would hide a client's mistake)."""
 
@@ -261,11 +262,8 @@ class ApiPagination(PageNumberPagination):
             )
         return int(raw)
 
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
+    def _page_size_schema(self, parameters: list[dict]) -> list[dict]:
         for parameter in parameters:
-            if parameter["name"] == self.page_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1}
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {
                     "type": "integer",
@@ -273,6 +271,82 @@ class ApiPagination(PageNumberPagination):
                     "maximum": self.max_page_size,
                 }
         return parameters
+
+
+class ApiPagination(StrictPageSizeMixin, PageNumberPagination):
+    """Numbered pages with their `count`: for lists that stay small (a count is cheap)."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return self._page_size_schema(parameters)
+
+
+class ApiCursorPagination(StrictPageSizeMixin, CursorPagination):
+    """`next` and `previous` links, without a count nor page numbers: for lists that grow
+    without bound. Counting every row the reader may see would cost more than the page itself,
+    and a numbered page shifts when rows are added, so a client walking the pages would see a
+    row twice.
+
+    The cursor holds the position of the first ordering field (with an offset among rows that
+    share it, DRF's scheme): that field must be unique or nearly so. The view's `ordering` is
+    the default; `?ordering=` is honoured for the view's `ordering_fields`, and the id breaks
+    ties so that the order is total. A cursor that cannot be read is a 400, never a 500."""
+
+    ordering = ("-id",)
+    cursor_query_description = _(
+        "Where the page starts: the cursor of a `next` or `previous` link, as given."
+    )
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view))
+        if not any(field.lstrip("-") in {"id", "pk"} for field in ordering):
+            ordering.append("-id" if ordering[0].startswith("-") else "id")
+        self.position_field = queryset.model._meta.get_field(ordering[0].lstrip("-"))
+        return tuple(ordering)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            cursor = None
+            valid = False
+        else:
+            valid = cursor is None or self._readable_position(cursor.position)
+        if not valid:
+            raise exceptions.ValidationError(
+                {
+                    self.cursor_query_param: [
+                        _("This cursor is not valid: follow a next or previous link as given.")
+                    ]
+                }
+            )
+        return cursor
+
+    def _readable_position(self, position: str | None) -> bool:
+        if position is None:
+            return True
+        try:
+            value = self.position_field.to_python(position)
+        except DjangoValidationError:
+            return False
+        if isinstance(value, datetime.datetime):
+            # DRF writes aware datetimes; years 1 and 9999 may not convert to UTC.
+            return timezone.is_aware(value) and 1 < value.year < 9999
+        return not isinstance(value, int) or 0 <= value <= MAX_ID
+
+    def get_schema_operation_parameters(self, view):
+        return self._page_size_schema(super().get_schema_operation_parameters(view))
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            response["properties"][link]["example"] = (
+                "https://okr.example.org/api/v1/check-ins/?cursor=cD0yMDI2LTEyLTAx"
+            )
+        return response
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,7 +385,9 @@ class ApiSchema(AutoSchema):
         codes = ["401"]
         if self.method == "GET":
             if self._is_list_view():
-                codes += ["400", "404"]  # a bad filter or page size; a page past the end
+                codes.append("400")  # a bad filter, page size or cursor
+                if not isinstance(self.view.paginator, CursorPagination):
+                    codes.append("404")  # a page past the end
             elif has_path_id:
                 codes.append("404")
         elif self.method in {"POST", "PUT", "PATCH"}:

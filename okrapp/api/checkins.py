@@ -13,6 +13,7 @@ from checkins.models import CheckIn
 from objectives import permissions
 from objectives.models import KeyResult
 from okrapp.api.base import (
+    ApiCursorPagination,
     ApiViewMixin,
     BaseModelSerializer,
     IdFilter,
@@ -75,20 +76,25 @@ class CheckInFilter(django_filters.FilterSet):
 
 
 class CheckInViewSet(ApiViewMixin, viewsets.ModelViewSet):
-    """Check-ins on the key results you can see, newest first. POST checks in (as the key
-    result's owner, or anyone who may edit its objective); only the author may correct or
-    delete the key result's latest check-in."""
+    """Check-ins on the key results you can see, newest first, paged by cursor: follow `next`
+    (no count, no page numbers). POST checks in (as the key result's owner, or anyone who may
+    edit its objective); only the author may correct or delete the key result's latest
+    check-in."""
 
     serializer_class = CheckInSerializer
     filterset_class = CheckInFilter
-    ordering_fields = ["created_at", "id", "value"]
+    # The list grows without bound: counting it cost more than its page (ApiCursorPagination).
+    # A cursor needs a (nearly) unique first field, hence no ordering by value.
+    pagination_class = ApiCursorPagination
+    ordering = ["-created_at", "-id"]
+    ordering_fields = ["created_at", "id"]
 
     def get_queryset(self):
         if self.is_schema_generation:
             return CheckIn.objects.none()
         return CheckIn.objects.filter(
             permissions.visible_objectives_q(self.viewer, "key_result__objective__")
-        ).order_by("-created_at", "-id")
+        )
 
     def get_object(self) -> CheckIn:
         if self.is_write():

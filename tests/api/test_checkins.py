@@ -120,4 +120,4 @@ def test_listing_check_ins_takes_a_bounded_number_of_queries(
     api = api_as(member)
     with django_assert_max_num_queries(6):
         response = api.get("/api/v1/check-ins/?page_size=100")
-    assert response.json()["count"] == size
+    assert len(response.json()["results"]) == size

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from objectives.models import KeyResult, Objective
 from okrapp.core.models import Cycle
-from tests.factories import KeyResultFactory, ObjectiveFactory
+from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +272,36 @@ def test_objectives_order_and_paginate(api_as, member, cycle, team):
     assert [row["title"] for row in response["results"]] == ["A", "B"]
     assert response["count"] == 3
     assert response["next"]
+
+
+def test_objectives_come_twenty_a_page_by_default(api_as, member, cycle, team):
+    ObjectiveFactory.create_batch(21, cycle=cycle, team=team)
+    response = api_as(member).get("/api/v1/objectives/").json()
+    assert len(response["results"]) == 20
+    assert response["count"] == 21
+    assert response["next"]
+
+
+def test_pages_of_objectives_keep_the_order_of_a_single_page(
+    api_as, member, cycle, team, other_team
+):
+    earlier = CycleFactory(
+        start_date=cycle.start_date - timedelta(days=92), status=Cycle.Status.CLOSED
+    )
+    for level, where in [("individual", team), ("team", other_team), ("company", team)]:
+        ObjectiveFactory(cycle=cycle, team=where, level=level)
+        ObjectiveFactory(cycle=earlier, team=where, level=level)
+    api = api_as(member)
+    whole = [row["id"] for row in api.get("/api/v1/objectives/?page_size=100").json()["results"]]
+    pages = [
+        row["id"]
+        for page in (1, 2, 3)
+        for row in api.get(f"/api/v1/objectives/?page_size=2&page={page}").json()["results"]
+    ]
+    assert pages == whole
+    assert [row["cycle"] for row in api.get("/api/v1/objectives/").json()["results"]] == [
+        cycle.pk
+    ] * 3 + [earlier.pk] * 3
 
 
 @pytest.mark.parametrize("size", [5, 50])
