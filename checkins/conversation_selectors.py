@@ -123,9 +123,9 @@ def mention_suggestions(viewer: Viewer, thread: Thread, comments: list[Comment])
     (its owners and check-in author, who wrote or was mentioned, latest first), then the
     viewer's teammates; never the viewer. One query, whatever the organisation's size (the
     comments' mentions are prefetched); the picker searches the others."""
-    near: dict[int, None] = {}
-    for pk in (thread.objective.owner_id, getattr(thread.key_result, "owner_id", None)):
-        near.setdefault(pk, None)
+    near = dict.fromkeys([thread.objective.owner_id])
+    if thread.key_result is not None:
+        near.setdefault(thread.key_result.owner_id, None)
     if thread.checkin is not None:
         near.setdefault(thread.checkin.author_id, None)
     for comment in reversed(comments):
