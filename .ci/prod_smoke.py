@@ -251,6 +251,8 @@ PAGES = [
     ("picker search, KPI teams",       "/pickers/kpi-teams/",                                    200, 200, 200, 200, 200, 200, 302),
     ("picker search, parents",         "/pickers/objectives/?cycle={cycle_active}&q=a",          200, 200, 200, 200, 200, 200, 302),
     ("picker search, KPI owners",      "/pickers/kpi-objective-owners/?team={team_contenu}",     200, 200, 200, 200, 200, 200, 302),
+    ("picker search, mentions",        "/pickers/mention-people/?kind=key-result&id={kr_camille}&q=a", 200, 200, 200, 200, 200, 200, 302),
+    ("picker search, mentions, private", "/pickers/mention-people/?kind=key-result&id={kr_private}", 200, 200, 200, 200, 200, 200, 302),
     ("picker search, unknown",         "/pickers/nothing/",                                      404, 404, 404, 404, 404, 404, 302),
     ("SSO login, SSO not configured",  "/accounts/oidc/company/login/",                          404, 404, 404, 404, 404, 404, 404),
     ("SSO callback, not configured",   "/accounts/oidc/company/login/callback/",                 404, 404, 404, 404, 404, 404, 404),

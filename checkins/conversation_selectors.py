@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.urls import reverse
 
 from checkins import permissions
@@ -19,7 +19,8 @@ from okrapp.core import weeks
 from okrapp.core.models import Membership, User
 from okrapp.core.permissions import Viewer
 
-PICKER_LIMIT = 500
+MENTION_SUGGESTIONS = 10  # people the mention picker offers before any search
+NEAR_LIMIT = 50  # people near a thread considered for them
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,10 @@ def comment_detail(viewer: Viewer, comment: Comment) -> Comment:
     return decorate(viewer, [comment])[0]
 
 
-def picker_people(objective: Objective) -> list[User]:
+def mentionable_people(objective: Objective) -> QuerySet[User]:
     """Whom one may usefully mention: the active people who may see the objective (for a
-    private one: its owner, its team's members and the admins). One query."""
-    people = User.objects.filter(is_active=True)
+    private one: its owner, its team's members and the admins)."""
+    people = User.objects.filter(is_active=True).only("pk", "display_name", "email")
     if objective.visibility == Objective.Visibility.PRIVATE:
         people = people.filter(
             Q(pk=objective.owner_id)
@@ -114,7 +115,34 @@ def picker_people(objective: Objective) -> list[User]:
             | Q(is_superuser=True)
             | Q(pk__in=Membership.objects.filter(team=objective.team_id).values("user_id"))
         )
-    return list(people.order_by("display_name", "email")[:PICKER_LIMIT])
+    return people.order_by("display_name", "email")
+
+
+def mention_suggestions(viewer: Viewer, thread: Thread, comments: list[Comment]) -> list[User]:
+    """The few people the mention picker offers before any search: those near the thread
+    (its owners and check-in author, who wrote or was mentioned, latest first), then the
+    viewer's teammates; never the viewer. One query, whatever the organisation's size (the
+    comments' mentions are prefetched); the picker searches the others."""
+    near = dict.fromkeys([thread.objective.owner_id])
+    if thread.key_result is not None:
+        near.setdefault(thread.key_result.owner_id, None)
+    if thread.checkin is not None:
+        near.setdefault(thread.checkin.author_id, None)
+    for comment in reversed(comments):
+        if len(near) >= NEAR_LIMIT:
+            break
+        near.setdefault(comment.author_id, None)
+        for person in comment.mentions.all():
+            near.setdefault(person.pk, None)
+    near_ids = [pk for pk in near if pk is not None][:NEAR_LIMIT]
+    teammates = Membership.objects.filter(team_id__in=viewer.member_team_ids).values("user_id")
+    return list(
+        mentionable_people(thread.objective)
+        .filter(Q(pk__in=near_ids) | Q(pk__in=teammates))
+        .exclude(pk=viewer.user.pk)
+        .annotate(far=Case(When(pk__in=near_ids, then=0), default=1))
+        .order_by("far", "display_name", "email")[:MENTION_SUGGESTIONS]
+    )
 
 
 def nudged_today(person_ids: Iterable[int]) -> set[int]:

@@ -30,12 +30,14 @@ from okrapp.core.permissions import Viewer, request_viewer
 
 
 def thread_context(viewer: Viewer, thread: Thread, *, form: CommentForm | None = None) -> dict:
-    """What the thread partial needs: its comments, a fresh or refused form, the picker."""
+    """What the thread partial needs: its comments, a fresh or refused form, the few people
+    the mention picker offers before it searches (checkins.pickers)."""
+    comments = selectors.thread_comments(viewer, thread)
     return {
         "thread": thread,
-        "comments": selectors.thread_comments(viewer, thread),
+        "comments": comments,
         "comment_form": form or CommentForm(),
-        "picker_people": selectors.picker_people(thread.objective),
+        "mention_suggestions": selectors.mention_suggestions(viewer, thread, comments),
     }
 
 

@@ -49,6 +49,9 @@ class Source:
     suggestions: Callable[[Viewer | None, QuerySet], QuerySet]
     # An object → its label in a field's own options (shorter: a page holds many fields).
     option_label: Callable[[Any], str] | None = None
+    # An object → the value a search result gives (its id unless said: the mention picker
+    # inserts an email address into a comment, no form field validates it).
+    value: Callable[[Any], str] | None = None
 
 
 _sources: dict[str, Source] = {}
@@ -72,7 +75,8 @@ def search(
     if typed:
         queryset = source.search(queryset, typed)
     found = list(queryset[: LIMIT + 1])
-    results = [{"value": str(obj.pk), "text": source.label(obj)} for obj in found[:LIMIT]]
+    value = source.value or (lambda obj: str(obj.pk))
+    results = [{"value": value(obj), "text": source.label(obj)} for obj in found[:LIMIT]]
     return results, len(found) > LIMIT
 
 

@@ -235,15 +235,6 @@ def test_a_mention_of_someone_who_may_not_see_is_not_notified_and_the_writer_is_
     assert not Comment.objects.get().mentions.exists()
 
 
-def test_the_picker_of_a_private_objective_offers_only_those_who_may_see_it(
-    client, outsider, member, private_objective
-):
-    client.force_login(outsider)
-    page = client.get(thread_url("objective", private_objective.pk)).content.decode()
-    assert f'value="{outsider.email}"' in page
-    assert f'value="{member.email}"' not in page
-
-
 def test_mentioning_oneself_notifies_nobody(
     client, member, key_result, django_capture_on_commit_callbacks
 ):
