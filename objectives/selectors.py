@@ -100,6 +100,14 @@ class Board:
         return not (self.company or self.teams or self.mine)
 
     @property
+    def objectives(self) -> list[Objective]:
+        return [
+            *self.company,
+            *(objective for group in self.teams for objective in group.objectives),
+            *self.mine,
+        ]
+
+    @property
     def count(self) -> int:
         teams_count = (
             self.page.paginator.count

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from objectives import exports, grading_services, permissions, quality, selectors, services
+from objectives import cards, exports, grading_services, permissions, quality, selectors, services
 from objectives.forms import (
     KEY_RESULT_PREFIX,
     MAX_ROWS,
@@ -57,6 +57,8 @@ def board(request: HttpRequest) -> HttpResponse:
         if cycle
         else None
     )
+    if result is not None:
+        cards.attach_cards(result.objectives)
     context = {
         "form": form,
         "cycle": cycle,
