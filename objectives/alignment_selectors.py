@@ -20,7 +20,7 @@ from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer
 
 UNALIGNED_PER_PAGE = 20
-BRANCH_LIMIT = 25
+BRANCH_LIMIT = 12
 SEARCH_LIMIT = 20
 
 
@@ -90,7 +90,8 @@ def alignment_page(
     )
     unaligned_page = Paginator(unaligned, UNALIGNED_PER_PAGE).get_page(page)
     top = [AlignmentNode(o) for o in roots] + [AlignmentNode(o) for o in unaligned_page]
-    _open_branches(viewer, cycle, top, open_ids)
+    wanted = open_ids | set(own) | ({focus_id} if focus_id is not None else set())
+    _open_branches(viewer, cycle, top, open_ids, wanted=wanted)
     matches = []
     if query.strip():
         matches = list(
@@ -124,6 +125,7 @@ def _open_branches(
     top: list[AlignmentNode],
     open_ids: set[int],
     depth_limit: int | None = None,
+    wanted: set[int] = frozenset(),
 ) -> None:
     """Fill the open branches under `top` and every shown node's count of aligned
     objectives: two queries, whatever the depth (the open branches' children at once)."""
@@ -134,13 +136,15 @@ def _open_branches(
             *(When(level=level, then=Value(rank)) for level, rank in LEVEL_ORDER.items()),
             output_field=IntegerField(),
         )
-        # Each open branch's first BRANCH_LIMIT only, in the tree's order: a company objective
-        # with a thousand aligned ones reads twenty-five.
+        # Each open branch's first BRANCH_LIMIT only, in the tree's order, but for the
+        # `wanted` ones (the open path, the viewer's own, the one searched), which come first:
+        # a company objective with a thousand aligned ones reads a dozen.
+        is_wanted = Case(When(pk__in=wanted, then=Value(0)), default=Value(1))
         first_children = visible.filter(parent_id__in=open_ids).annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=F("parent_id"),
-                order_by=[level_rank, F("team__path"), F("pk")],
+                order_by=[is_wanted, level_rank, F("team__path"), F("pk")],
             )
         )
         for child in _ordered(first_children.filter(rank__lte=BRANCH_LIMIT)):

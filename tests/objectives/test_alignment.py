@@ -9,7 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from objectives.alignment_selectors import UNALIGNED_PER_PAGE, alignment_page, parse_open
+from objectives.alignment_selectors import (
+    BRANCH_LIMIT,
+    UNALIGNED_PER_PAGE,
+    alignment_page,
+    parse_open,
+)
 from objectives.models import Objective
 from okrapp.core.permissions import viewer_for
 from tests.factories import ObjectiveFactory
@@ -36,6 +41,20 @@ def test_the_path_to_ones_own_objectives_is_open_by_default(chain, member, cycle
     (root,) = tree.roots
     assert root.is_open and root.children[0].objective == middle
     assert root.children[0].is_open and root.children[0].children[0].objective == own
+
+
+def test_a_crowded_branch_shows_its_first_dozen_and_always_the_path_to_ones_own(
+    chain, member, cycle, company, admin
+):
+    top, middle, own = chain
+    # Company-level siblings sort before the team objective on the path.
+    ObjectiveFactory.create_batch(
+        BRANCH_LIMIT + 3, cycle=cycle, team=company, owner=admin, parent=top
+    )
+    (root,) = alignment_page(viewer_for(member), cycle).roots
+    assert len(root.children) == BRANCH_LIMIT and root.more_children == 4
+    path = next(node for node in root.children if node.objective == middle)
+    assert path.is_open and path.children[0].objective == own
 
 
 def test_someone_else_sees_the_branches_closed_with_their_counts(chain, outsider, cycle):
