@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -118,17 +119,23 @@ def key_result_checkins(key_result: KeyResult) -> list[CheckIn]:
     return checkins
 
 
-def key_result_page(viewer: Viewer, key_result: KeyResult) -> dict:
-    """What a key result's page shows beside its check-in form: the check-ins (newest first),
-    whether the viewer may correct the latest, the projection at cycle end and the chart.
-    The key result comes with its objective and cycle."""
+HISTORY_PER_PAGE = 10
+
+
+def key_result_page(viewer: Viewer, key_result: KeyResult, *, history_page=1) -> dict:
+    """What a key result's page shows beside its check-in form: its check-ins (newest first)
+    for the chart and the projection at cycle end, one page of them listed (`history`: a key
+    result fed daily by a KPI has hundreds), whether the viewer may correct the latest. The
+    key result comes with its objective and cycle."""
     checkins = key_result_checkins(key_result)
     attach_key_result_badges(viewer, [key_result])
-    hooks.attach_checkin_notes(viewer, checkins)
+    history = Paginator(checkins, HISTORY_PER_PAGE).get_page(history_page)
+    hooks.attach_checkin_notes(viewer, list(history.object_list))
     latest = checkins[0] if checkins else None
     projection = key_result_projection(key_result, checkins)
     return {
         "checkins": checkins,
+        "history": history,
         "can_change_latest": latest is not None
         and can_change_checkin(viewer, latest, latest_id=latest.pk),
         "can_delete_latest": latest is not None

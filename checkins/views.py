@@ -305,9 +305,10 @@ def _key_result_page(
     if allowed and form is None:
         initial = CheckInForm.initial_for(key_result)
         form = CheckInForm(initial=initial, key_result=key_result, long_text=True)
-    page = selectors.key_result_page(viewer, key_result)
-    reactions = conversation_selectors.checkin_reactions(viewer, [c.pk for c in page["checkins"]])
-    for checkin in page["checkins"]:
+    page = selectors.key_result_page(viewer, key_result, history_page=request.GET.get("page"))
+    listed = list(page["history"].object_list)
+    reactions = conversation_selectors.checkin_reactions(viewer, [c.pk for c in listed])
+    for checkin in listed:
         checkin.reaction_counts = reactions[checkin.pk]
     thread = Thread(key_result.objective, key_result)
     context = {

@@ -156,3 +156,20 @@ def test_a_closed_cycle_shows_no_projection(client, member, key_result, cycle):
     assert response.context["projection"] is None
     assert response.context["form"] is None
     assert "At this pace" not in response.content.decode()
+
+
+def test_the_history_lists_ten_check_ins_a_page_and_the_chart_draws_them_all(
+    client, member, key_result
+):
+    now = timezone.now()
+    for day in range(25):
+        CheckInFactory(
+            key_result=key_result, value=day, created_at=now - datetime.timedelta(days=25 - day)
+        )
+    client.force_login(member)
+    first = client.get(page_url(key_result))
+    last = client.get(page_url(key_result), {"page": 3})
+    assert [c.value for c in first.context["history"]] == [Decimal(v) for v in range(24, 14, -1)]
+    assert [c.value for c in last.context["history"]] == [Decimal(v) for v in range(4, -1, -1)]
+    assert len(first.context["checkins"]) == 25  # the chart and the projection read them all
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in last.content.decode()
