@@ -35,6 +35,7 @@ from okrapp.core.selectors import active_cycle
 
 SPARKLINE_PERIODS = 12
 TABLE_ROWS = 60
+CHART_POINTS = 366  # the KPI page's chart: the latest periods, a year of daily ones
 
 STATUS_LABELS = {
     health.GREEN: _("Healthy"),
@@ -142,12 +143,10 @@ def latest_status(kpi: KPI, today: datetime.date | None = None) -> str:
     )
 
 
-def filter_status(
-    kpis: QuerySet[KPI], status: str, today: datetime.date | None = None
-) -> QuerySet[KPI]:
-    """The KPIs (read through `with_latest`) whose status is `status`. The status rules are
-    kpis.health's, in Python: one extra query, no second copy of them in SQL."""
-    rows = kpis.order_by().values_list(
+def statuses(kpis: QuerySet[KPI], today: datetime.date | None = None) -> list[tuple[int, str]]:
+    """(pk, status) of each KPI read through `with_latest`, in the queryset's order: one
+    query of plain values, no model instance. The rules are kpis.health's, in Python."""
+    rows = kpis.values_list(
         "pk",
         "direction",
         "target_value",
@@ -157,20 +156,29 @@ def filter_status(
         "latest_date",
     )
     today = today or timezone.localdate()
-    wanted = [
-        pk
-        for pk, direction, target, threshold, frequency, latest_value, latest_date in rows
-        if health.status(
-            direction=direction,
-            target=target,
-            threshold=threshold,
-            frequency=frequency,
-            latest_value=latest_value,
-            latest_date=latest_date,
-            today=today,
+    return [
+        (
+            pk,
+            health.status(
+                direction=direction,
+                target=target,
+                threshold=threshold,
+                frequency=frequency,
+                latest_value=latest_value,
+                latest_date=latest_date,
+                today=today,
+            ),
         )
-        == status
+        for pk, direction, target, threshold, frequency, latest_value, latest_date in rows
     ]
+
+
+def filter_status(
+    kpis: QuerySet[KPI], status: str, today: datetime.date | None = None
+) -> QuerySet[KPI]:
+    """The KPIs (read through `with_latest`) whose status is `status`: one extra query, no
+    second copy of the rules in SQL."""
+    wanted = [pk for pk, found in statuses(kpis.order_by(), today) if found == status]
     return kpis.filter(pk__in=wanted)
 
 
@@ -185,6 +193,7 @@ def board(
 
     Two queries whatever the number of KPIs: the KPIs, then their recent measurements.
     """
+    today = today or timezone.localdate()
     kpis = visible_kpis(viewer).order_by("team__path", "name", "id")
     if team is not None:
         kpis = kpis.filter(team__path__startswith=team.path)
@@ -210,21 +219,25 @@ def board_page(
     page: int | str = 1,
     today: datetime.date | None = None,
 ) -> Page:
-    """One page of the KPI board: the statuses of every KPI the viewer may see come from
-    their latest measurement (one query, the rules kpis.health's), and only the page's cards
-    read their recent measurements for the sparklines (one more). Cards in `page.object_list`."""
-    kpis = with_latest(visible_kpis(viewer)).order_by("team__path", "name", "id")
+    """One page of the KPI board, cards in `page.object_list`. Three queries whatever the
+    number of KPIs: the status of every KPI the viewer may see, from plain values (the
+    filter and the count cover them all), then only the page's KPIs and their recent
+    measurements for the sparklines."""
+    kpis = KPI.objects.filter(visible_kpis_q(viewer))
     if team is not None:
         kpis = kpis.filter(team__path__startswith=team.path)
-    cards = []
-    for kpi in kpis:
-        card = KPICard(kpi=kpi, status=latest_status(kpi, today))
-        if not status or card.status == status:
-            cards.append(card)
-    page = Paginator(cards, BOARD_PER_PAGE).get_page(page)
-    recent = recent_measurements([card.kpi.pk for card in page.object_list])
-    for card in page.object_list:
-        card.recent = recent.get(card.kpi.pk, [])
+    ordered = statuses(with_latest(kpis).order_by("team__path", "name", "id"), today)
+    if status:
+        ordered = [row for row in ordered if row[1] == status]
+    page = Paginator(ordered, BOARD_PER_PAGE).get_page(page)
+    ids = [pk for pk, found in page.object_list]
+    loaded = KPI.objects.select_related("team").in_bulk(ids)
+    recent = recent_measurements(ids)
+    page.object_list = [
+        KPICard(kpi=loaded[pk], recent=recent.get(pk, []), status=found)
+        for pk, found in page.object_list
+        if pk in loaded  # deleted since the statuses were read
+    ]
     return page
 
 
@@ -251,11 +264,15 @@ def latest_measurement(kpi: KPI) -> Measurement | None:
 
 
 def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
-    """What the KPI page shows: health, measurements (the table's rows and the whole history
-    for the chart, newest first), linked key results and what the viewer may do."""
-    history = measurements_for(kpi)
+    """What the KPI page shows: health, measurements (the table's rows and, newest first, the
+    chart's: its latest CHART_POINTS, or the whole history with `show_all`), linked key
+    results and what the viewer may do. A long history is counted, not read."""
+    history = measurements_for(kpi, None if show_all else CHART_POINTS)
     latest = history[0] if history else None
     status = kpi_status(kpi, latest)
+    total = len(history)
+    if not show_all and total == CHART_POINTS:
+        total = measurements_newest_first(kpi).count()
     return {
         "latest": latest,
         "status": status,
@@ -263,7 +280,7 @@ def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
         "is_stale": status == health.STALE,
         "history": history,
         "measurements": history if show_all else history[:TABLE_ROWS],
-        "hidden_rows": 0 if show_all else max(0, len(history) - TABLE_ROWS),
+        "hidden_rows": 0 if show_all else max(0, total - TABLE_ROWS),
         "key_results": linked_key_results(viewer, kpi),
         "can_edit": can_edit_kpi(viewer, kpi),
         "can_record": can_record_measurements(viewer, kpi),

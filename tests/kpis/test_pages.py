@@ -182,6 +182,23 @@ def test_kpi_page_query_count_does_not_grow_with_measurements(
         client.get(reverse("kpis:detail", args=[kpi.pk]))
 
 
+def test_a_long_history_shows_its_latest_rows_and_counts_the_older_ones(client, member, team):
+    kpi = KPIFactory(team=team, owner=member, frequency=KPI.Frequency.DAILY)
+    total = selectors.CHART_POINTS + 40
+    Measurement.objects.bulk_create(
+        Measurement(kpi=kpi, period_date=TODAY - datetime.timedelta(days=n), value=n)
+        for n in range(total)
+    )
+    client.force_login(member)
+    page = client.get(reverse("kpis:detail", args=[kpi.pk]))
+    assert len(page.context["measurements"]) == selectors.TABLE_ROWS
+    assert f"Show {total - selectors.TABLE_ROWS} older measurements" in page.content.decode()
+    assert len(page.context["history"]) == selectors.CHART_POINTS
+    every = client.get(reverse("kpis:detail", args=[kpi.pk]), {"all": "1"})
+    assert len(every.context["measurements"]) == total
+    assert "older measurements" not in every.content.decode()
+
+
 def test_recording_a_measurement_in_place_returns_the_updated_section(client, member, team):
     kpi = KPIFactory(team=team, owner=member, target_value=Decimal(50))
     client.force_login(member)
