@@ -45,6 +45,8 @@ STATUS_LABELS = {
     health.STALE: _("Stale"),
     health.NONE: _("No measurement"),
 }
+# Read once: get_frequency_display rebuilds its choices at each call, 48 times a board page.
+FREQUENCY_LABELS = dict(KPI.Frequency.choices)
 
 
 @dataclass
@@ -60,6 +62,10 @@ class KPICard:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def frequency_label(self) -> str:
+        return FREQUENCY_LABELS[self.kpi.frequency]
 
 
 def _status(
