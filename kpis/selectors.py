@@ -248,23 +248,26 @@ def board_page(
     today: datetime.date | None = None,
 ) -> Page:
     """One page of the KPI board, cards in `page.object_list`. Three queries whatever the
-    number of KPIs: the status of every KPI the viewer may see, from plain values (the
-    filter and the count cover them all), then only the page's KPIs and their recent
-    measurements for the sparklines."""
+    number of KPIs: the ordered ids of those the viewer may see (with a status filter, the
+    status of each, from plain values), then only the page's KPIs with their latest
+    measurement, and their recent ones for the sparklines."""
+    today = today or timezone.localdate()
     kpis = KPI.objects.filter(visible_kpis_q(viewer))
     if team is not None:
         kpis = kpis.filter(team__path__startswith=team.path)
-    ordered = statuses(with_latest(kpis).order_by("team__path", "name", "id"), today)
+    kpis = kpis.order_by("team__path", "name", "id")
     if status:
-        ordered = [row for row in ordered if row[1] == status]
-    page = Paginator(ordered, BOARD_PER_PAGE).get_page(page)
-    ids = [pk for pk, found in page.object_list]
-    loaded = KPI.objects.select_related("team").in_bulk(ids)
-    recent = recent_points(ids)
+        rows = statuses(with_latest(kpis).order_by("team__path", "name", "id"), today)
+        ids = [pk for pk, found in rows if found == status]
+    else:
+        ids = list(kpis.values_list("pk", flat=True))
+    page = Paginator(ids, BOARD_PER_PAGE).get_page(page)
+    loaded = with_latest(KPI.objects.select_related("team")).in_bulk(page.object_list)
+    recent = recent_points(list(page.object_list))
     page.object_list = [
-        KPICard(kpi=loaded[pk], recent=recent.get(pk, []), status=found)
-        for pk, found in page.object_list
-        if pk in loaded  # deleted since the statuses were read
+        KPICard(kpi=kpi, recent=recent.get(pk, []), status=latest_status(kpi, today))
+        for pk in page.object_list
+        if (kpi := loaded.get(pk)) is not None  # None: deleted since the ids were read
     ]
     return page
 
