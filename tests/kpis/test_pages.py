@@ -67,6 +67,22 @@ def test_board_query_count_does_not_grow_with_the_kpis(
     assert response.content.decode().count('class="card kpi-card') == size
 
 
+def test_each_card_says_its_target_and_alert_threshold_in_words(client, member, team):
+    KPIFactory(team=team, owner=member, name="Open rate", alert_threshold=Decimal(40))
+    KPIFactory(
+        team=team,
+        owner=member,
+        name="Wait",
+        unit="<i>min</i>",
+        direction=KPI.Direction.LOWER_IS_BETTER,
+        target_value=Decimal(5),
+    )
+    client.force_login(member)
+    html = client.get(reverse("kpis:board")).content.decode()
+    assert "Target ≥ 50\u00a0% · alert below 40\u00a0%</p>" in html
+    assert "Target ≤ 5\u00a0&lt;i&gt;min&lt;/i&gt;</p>" in html
+
+
 def test_the_board_is_paged_and_says_how_many_kpis_match(client, member, team):
     kpis_with_history(selectors.BOARD_PER_PAGE + 2, team=team, owner=member, months=2)
     client.force_login(member)
