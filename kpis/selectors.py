@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -36,6 +37,7 @@ from okrapp.core.selectors import active_cycle
 
 SPARKLINE_PERIODS = 12
 TABLE_ROWS = 60
+CHART_POINTS = 366  # the KPI page's chart: the latest periods, a year of daily ones
 
 STATUS_LABELS = {
     health.GREEN: _("Healthy"),
@@ -44,21 +46,27 @@ STATUS_LABELS = {
     health.STALE: _("Stale"),
     health.NONE: _("No measurement"),
 }
+# Read once: get_frequency_display rebuilds its choices at each call, 48 times a board page.
+FREQUENCY_LABELS = dict(KPI.Frequency.choices)
 
 
 @dataclass
 class KPICard:
     kpi: KPI
-    recent: list[Measurement] = field(default_factory=list)  # oldest first
+    recent: Sequence[Measurement | Point] = field(default_factory=list)  # oldest first
     status: str = health.NONE
 
     @property
-    def latest(self) -> Measurement | None:
+    def latest(self) -> Measurement | Point | None:
         return self.recent[-1] if self.recent else None
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def frequency_label(self) -> str:
+        return FREQUENCY_LABELS[self.kpi.frequency]
 
 
 def _status(
@@ -88,13 +96,8 @@ def kpi_status(kpi: KPI, latest: Measurement | None, today: datetime.date | None
     )
 
 
-def recent_measurements(
-    kpi_ids: list[int], per_kpi: int = SPARKLINE_PERIODS
-) -> dict[int, list[Measurement]]:
-    """The last `per_kpi` measurements of each KPI, oldest first, in one query (a window)."""
-    if not kpi_ids:
-        return {}
-    rows = (
+def _recent(kpi_ids: list[int], per_kpi: int) -> QuerySet[Measurement]:
+    return (
         Measurement.objects.filter(kpi_id__in=kpi_ids)
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period_date").desc())
@@ -102,9 +105,35 @@ def recent_measurements(
         .filter(rank__lte=per_kpi)
         .order_by("kpi_id", "period_date")
     )
+
+
+def recent_measurements(
+    kpi_ids: list[int], per_kpi: int = SPARKLINE_PERIODS
+) -> dict[int, list[Measurement]]:
+    """The last `per_kpi` measurements of each KPI, oldest first, in one query (a window)."""
+    if not kpi_ids:
+        return {}
     by_kpi: dict[int, list[Measurement]] = defaultdict(list)
-    for measurement in rows:
+    for measurement in _recent(kpi_ids, per_kpi):
         by_kpi[measurement.kpi_id].append(measurement)
+    return by_kpi
+
+
+class Point(NamedTuple):
+    """A period's value, as a card and its sparkline show it."""
+
+    period_date: datetime.date
+    value: Decimal
+
+
+def recent_points(kpi_ids: list[int], per_kpi: int = SPARKLINE_PERIODS) -> dict[int, list[Point]]:
+    """`recent_measurements` as plain values: a fifth of the time, for pages of cards."""
+    if not kpi_ids:
+        return {}
+    rows = _recent(kpi_ids, per_kpi).values_list("kpi_id", "period_date", "value")
+    by_kpi: dict[int, list[Point]] = defaultdict(list)
+    for kpi_id, period_date, value in rows:
+        by_kpi[kpi_id].append(Point(period_date, value))
     return by_kpi
 
 
@@ -143,12 +172,10 @@ def latest_status(kpi: KPI, today: datetime.date | None = None) -> str:
     )
 
 
-def filter_status(
-    kpis: QuerySet[KPI], status: str, today: datetime.date | None = None
-) -> QuerySet[KPI]:
-    """The KPIs (read through `with_latest`) whose status is `status`. The status rules are
-    kpis.health's, in Python: one extra query, no second copy of them in SQL."""
-    rows = kpis.order_by().values_list(
+def statuses(kpis: QuerySet[KPI], today: datetime.date | None = None) -> list[tuple[int, str]]:
+    """(pk, status) of each KPI read through `with_latest`, in the queryset's order: one
+    query of plain values, no model instance. The rules are kpis.health's, in Python."""
+    rows = kpis.values_list(
         "pk",
         "direction",
         "target_value",
@@ -158,20 +185,29 @@ def filter_status(
         "latest_date",
     )
     today = today or timezone.localdate()
-    wanted = [
-        pk
-        for pk, direction, target, threshold, frequency, latest_value, latest_date in rows
-        if health.status(
-            direction=direction,
-            target=target,
-            threshold=threshold,
-            frequency=frequency,
-            latest_value=latest_value,
-            latest_date=latest_date,
-            today=today,
+    return [
+        (
+            pk,
+            health.status(
+                direction=direction,
+                target=target,
+                threshold=threshold,
+                frequency=frequency,
+                latest_value=latest_value,
+                latest_date=latest_date,
+                today=today,
+            ),
         )
-        == status
+        for pk, direction, target, threshold, frequency, latest_value, latest_date in rows
     ]
+
+
+def filter_status(
+    kpis: QuerySet[KPI], status: str, today: datetime.date | None = None
+) -> QuerySet[KPI]:
+    """The KPIs (read through `with_latest`) whose status is `status`: one extra query, no
+    second copy of the rules in SQL."""
+    wanted = [pk for pk, found in statuses(kpis.order_by(), today) if found == status]
     return kpis.filter(pk__in=wanted)
 
 
@@ -186,6 +222,7 @@ def board(
 
     Two queries whatever the number of KPIs: the KPIs, then their recent measurements.
     """
+    today = today or timezone.localdate()
     kpis = visible_kpis(viewer).order_by("team__path", "name", "id")
     if team is not None:
         kpis = kpis.filter(team__path__startswith=team.path)
@@ -211,21 +248,28 @@ def board_page(
     page: int | str = 1,
     today: datetime.date | None = None,
 ) -> Page:
-    """One page of the KPI board: the statuses of every KPI the viewer may see come from
-    their latest measurement (one query, the rules kpis.health's), and only the page's cards
-    read their recent measurements for the sparklines (one more). Cards in `page.object_list`."""
-    kpis = with_latest(visible_kpis(viewer)).order_by("team__path", "name", "id")
+    """One page of the KPI board, cards in `page.object_list`. Three queries whatever the
+    number of KPIs: the ordered ids of those the viewer may see (with a status filter, the
+    status of each, from plain values), then only the page's KPIs with their latest
+    measurement, and their recent ones for the sparklines."""
+    today = today or timezone.localdate()
+    kpis = KPI.objects.filter(visible_kpis_q(viewer))
     if team is not None:
         kpis = kpis.filter(team__path__startswith=team.path)
-    cards = []
-    for kpi in kpis:
-        card = KPICard(kpi=kpi, status=latest_status(kpi, today))
-        if not status or card.status == status:
-            cards.append(card)
-    page = Paginator(cards, BOARD_PER_PAGE).get_page(page)
-    recent = recent_measurements([card.kpi.pk for card in page.object_list])
-    for card in page.object_list:
-        card.recent = recent.get(card.kpi.pk, [])
+    kpis = kpis.order_by("team__path", "name", "id")
+    if status:
+        rows = statuses(with_latest(kpis).order_by("team__path", "name", "id"), today)
+        ids = [pk for pk, found in rows if found == status]
+    else:
+        ids = list(kpis.values_list("pk", flat=True))
+    page = Paginator(ids, BOARD_PER_PAGE).get_page(page)
+    loaded = with_latest(KPI.objects.select_related("team")).in_bulk(page.object_list)
+    recent = recent_points(list(page.object_list))
+    page.object_list = [
+        KPICard(kpi=kpi, recent=recent.get(pk, []), status=latest_status(kpi, today))
+        for pk in page.object_list
+        if (kpi := loaded.get(pk)) is not None  # None: deleted since the ids were read
+    ]
     return page
 
 
@@ -252,11 +296,15 @@ def latest_measurement(kpi: KPI) -> Measurement | None:
 
 
 def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
-    """What the KPI page shows: health, measurements (the table's rows and the whole history
-    for the chart, newest first), linked key results and what the viewer may do."""
-    history = measurements_for(kpi)
+    """What the KPI page shows: health, measurements (the table's rows and, newest first, the
+    chart's: its latest CHART_POINTS, or the whole history with `show_all`), linked key
+    results and what the viewer may do. A long history is counted, not read."""
+    history = measurements_for(kpi, None if show_all else CHART_POINTS)
     latest = history[0] if history else None
     status = kpi_status(kpi, latest)
+    total = len(history)
+    if not show_all and total == CHART_POINTS:
+        total = measurements_newest_first(kpi).count()
     return {
         "latest": latest,
         "status": status,
@@ -264,7 +312,7 @@ def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
         "is_stale": status == health.STALE,
         "history": history,
         "measurements": history if show_all else history[:TABLE_ROWS],
-        "hidden_rows": 0 if show_all else max(0, len(history) - TABLE_ROWS),
+        "hidden_rows": 0 if show_all else max(0, total - TABLE_ROWS),
         "key_results": linked_key_results(viewer, kpi),
         "can_edit": can_edit_kpi(viewer, kpi),
         "can_record": can_record_measurements(viewer, kpi),

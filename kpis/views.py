@@ -34,8 +34,6 @@ from okrapp.core.forms import TeamFilterForm, add_service_errors, form_status
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
 
-CHART_POINTS = 366
-
 
 def _board_filters(request: HttpRequest) -> tuple[Team | None, str]:
     raw_team = request.GET.get("team", "")
@@ -134,7 +132,7 @@ def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
     """The chart (okrapp.core.charts): the values, the target line and the alert band."""
-    points = list(reversed(measurements[:CHART_POINTS]))
+    points = list(reversed(measurements[: selectors.CHART_POINTS]))
     lines = [
         charts.series(kpi.name, (m.value for m in points)),
         charts.level(_("Target"), kpi.target_value, len(points), role=charts.TARGET),

@@ -5,7 +5,11 @@ as they do (the bridge)."""
 
 from __future__ import annotations
 
+import datetime
+from functools import cached_property
+
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -113,9 +117,14 @@ class KPISerializer(BaseModelSerializer):
     def get_source_secret_set(self, kpi: KPI) -> bool:
         return bool(kpi.source_secret)
 
+    @cached_property
+    def today(self) -> datetime.date:
+        # A list's rows share one serializer: the day is read once, not once a row.
+        return timezone.localdate()
+
     @extend_schema_field(serializers.ChoiceField(choices=health.STATUSES))
     def get_status(self, kpi: KPI) -> str:
-        return selectors.latest_status(kpi)
+        return selectors.latest_status(kpi, self.today)
 
 
 class MeasurementSerializer(BaseModelSerializer):

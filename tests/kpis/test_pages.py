@@ -67,6 +67,22 @@ def test_board_query_count_does_not_grow_with_the_kpis(
     assert response.content.decode().count('class="card kpi-card') == size
 
 
+def test_each_card_says_its_target_and_alert_threshold_in_words(client, member, team):
+    KPIFactory(team=team, owner=member, name="Open rate", alert_threshold=Decimal(40))
+    KPIFactory(
+        team=team,
+        owner=member,
+        name="Wait",
+        unit="<i>min</i>",
+        direction=KPI.Direction.LOWER_IS_BETTER,
+        target_value=Decimal(5),
+    )
+    client.force_login(member)
+    html = client.get(reverse("kpis:board")).content.decode()
+    assert "Target ≥ 50\u00a0% · alert below 40\u00a0%</p>" in html
+    assert "Target ≤ 5\u00a0&lt;i&gt;min&lt;/i&gt;</p>" in html
+
+
 def test_the_board_is_paged_and_says_how_many_kpis_match(client, member, team):
     kpis_with_history(selectors.BOARD_PER_PAGE + 2, team=team, owner=member, months=2)
     client.force_login(member)
@@ -180,6 +196,23 @@ def test_kpi_page_query_count_does_not_grow_with_measurements(
     client.get(reverse("kpis:detail", args=[kpi.pk]))
     with django_assert_max_num_queries(12):
         client.get(reverse("kpis:detail", args=[kpi.pk]))
+
+
+def test_a_long_history_shows_its_latest_rows_and_counts_the_older_ones(client, member, team):
+    kpi = KPIFactory(team=team, owner=member, frequency=KPI.Frequency.DAILY)
+    total = selectors.CHART_POINTS + 40
+    Measurement.objects.bulk_create(
+        Measurement(kpi=kpi, period_date=TODAY - datetime.timedelta(days=n), value=n)
+        for n in range(total)
+    )
+    client.force_login(member)
+    page = client.get(reverse("kpis:detail", args=[kpi.pk]))
+    assert len(page.context["measurements"]) == selectors.TABLE_ROWS
+    assert f"Show {total - selectors.TABLE_ROWS} older measurements" in page.content.decode()
+    assert len(page.context["history"]) == selectors.CHART_POINTS
+    every = client.get(reverse("kpis:detail", args=[kpi.pk]), {"all": "1"})
+    assert len(every.context["measurements"]) == total
+    assert "older measurements" not in every.content.decode()
 
 
 def test_recording_a_measurement_in_place_returns_the_updated_section(client, member, team):
