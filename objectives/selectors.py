@@ -120,14 +120,15 @@ class Board:
 BOARD_PAGE_SIZE = 20
 
 
-def board(
-    viewer: Viewer, cycle: Cycle, teams: list[Team], *, page: int | str = 1, **filters
-) -> Board:
+BOARD_UNSHOWN = ("description", "went_well", "went_badly", "learned")
+
+
+def board(viewer: Viewer, cycle: Cycle, *, page: int | str = 1, **filters) -> Board:
     """The OKR board: company objectives, then each team's (team and individual objectives of
     others, as a tree in team path order, ancestors kept as headings, one page at a time),
-    then the viewer's own individual objectives. `teams` is every team in path order.
-    The company's and the viewer's own objectives are shown on the first page only."""
-    visible = filter_objectives(visible_objectives(viewer, cycle), **filters)
+    then the viewer's own individual objectives. The company's and the viewer's own
+    objectives are shown on the first page only."""
+    visible = filter_objectives(visible_objectives(viewer, cycle), **filters).defer(*BOARD_UNSHOWN)
     own = Q(level=Objective.Level.INDIVIDUAL, owner=viewer.user)
     others = (
         visible.exclude(level=Objective.Level.COMPANY)
@@ -148,15 +149,12 @@ def board(
     by_team: dict[int, list[Objective]] = defaultdict(list)
     for objective in on_page:
         by_team[objective.team_id].append(objective)
-    shown_team_ids = set()
-    teams_by_id = {team.pk: team for team in teams}
-    for team_id in by_team:
-        if team_id in teams_by_id:
-            shown_team_ids.update(teams_by_id[team_id].lineage_ids)
+    # The page's teams and their ancestors, as headings: read from the paths, not the tree.
+    shown_team_ids = {pk for objective in on_page for pk in objective.team.lineage_ids}
     groups = [
         TeamGroup(team=team, depth=max(team.depth - 1, 0), objectives=by_team.get(team.pk, []))
-        for team in teams
-        if team.pk in shown_team_ids and not team.is_company
+        for team in Team.objects.filter(pk__in=shown_team_ids).order_by("path")
+        if not team.is_company
     ]
     return Board(company=company, teams=groups, mine=mine, page=page_obj)
 

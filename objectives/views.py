@@ -42,7 +42,7 @@ from okrapp.core import numbers
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer, request_viewer
-from okrapp.core.selectors import current_cycle, cycle_for_new_objective, team_tree
+from okrapp.core.selectors import current_cycle, cycle_for_new_objective
 
 NEW_OBJECTIVE_ROWS = 3
 
@@ -50,10 +50,9 @@ NEW_OBJECTIVE_ROWS = 3
 def board(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     cycle = current_cycle(request)
-    teams = team_tree()
     form = BoardFilterForm(request.GET or None, viewer=viewer)
     result = (
-        selectors.board(viewer, cycle, teams, page=request.GET.get("page", 1), **form.filters())
+        selectors.board(viewer, cycle, page=request.GET.get("page", 1), **form.filters())
         if cycle
         else None
     )
