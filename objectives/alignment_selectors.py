@@ -15,7 +15,12 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Windo
 from django.db.models.functions import RowNumber
 
 from objectives.models import Objective
-from objectives.selectors import LEVEL_ORDER, ancestor_chains, visible_objectives
+from objectives.selectors import (
+    BOARD_UNSHOWN,
+    LEVEL_ORDER,
+    ancestor_chains,
+    visible_objectives,
+)
 from okrapp.core.models import Cycle
 from okrapp.core.permissions import Viewer
 
@@ -69,7 +74,7 @@ def alignment_page(
     query: str = "",
     page: int | str = 1,
 ) -> AlignmentPage:
-    visible = visible_objectives(viewer, cycle)
+    visible = visible_objectives(viewer, cycle).defer(*BOARD_UNSHOWN)
     # The path to the viewer's own objectives opens by default; `?open=` says otherwise.
     own = (
         list(visible.filter(owner_id=viewer.user.pk).values_list("id", flat=True))
@@ -129,7 +134,7 @@ def _open_branches(
 ) -> None:
     """Fill the open branches under `top` and every shown node's count of aligned
     objectives: two queries, whatever the depth (the open branches' children at once)."""
-    visible = visible_objectives(viewer, cycle)
+    visible = visible_objectives(viewer, cycle).defer(*BOARD_UNSHOWN)
     children_of: dict[int, list[Objective]] = {}
     if open_ids:
         level_rank = Case(

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from objectives import cards
 from objectives.models import KeyResult
+from okrapp.core import drawings
 from tests.factories import KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +20,13 @@ pytestmark = pytest.mark.django_db
 def drawn(monkeypatch):
     """How many cards were drawn from the template."""
     calls = []
-    draw = cards.render_to_string
+    draw = drawings.render_to_string
 
     def counting(*args, **kwargs):
         calls.append(args)
         return draw(*args, **kwargs)
 
-    monkeypatch.setattr(cards, "render_to_string", counting)
+    monkeypatch.setattr(drawings, "render_to_string", counting)
     return calls
 
 
@@ -77,7 +78,16 @@ def test_an_unreachable_cache_draws_every_card(monkeypatch, drawn):
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cards.cache, "get_many", unreachable)
-    monkeypatch.setattr(cards.cache, "set_many", unreachable)
+    monkeypatch.setattr(drawings.cache, "get_many", unreachable)
+    monkeypatch.setattr(drawings.cache, "set_many", unreachable)
     objective = ObjectiveFactory(title="Still drawn")
     assert "Still drawn" in board_card(objective.pk)
+
+
+def test_a_cards_key_depends_on_its_content_only():
+    from okrapp.core.drawings import _key
+
+    values = {"card": {"title": translation.gettext_lazy("Score"), "score": Decimal("12.50")}}
+    same = {"card": {"title": translation.gettext_lazy("Score"), "score": Decimal("12.50")}}
+    assert _key(cards.TEMPLATE, values) == _key(cards.TEMPLATE, same)
+    assert _key(cards.TEMPLATE, values) != _key(cards.TEMPLATE, {"card": {"title": "Other"}})
