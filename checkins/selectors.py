@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -276,43 +276,53 @@ class TeamWeekSummary:
 
 
 def team_week_summaries(
-    viewer: Viewer, cycle: Cycle | None, week: Week, teams: list[Team]
-) -> list[TeamWeekSummary]:
-    """The teams the viewer follows (`led_teams`), with their people, their key results in
-    the cycle, how many were checked in this week and how many people are behind: two
-    queries, whatever the number of teams or people (the details are `team_week`'s).
+    viewer: Viewer,
+    cycle: Cycle | None,
+    week: Week,
+    teams: list[Team],
+    *,
+    page: int | str | None = 1,
+    per_page: int = 50,
+) -> Page:
+    """One page of the teams the viewer follows (`led_teams`) that have people, each with
+    its people, their key results in the cycle, how many were checked in this week and how
+    many people are behind: two queries, whatever the number of teams or people (the
+    details are `team_week`'s).
 
-    1. The teams' active people: (team, person) pairs.
-    2. Their key results counted per owner, in the database: how many, how many checked in
-       this week. `last_checkin_at` is the latest remaining check-in's time, kept by every
-       check-in write (services.key_result_follow_latest), so "checked in this week" is one
-       comparison per key result, not a subquery over its check-ins.
+    1. The teams' active people: (team, person) pairs; the teams with people are paged.
+    2. The page's people's key results counted per owner, in the database: how many, how
+       many checked in this week. `last_checkin_at` is the latest remaining check-in's time,
+       kept by every check-in write (services.key_result_follow_latest), so "checked in this
+       week" is one comparison per key result, not a subquery over its check-ins.
     3. Each team adds up its people's counts; someone is behind with fewer checked in than
        owned. Counting per owner first, not per (team, key result), keeps the join of key
        results to memberships out of the query."""
-    if not teams or cycle is None:
-        return []
     people: dict[int, set[int]] = defaultdict(set)
-    memberships = Membership.objects.filter(team__in=teams, user__is_active=True).order_by()
-    for team_id, user_id in memberships.values_list("team_id", "user_id"):
-        people[team_id].add(user_id)
-    counts = {
-        owner_id: (total, done)
-        for owner_id, total, done in KeyResult.objects.filter(
-            owner_id__in=memberships.values("user_id"),
-            objective__cycle=cycle,
-            objective__archived_at=None,
-        )
-        .filter(visible_objectives_q(viewer, prefix="objective__"))
-        .order_by()
-        .values("owner_id")
-        .annotate(total=Count("id"), done=Count("id", filter=Q(last_checkin_at__gte=week.start)))
-        .values_list("owner_id", "total", "done")
-    }
+    if teams and cycle is not None:
+        memberships = Membership.objects.filter(team__in=teams, user__is_active=True).order_by()
+        for team_id, user_id in memberships.values_list("team_id", "user_id"):
+            people[team_id].add(user_id)
+    listed = Paginator([team for team in teams if people[team.pk]], per_page).get_page(page)
+    owners = {person for team in listed.object_list for person in people[team.pk]}
+    counts = (
+        {
+            owner_id: (total, done)
+            for owner_id, total, done in KeyResult.objects.filter(
+                owner_id__in=owners, objective__cycle=cycle, objective__archived_at=None
+            )
+            .filter(visible_objectives_q(viewer, prefix="objective__"))
+            .order_by()
+            .values("owner_id")
+            .annotate(
+                total=Count("id"), done=Count("id", filter=Q(last_checkin_at__gte=week.start))
+            )
+            .values_list("owner_id", "total", "done")
+        }
+        if owners
+        else {}
+    )
     summaries = []
-    for team in teams:
-        if not people[team.pk]:
-            continue
+    for team in listed.object_list:
         owned = [counts[person] for person in people[team.pk] if person in counts]
         summaries.append(
             TeamWeekSummary(
@@ -323,7 +333,8 @@ def team_week_summaries(
                 people_behind=sum(1 for total, done in owned if done < total),
             )
         )
-    return summaries
+    listed.object_list = summaries
+    return listed
 
 
 def team_week(

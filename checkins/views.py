@@ -6,7 +6,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -275,13 +274,19 @@ def team_week(request: HttpRequest) -> HttpResponse:
     context = {"cycle": cycle, "week": week, "summaries": None, "chosen": None}
     shown = followed
     if len(followed) > DETAILED_TEAMS:
-        summaries = selectors.team_week_summaries(viewer, cycle, week, followed)
+        summaries = selectors.team_week_summaries(
+            viewer,
+            cycle,
+            week,
+            followed,
+            page=request.GET.get("page"),
+            per_page=TEAM_SUMMARIES_PER_PAGE,
+        )
         by_pk = {team.pk: team for team in followed}
         chosen = parse_id(request.GET.get("team"))
         chosen = chosen if chosen in by_pk else None
         shown = [by_pk[chosen]] if chosen else [t for t in followed if t.pk in viewer.lead_team_ids]
-        page = Paginator(summaries, TEAM_SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
-        context.update(summaries=page, chosen=chosen)
+        context.update(summaries=summaries, chosen=chosen)
     context["teams"] = selectors.team_week(viewer, cycle, week, shown) if shown else []
     return render(request, "checkins/team_week.html", context)
 
