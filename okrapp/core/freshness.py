@@ -13,7 +13,10 @@ wrapper), so an ORM `update()`, a bulk insert or a raw statement moves the versi
   its own writes, which nobody else may see yet.
 - The cache being down never fails a page: the value is computed as if nothing were cached.
 - Cached values also expire after FRESHNESS_CACHE_SECONDS, which bounds what a lagging read
-  replica, or a write made while the cache was unreachable, could leave behind.
+  replica, a write made while the cache was unreachable, or two writes sharing one version
+  (the database cache, used without Redis, does not increment atomically) could leave behind.
+- Rows loaded around the connection (PostgreSQL's COPY, as `make bench` builds) must call
+  `bump()` themselves.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ UNWATCHED_TABLES = frozenset(
 WRITE = re.compile(
     r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)', re.IGNORECASE
 )
+TRUNCATE = re.compile(r"^\s*TRUNCATE\b", re.IGNORECASE)
 # Signing in writes the person's last_login, which no cached read shows.
 SIGN_IN = re.compile(
     r'^\s*UPDATE\s+[`"]?okrapp_user[`"]?\s+SET\s+[`"]?last_login[`"]?\s*=\s*%s\s+WHERE'
@@ -64,9 +68,12 @@ T = TypeVar("T")
 
 
 def writes_watched_table(sql: str) -> bool:
-    """Whether `sql` inserts, updates or deletes rows of a table the cached reads read."""
-    if not sql or sql.lstrip()[:1].upper() not in ("I", "U", "D"):
+    """Whether `sql` inserts, updates or deletes rows of a table the cached reads read (or
+    empties tables: `flush`)."""
+    if not sql or sql.lstrip()[:1].upper() not in ("I", "U", "D", "T"):
         return False
+    if TRUNCATE.match(sql):
+        return True
     match = WRITE.match(sql)
     if not match:
         return False

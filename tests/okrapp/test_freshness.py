@@ -41,6 +41,7 @@ class Counter:
         ('INSERT INTO "checkins_notification" ("kind") VALUES (%s)', False),
         ('UPDATE "django_session" SET "session_data" = %s', False),
         ('INSERT INTO "okr_cache" ("cache_key") VALUES (%s)', False),
+        ('TRUNCATE "okrapp_team", "objectives_objective" RESTART IDENTITY', True),
         ('SELECT "id" FROM "objectives_objective"', False),
         ("", False),
     ],
