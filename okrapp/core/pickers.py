@@ -15,6 +15,7 @@ from their AppConfig.ready() (objectives: `objectives`, the possible parents; kp
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,9 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from okrapp.core import freshness
 from okrapp.core.models import Team, User
 from okrapp.core.permissions import Viewer
 
@@ -134,9 +137,23 @@ class PickerSelect(forms.Select):
         params = tuple(sorted(self.params.items()))
         key = ("suggestions", self.source.name, params, self.suggestions)
         if key not in self.cache:
-            offered = self.source.suggestions(self.viewer, self.field.queryset)[: self.suggestions]
-            self.cache[key] = [(str(obj.pk), self.label(obj)) for obj in offered]
+            self.cache[key] = freshness.cached(
+                "picker_suggestions",
+                self._read_suggestions,
+                self.source.name,
+                self.viewer.user.pk if self.viewer else "",
+                get_language(),
+                # The field's choices differ from form to form: they are part of the key.
+                hashlib.sha256(repr((params, str(self.field.queryset.query))).encode()).hexdigest(),
+                self.suggestions,
+            )
         return self.cache[key]
+
+    def _read_suggestions(self) -> list[tuple[str, str]]:
+        """The viewer's few suggestions, as plain (id, label) pairs: one query, shared by the
+        viewer's pages until the next write (okrapp.core.freshness)."""
+        offered = self.source.suggestions(self.viewer, self.field.queryset)[: self.suggestions]
+        return [(str(obj.pk), str(self.label(obj))) for obj in offered]
 
     def options_for(self, value) -> list[tuple[str, str]]:
         chosen = [str(value)] if value not in (None, "") else []

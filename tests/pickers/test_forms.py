@@ -212,3 +212,17 @@ def test_a_tampered_id_too_large_for_the_database_is_a_field_error(client, admin
     )
     assert response.status_code == 400
     assert "owner" in response.context["form"].errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_teammate_is_suggested_on_the_next_page(client, member, team, cycle):
+    client.force_login(member)
+    before = option_values(
+        select(client.get(reverse("objectives:create")).content.decode(), "owner")
+    )
+    newcomer = UserFactory(display_name="Aaron Newcomer")
+    Membership.objects.create(user=newcomer, team=team)
+    after = option_values(
+        select(client.get(reverse("objectives:create")).content.decode(), "owner")
+    )
+    assert str(newcomer.pk) not in before and str(newcomer.pk) in after
