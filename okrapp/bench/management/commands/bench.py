@@ -164,15 +164,23 @@ def _other_runs(directory: Path, scale: float) -> dict[str, dict[str, int]]:
 
 
 def _checkin_posts(browser: bench_http.Browser, org, rounds: int) -> dict:
-    """A check-in posted from My week as its owner, each round beside the trivial page; the
-    value creeps up by 1 so that none looks like a slip."""
+    """A check-in posted from My week as its owner, each round beside the trivial page. The
+    value moves by a twentieth of the key result's range, up to the target and back down,
+    so that none looks like a slip (checkins.plausibility), however many runs came before."""
     key_result = org.key_result
     path = f"/checkins/key-results/{key_result.pk}/check-in/"
     prefix = f"kr{key_result.pk}"
-    value = key_result.current_value or 0
+    value = key_result.current_value if key_result.current_value is not None else 0
+    start, target = key_result.start_value, key_result.target_value
+    step = abs(target - start) / 20 or 1
+    rising = value < target
     samples, trivial, queries, statuses = [], [], 0, set()
     for _ in range(rounds):
-        value += 1
+        if value >= max(start, target):
+            rising = False
+        elif value <= min(start, target):
+            rising = True
+        value += step if rising else -step
         trivial.append(bench_http._timed(browser, bench_http.TRIVIAL)[0])
         data = {f"{prefix}-value": str(value), f"{prefix}-confidence": "on_track"}
         status, ms, queries = browser.post(path, data, form_page="/checkins/")
