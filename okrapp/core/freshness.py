@@ -29,7 +29,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +101,9 @@ def bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: the next read starts one
         pass
+    except DatabaseError:
+        # The database cache's table comes with `migrate`: its own writes come first.
+        logger.debug("freshness version not moved: no cache table yet", exc_info=True)
     except Exception:
         logger.warning("freshness version not moved: the cache is unreachable", exc_info=True)
 
