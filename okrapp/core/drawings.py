@@ -3,16 +3,19 @@
 A fragment drawn here receives nothing but the plain values it is given (no request, no model),
 so its HTML is a function of those values, of its template and of the language: the cache key
 is their digest. A fragment whose values change gets another key, so nothing is invalidated
-and nothing stale is shown; values a viewer may not see are never given to a fragment shown to
+and nothing stale is shown (the key also holds a digest of the templates and template tags, so
+a deploy draws anew); values a viewer may not see are never given to a fragment shown to
 them (the callers mask them first, as for any template).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -21,13 +24,39 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 KEPT_SECONDS = 24 * 3600
+BASE = settings.BASE_DIR
+
+
+# What a drawing depends on besides its values: templates, their tags and the formatting
+# and wording they use.
+DRAWING_CODE = (
+    "templates/**/*.html",
+    "*/templatetags/*.py",
+    "okrapp/*/templatetags/*.py",
+    "okrapp/core/charts.py",
+    "okrapp/core/numbers.py",
+    "objectives/scoring.py",
+    "locale/*/LC_MESSAGES/*.mo",
+)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of what draws the fragments (DRAWING_CODE), read once per process: a deploy
+    that changes how a fragment is drawn draws it anew instead of serving the old drawing."""
+    digest = hashlib.sha256()
+    for path in sorted({path for pattern in DRAWING_CODE for path in BASE.glob(pattern)}):
+        digest.update(str(path.relative_to(BASE)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _key(template: str, values: dict) -> str:
     # JSON with str() for the rest: a lazy translation counts by its text, a Decimal by its
     # digits, never by an address in memory.
     content = json.dumps([template, get_language() or "", values], sort_keys=True, default=str)
-    return "okr:drawn:" + hashlib.sha256(content.encode()).hexdigest()
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    return f"okr:drawn:{code_fingerprint()}:{digest}"
 
 
 def _safe(html: str) -> SafeString:

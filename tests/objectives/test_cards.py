@@ -91,3 +91,10 @@ def test_a_cards_key_depends_on_its_content_only():
     same = {"card": {"title": translation.gettext_lazy("Score"), "score": Decimal("12.50")}}
     assert _key(cards.TEMPLATE, values) == _key(cards.TEMPLATE, same)
     assert _key(cards.TEMPLATE, values) != _key(cards.TEMPLATE, {"card": {"title": "Other"}})
+
+
+def test_a_changed_template_draws_the_cards_anew(monkeypatch):
+    values = {"card": {"title": "Same"}}
+    before = drawings._key(cards.TEMPLATE, values)
+    monkeypatch.setattr(drawings, "code_fingerprint", lambda: "another-release")
+    assert drawings._key(cards.TEMPLATE, values) != before
