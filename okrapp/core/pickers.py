@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -143,11 +144,18 @@ class PickerSelect(forms.Select):
                 self.source.name,
                 self.viewer.user.pk if self.viewer else "",
                 get_language(),
-                # The field's choices differ from form to form: they are part of the key.
-                hashlib.sha256(repr((params, str(self.field.queryset.query))).encode()).hexdigest(),
+                self._choices_digest(params),
                 self.suggestions,
             )
         return self.cache[key]
+
+    def _choices_digest(self, params: tuple) -> str:
+        """The field's choices differ from form to form: their query is part of the key."""
+        try:
+            choices = str(self.field.queryset.query)
+        except EmptyResultSet:  # no choice at all (`pk__in=[]`): nothing to suggest either
+            choices = "none"
+        return hashlib.sha256(repr((params, choices)).encode()).hexdigest()
 
     def _read_suggestions(self) -> list[tuple[str, str]]:
         """The viewer's few suggestions, as plain (id, label) pairs: one query, shared by the

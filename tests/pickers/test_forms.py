@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from objectives.models import Objective
-from okrapp.core.models import Membership, User
+from okrapp.core.models import Membership, Team, User
 from okrapp.core.pickers import SUGGESTIONS
 from tests.factories import (
     KeyResultFactory,
@@ -226,3 +226,17 @@ def test_a_new_teammate_is_suggested_on_the_next_page(client, member, team, cycl
         select(client.get(reverse("objectives:create")).content.decode(), "owner")
     )
     assert str(newcomer.pk) not in before and str(newcomer.pk) in after
+
+
+def test_a_field_with_no_choice_at_all_renders_without_suggestions(member):
+    from django import forms as django_forms
+
+    from okrapp.core.permissions import viewer_for
+    from okrapp.core.pickers import use_picker
+
+    class TeamForm(django_forms.Form):
+        team = django_forms.ModelChoiceField(queryset=Team.objects.filter(pk__in=[]))
+
+    form = TeamForm()
+    use_picker(form.fields["team"], source="teams", viewer=viewer_for(member), keep_queryset=True)
+    assert option_values(str(form["team"])) == [""]
