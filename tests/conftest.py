@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 
@@ -11,7 +12,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
 
-from okrapp.core.models import Membership
+from okrapp.core.models import Cycle, Membership
 from okrapp.settings import oidc_providers
 from tests.factories import (
     PASSWORD,
@@ -201,3 +202,27 @@ def sso(settings, provider):
         issuer_url=provider.url, client_id=SSO_CLIENT_ID, secret=SSO_CLIENT_SECRET, label="ACME ID"
     )
     return provider
+
+
+# The quarter being graded and the next one in planning (objectives and API tests).
+@pytest.fixture
+def q1(db):
+    """The first quarter of 2026, in grading since 1 April."""
+    return CycleFactory(
+        name="T1 2026",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 3, 31),
+        status=Cycle.Status.GRADING,
+        grading_opened_on=datetime.date(2026, 4, 1),
+    )
+
+
+@pytest.fixture
+def q2(db):
+    """The second quarter of 2026, in planning."""
+    return CycleFactory(
+        name="T2 2026",
+        start_date=datetime.date(2026, 4, 1),
+        end_date=datetime.date(2026, 6, 30),
+        status=Cycle.Status.PLANNING,
+    )

@@ -3,7 +3,6 @@ carry-over, with the same rules as the pages."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,27 +13,6 @@ from okrapp.core.models import Cycle
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def q1(db):
-    return CycleFactory(
-        name="T1 2026",
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 3, 31),
-        status=Cycle.Status.GRADING,
-        grading_opened_on=datetime.date(2026, 4, 1),
-    )
-
-
-@pytest.fixture
-def q2(db):
-    return CycleFactory(
-        name="T2 2026",
-        start_date=datetime.date(2026, 4, 1),
-        end_date=datetime.date(2026, 6, 30),
-        status=Cycle.Status.PLANNING,
-    )
 
 
 @pytest.fixture

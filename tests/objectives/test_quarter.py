@@ -43,16 +43,6 @@ def q1(db):
 
 
 @pytest.fixture
-def q2(db):
-    return CycleFactory(
-        name="T2 2026",
-        start_date=datetime.date(2026, 4, 1),
-        end_date=datetime.date(2026, 6, 30),
-        status=Cycle.Status.PLANNING,
-    )
-
-
-@pytest.fixture
 def objective(q1, team, lead):
     objective = ObjectiveFactory(cycle=q1, team=team, owner=lead, title="Win the market")
     KeyResultFactory(objective=objective, current_value=Decimal(60), title="Sixty of a hundred")
