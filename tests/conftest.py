@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
 
+from okrapp.core import freshness
 from okrapp.core.models import Cycle, Membership
 from okrapp.settings import oidc_providers
 from tests.factories import (
@@ -62,6 +63,7 @@ def _required_services(request):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()
+    freshness.forget_kept()
 
 
 class SignInClient(Client):

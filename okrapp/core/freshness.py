@@ -17,6 +17,9 @@ wrapper), so an ORM `update()`, a bulk insert or a raw statement moves the versi
   (the database cache, used without Redis, does not increment atomically) could leave behind.
 - Rows loaded around the connection (PostgreSQL's COPY, as `make bench` builds) must call
   `bump()` themselves.
+- Each process also keeps the values it has read, under the same keys, for the same time:
+  a key names a version, so a value kept under it is as fresh as the shared one, and reading
+  it again costs no unpickling. Callers treat cached values as read-only.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from __future__ import annotations
 import logging
 import random
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -65,6 +71,11 @@ SIGN_IN = re.compile(
 )
 
 T = TypeVar("T")
+
+# Values this process has read lately: key -> (monotonic expiry, value).
+KEPT_IN_PROCESS = 128
+_kept: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 def writes_watched_table(sql: str) -> bool:
@@ -149,6 +160,9 @@ def cached(name: str, compute: Callable[[], T], *parts) -> T:
         return compute()
     try:
         key = ":".join(["okr:freshness", str(version()), name, *map(_key_part, parts)])
+        kept = _kept_value(key)
+        if kept is not None:
+            return kept
         value = cache.get(key)
     except Exception:
         logger.warning("freshness cache unreachable: computing %s", name, exc_info=True)
@@ -159,4 +173,32 @@ def cached(name: str, compute: Callable[[], T], *parts) -> T:
             cache.set(key, value, timeout=seconds)
         except Exception:
             logger.warning("freshness cache unreachable: %s not kept", name, exc_info=True)
+            return value
+    _keep(key, value, seconds)
     return value
+
+
+def _kept_value(key: str):
+    with _kept_lock:
+        entry = _kept.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            del _kept[key]
+            return None
+        _kept.move_to_end(key)
+        return entry[1]
+
+
+def _keep(key: str, value, seconds: int) -> None:
+    with _kept_lock:
+        _kept[key] = (time.monotonic() + seconds, value)
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_IN_PROCESS:
+            _kept.popitem(last=False)
+
+
+def forget_kept() -> None:
+    """Empty this process's copies (tests that change the shared cache behind its back)."""
+    with _kept_lock:
+        _kept.clear()

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest
 
-from okrapp.core import freshness, numbers
+from okrapp.core import numbers
 from okrapp.core.models import Cycle, Invitation, Membership, Team, User
 
 SESSION_CYCLE_KEY = "cycle_id"
@@ -61,11 +61,6 @@ def list_cycles(request: HttpRequest | None = None) -> list[Cycle]:
     if request is not None:
         request._cycles = cycles
     return cycles
-
-
-def team_tree() -> list[Team]:
-    """Every team in tree order (by materialised path), shared until the next write."""
-    return freshness.cached("team_tree", lambda: list(Team.objects.order_by("path")))
 
 
 def led_team_ids(user: User) -> set[int]:

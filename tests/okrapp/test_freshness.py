@@ -144,6 +144,53 @@ def test_a_lost_version_starts_again_without_reusing_old_values():
     assert compute.runs == 2
 
 
+def test_a_process_serves_again_what_it_read_without_asking_the_shared_cache(monkeypatch):
+    compute = Counter()
+    freshness.cached("figures", compute)
+    reads = []
+    monkeypatch.setattr(freshness.cache, "get", _counting(freshness.cache.get, reads))
+    assert freshness.cached("figures", compute) == "figures"
+    assert (compute.runs, reads) == (1, [freshness.VERSION_KEY])
+
+
+def test_what_a_process_kept_is_left_behind_by_a_write_elsewhere():
+    compute = Counter()
+    freshness.cached("figures", compute)
+    freshness.bump()  # another process committed a write
+    freshness.cached("figures", compute)
+    assert compute.runs == 2
+
+
+def test_what_a_process_kept_expires_with_the_shared_value(monkeypatch, settings):
+    settings.FRESHNESS_CACHE_SECONDS = 60
+    now = [1000.0]
+    monkeypatch.setattr(freshness.time, "monotonic", lambda: now[0])
+    freshness.cache.set(freshness.VERSION_KEY, 7)
+    compute = Counter()
+    freshness.cached("figures", compute)
+    freshness.cache.delete("okr:freshness:7:figures")  # only this process holds it now
+    now[0] += 59
+    freshness.cached("figures", compute)
+    now[0] += 2
+    freshness.cached("figures", compute)
+    assert compute.runs == 2
+
+
+def test_a_process_keeps_a_bounded_number_of_values(monkeypatch):
+    monkeypatch.setattr(freshness, "KEPT_IN_PROCESS", 3)
+    for part in range(5):
+        freshness.cached("figures", Counter(), part)
+    assert len(freshness._kept) == 3
+
+
+def _counting(get, reads):
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return get(key, *args, **kwargs)
+
+    return counted
+
+
 def test_turned_off_it_always_computes(settings):
     settings.FRESHNESS_CACHE_SECONDS = 0
     compute = Counter()
