@@ -6,11 +6,21 @@ values keys it: a card whose content changes (a new score, a renamed key result,
 gets another key, and nothing unrelated to it leaves it behind. No card can show what a viewer
 may not see: the board lists only the objectives the viewer may see, and a card holds nothing
 but its own objective.
+
+The cards of a page, by ids, are also kept until the next write (okrapp.core.freshness): a
+board seen again reads neither its objectives nor their key results. The ids come from the
+viewer's own board (objectives.selectors.board), so the cards kept under them are only ever
+handed to a viewer who may see every one of them.
 """
 
 from __future__ import annotations
 
-from objectives.models import Objective
+from django.db.models import Prefetch
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from objectives.models import KeyResult, Objective
+from okrapp.core import freshness
 from okrapp.core.drawings import draw_many
 
 TEMPLATE = "objectives/_objective_card.html"
@@ -47,8 +57,37 @@ def card_data(objective: Objective) -> dict:
     }
 
 
-def attach_cards(objectives: list[Objective]) -> None:
-    """Give each objective its card's HTML (`card_html`), drawn once per content."""
-    drawn = draw_many(TEMPLATE, [{"card": card_data(objective)} for objective in objectives])
-    for objective, html in zip(objectives, drawn, strict=True):
-        objective.card_html = html
+def _draw(pks: list[int]) -> dict[int, str]:
+    """The cards of these objectives, by id: two queries, then the drawings' one round trip."""
+    key_results = KeyResult.objects.order_by("position", "id")
+    objectives = (
+        Objective.objects.filter(pk__in=pks)
+        .select_related("owner")
+        .only(
+            "pk",
+            "title",
+            "score",
+            "level",
+            "kind",
+            "visibility",
+            "owner__display_name",
+            "owner__email",
+        )
+        .prefetch_related(Prefetch("key_results", queryset=key_results))
+    )
+    loaded = list(objectives)
+    drawn = draw_many(TEMPLATE, [{"card": card_data(objective)} for objective in loaded])
+    return {objective.pk: str(html) for objective, html in zip(loaded, drawn, strict=True)}
+
+
+def attach_cards(objectives) -> None:
+    """Give each objective of the board (anything with a pk) its card's HTML (`card_html`)."""
+    pks = [objective.pk for objective in objectives]
+    if not pks:
+        return
+    drawn = freshness.cached(
+        "board_cards", lambda: _draw(pks), get_language() or "", ",".join(map(str, pks))
+    )
+    for objective in objectives:
+        # Drawn by a template, which escaped every value.
+        objective.card_html = mark_safe(drawn.get(objective.pk, ""))

@@ -80,18 +80,30 @@ def filter_objectives(
     return queryset
 
 
+BOARD_UNSHOWN = ("description", "went_well", "went_badly", "learned")
+
+
+@dataclass
+class BoardEntry:
+    """An objective on the board: which it is, where it goes, and its card (objectives.cards)."""
+
+    pk: int
+    team_id: int | None = None
+    card_html: str = ""
+
+
 @dataclass
 class TeamGroup:
     team: Team
     depth: int
-    objectives: list[Objective] = field(default_factory=list)
+    objectives: list[BoardEntry] = field(default_factory=list)
 
 
 @dataclass
 class Board:
-    company: list[Objective]
+    company: list[BoardEntry]
     teams: list[TeamGroup]
-    mine: list[Objective]
+    mine: list[BoardEntry]
     # The teams' objectives are paged: a large organisation has thousands.
     page: Page | None = None
 
@@ -100,7 +112,7 @@ class Board:
         return not (self.company or self.teams or self.mine)
 
     @property
-    def objectives(self) -> list[Objective]:
+    def objectives(self) -> list[BoardEntry]:
         return [
             *self.company,
             *(objective for group in self.teams for objective in group.objectives),
@@ -120,15 +132,19 @@ class Board:
 BOARD_PAGE_SIZE = 20
 
 
-BOARD_UNSHOWN = ("description", "went_well", "went_badly", "learned")
+def _lineage_ids(path: str) -> list[int]:
+    return [int(part) for part in path.split("/") if part]
 
 
 def board(viewer: Viewer, cycle: Cycle, *, page: int | str = 1, **filters) -> Board:
     """The OKR board: company objectives, then each team's (team and individual objectives of
     others, as a tree in team path order, ancestors kept as headings, one page at a time),
     then the viewer's own individual objectives. The company's and the viewer's own
-    objectives are shown on the first page only."""
-    visible = filter_objectives(visible_objectives(viewer, cycle), **filters).defer(*BOARD_UNSHOWN)
+    objectives are shown on the first page only.
+
+    Only ids are read here (what the viewer may see, in which order): the cards come from
+    objectives.cards, drawn from their own objective's values."""
+    visible = filter_objectives(visible_objectives(viewer, cycle), **filters)
     own = Q(level=Objective.Level.INDIVIDUAL, owner=viewer.user)
     others = (
         visible.exclude(level=Objective.Level.COMPANY)
@@ -137,20 +153,28 @@ def board(viewer: Viewer, cycle: Cycle, *, page: int | str = 1, **filters) -> Bo
             level_rank=Case(When(level=Objective.Level.TEAM, then=Value(0)), default=Value(1))
         )
         .order_by("team__path", "level_rank", "id")
+        .values_list("pk", "team_id", "team__path")
     )
     page_obj = Paginator(others, BOARD_PAGE_SIZE).get_page(page)
     on_page = list(page_obj.object_list)
     company, mine = [], []
     if page_obj.number == 1:
-        company = list(visible.filter(level=Objective.Level.COMPANY).order_by("id"))
-        mine = list(visible.filter(own).order_by("id"))
-    prefetch_related_objects([*company, *on_page, *mine], key_results_prefetch())
+        company = [
+            BoardEntry(pk, team_id)
+            for pk, team_id in visible.filter(level=Objective.Level.COMPANY)
+            .order_by("id")
+            .values_list("pk", "team_id")
+        ]
+        mine = [
+            BoardEntry(pk, team_id)
+            for pk, team_id in visible.filter(own).order_by("id").values_list("pk", "team_id")
+        ]
 
-    by_team: dict[int, list[Objective]] = defaultdict(list)
-    for objective in on_page:
-        by_team[objective.team_id].append(objective)
+    by_team: dict[int, list[BoardEntry]] = defaultdict(list)
+    for pk, team_id, _path in on_page:
+        by_team[team_id].append(BoardEntry(pk, team_id))
     # The page's teams and their ancestors, as headings: read from the paths, not the tree.
-    shown_team_ids = {pk for objective in on_page for pk in objective.team.lineage_ids}
+    shown_team_ids = {pk for _pk, _team, path in on_page for pk in _lineage_ids(path)}
     groups = [
         TeamGroup(team=team, depth=max(team.depth - 1, 0), objectives=by_team.get(team.pk, []))
         for team in Team.objects.filter(pk__in=shown_team_ids).order_by("path")

@@ -155,6 +155,23 @@ def test_board_hides_private_objectives_from_outsiders(client, outsider, member,
     assert "Secret plan" in client.get(reverse("objectives:board")).content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_board_cards_kept_for_one_viewer_never_show_a_private_objective_to_another(
+    client, outsider, member, cycle, team
+):
+    """The cards of a page are kept until the next write (objectives.cards), under the ids
+    of the objectives the viewer may see: an outsider's page has other ids."""
+    ObjectiveFactory(
+        cycle=cycle, team=team, title="Secret plan", visibility=Objective.Visibility.PRIVATE
+    )
+    ObjectiveFactory(cycle=cycle, team=team, title="Open plan")
+    client.force_login(member)
+    assert "Secret plan" in client.get(reverse("objectives:board")).content.decode()
+    client.force_login(outsider)
+    page = client.get(reverse("objectives:board")).content.decode()
+    assert "Open plan" in page and "Secret plan" not in page
+
+
 def test_anonymous_visitor_is_sent_to_sign_in(client, cycle):
     for url in [
         reverse("objectives:board"),
