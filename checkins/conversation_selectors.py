@@ -15,7 +15,7 @@ from checkins.comment_text import comment_html
 from checkins.models import Comment, Emoji, Nudge, Reaction
 from checkins.permissions import Thread
 from objectives.models import Objective
-from okrapp.core import weeks
+from okrapp.core import freshness, weeks
 from okrapp.core.models import Membership, User
 from okrapp.core.permissions import Viewer
 
@@ -135,13 +135,28 @@ def mention_suggestions(viewer: Viewer, thread: Thread, comments: list[Comment])
         for person in comment.mentions.all():
             near.setdefault(person.pk, None)
     near_ids = [pk for pk in near if pk is not None][:NEAR_LIMIT]
-    teammates = Membership.objects.filter(team_id__in=viewer.member_team_ids).values("user_id")
-    return list(
-        mentionable_people(thread.objective)
-        .filter(Q(pk__in=near_ids) | Q(pk__in=teammates))
-        .exclude(pk=viewer.user.pk)
-        .annotate(far=Case(When(pk__in=near_ids, then=0), default=1))
-        .order_by("far", "display_name", "email")[:MENTION_SUGGESTIONS]
+
+    def read() -> list[User]:
+        teammates = Membership.objects.filter(team_id__in=viewer.member_team_ids).values("user_id")
+        return list(
+            mentionable_people(thread.objective)
+            .filter(Q(pk__in=near_ids) | Q(pk__in=teammates))
+            .exclude(pk=viewer.user.pk)
+            .annotate(far=Case(When(pk__in=near_ids, then=0), default=1))
+            .order_by("far", "display_name", "email")[:MENTION_SUGGESTIONS]
+        )
+
+    # Kept until the next write (people, teams, objectives all move the version); the
+    # comments, which move nothing, are in the key through the people near the thread.
+    objective = thread.objective
+    return freshness.cached(
+        "mention_suggestions",
+        read,
+        viewer.user.pk,
+        objective.pk,
+        objective.visibility,
+        objective.team_id,
+        ",".join(map(str, near_ids)),
     )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from checkins import forecast, hooks
@@ -28,7 +29,7 @@ from objectives.permissions import (
     key_result_owner_sees_objective_q,
     visible_objectives_q,
 )
-from okrapp.core import charts, weeks
+from okrapp.core import charts, freshness, weeks
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.selectors import active_cycle
@@ -132,7 +133,6 @@ def key_result_page(viewer: Viewer, key_result: KeyResult, *, history_page=1) ->
     history = Paginator(checkins, HISTORY_PER_PAGE).get_page(history_page)
     hooks.attach_checkin_notes(viewer, list(history.object_list))
     latest = checkins[0] if checkins else None
-    projection = key_result_projection(key_result, checkins)
     return {
         "checkins": checkins,
         "history": history,
@@ -142,11 +142,27 @@ def key_result_page(viewer: Viewer, key_result: KeyResult, *, history_page=1) ->
         and can_delete_latest(
             viewer, key_result, author_id=latest.author_id, created_at=latest.created_at
         ),
-        "projection": projection,
-        "chart": key_result_chart(key_result, checkins, projection),
-        "crumbs": key_result_crumbs(key_result),
+        **key_result_figures(key_result, checkins),
         "pace": key_result_pace(key_result),
     }
+
+
+def key_result_figures(key_result: KeyResult, checkins: list[CheckIn]) -> dict:
+    """The projection, the chart and the breadcrumbs: the same for everyone who may see the
+    key result (the page checked that first), so kept until the next write
+    (okrapp.core.freshness) — read-only, as every kept value."""
+
+    def compute() -> dict:
+        projection = key_result_projection(key_result, checkins)
+        return {
+            "projection": projection,
+            "chart": key_result_chart(key_result, checkins, projection),
+            "crumbs": key_result_crumbs(key_result),
+        }
+
+    return freshness.cached(
+        "key_result_figures", compute, key_result.pk, get_language() or "", weeks.local_date()
+    )
 
 
 def _points(checkins: list[CheckIn]) -> list[forecast.Point]:

@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from checkins import conversation_selectors, hooks, selectors, services
-from checkins.conversation_views import thread_context
+from checkins.conversation_views import reaction_buttons, thread_context
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
 from checkins.permissions import (
@@ -26,7 +27,8 @@ from checkins.permissions import (
 )
 from objectives.models import KeyResult
 from objectives.permissions import can_check_in, get_key_result_for_user
-from okrapp.core import weeks
+from objectives.templatetags.okr import key_result_value
+from okrapp.core import drawings, weeks
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.navigation import safe_next_url
 from okrapp.core.numbers import parse_id
@@ -313,8 +315,12 @@ def _key_result_page(
     page = selectors.key_result_page(viewer, key_result, history_page=request.GET.get("page"))
     listed = list(page["history"].object_list)
     reactions = conversation_selectors.checkin_reactions(viewer, [c.pk for c in listed])
-    for checkin in listed:
+    buttons = reaction_buttons([reactions[checkin.pk] for checkin in listed])
+    entries = checkin_entries(key_result, listed)
+    for checkin, drawn, entry in zip(listed, buttons, entries, strict=True):
         checkin.reaction_counts = reactions[checkin.pk]
+        checkin.reaction_buttons = drawn
+        checkin.entry_html = entry
     thread = Thread(key_result.objective, key_result)
     context = {
         "key_result": key_result,
@@ -324,6 +330,31 @@ def _key_result_page(
         **thread_context(viewer, thread),
     }
     return render(request, "checkins/key_result.html", context, status=status)
+
+
+def checkin_entries(key_result: KeyResult, checkins: list[CheckIn]) -> list:
+    """What each listed check-in shows (its notes attached, already masked for the viewer),
+    drawn once per content (okrapp.core.drawings): one round trip for the page."""
+    zone = timezone.get_current_timezone_name()
+    return drawings.draw_many(
+        "checkins/_checkin_entry.html",
+        [
+            {
+                "entry": {
+                    **key_result_value(key_result, checkin.value),
+                    "confidence": checkin.confidence,
+                    "confidence_label": checkin.get_confidence_display(),
+                    "author": str(checkin.author),
+                    "created_at": checkin.created_at,
+                    "zone": zone,
+                    "notes": [str(note) for note in checkin.notes],
+                    "comment": checkin.comment,
+                    "blockers": checkin.blockers,
+                }
+            }
+            for checkin in checkins
+        ],
+    )
 
 
 @require_GET

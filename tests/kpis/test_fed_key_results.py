@@ -180,3 +180,27 @@ def test_a_comment_on_a_fed_key_result_keeps_the_value_the_kpi_brought_since_the
     fed.refresh_from_db()
     assert fed.current_value == Decimal(50)
     assert CheckIn.objects.filter(key_result=fed).latest("created_at").value == Decimal(50)
+
+
+def test_a_drawn_check_in_names_a_private_kpi_only_to_who_may_see_it(
+    client, cycle, other_team, outsider, lead, team
+):
+    """The key result page draws its check-ins once per content (okrapp.core.drawings): the
+    note of each viewer is among the values, so one viewer's drawing is not another's."""
+    private_kpi = KPIFactory(team=team, owner=lead, name="Secret margin", visibility="private")
+    objective = ObjectiveFactory(
+        cycle=cycle, team=other_team, owner=outsider, visibility=Objective.Visibility.PUBLIC
+    )
+    key_result = KeyResultFactory(objective=objective, owner=outsider, kpi=private_kpi)
+    services.measurements_record(
+        viewer=viewer_for(lead),
+        kpi=private_kpi,
+        items=[{"period_date": timezone.localdate(), "value": Decimal(42)}],
+        recorded_by=lead,
+    )
+    url = reverse("checkins:key_result", args=[key_result.pk])
+    client.force_login(lead)
+    assert "Secret margin" in client.get(url).content.decode()
+    client.force_login(outsider)
+    page = client.get(url).content.decode()
+    assert "Recorded from a KPI" in page and "Secret margin" not in page
