@@ -6,6 +6,7 @@ Monday 00:30 in Paris (still Sunday 23:30 in UTC) belongs to the new week.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -109,15 +110,26 @@ def value_before(checkin: CheckIn) -> Decimal:
 
 
 def key_result_checkins(key_result: KeyResult) -> list[CheckIn]:
-    """Newest first, with their authors (and their key result, already loaded)."""
-    checkins = list(
-        CheckIn.objects.filter(key_result=key_result)
-        .select_related("author")
-        .order_by("-created_at", "-id")
-    )
-    for checkin in checkins:
-        checkin.key_result = key_result
-    return checkins
+    """Newest first, with their authors: the same for everyone who may see the key result,
+    so kept until the next write (okrapp.core.freshness). Shared and read-only: a page that
+    attaches something to one works on its own copy (`_own`)."""
+
+    def read() -> list[CheckIn]:
+        return list(
+            CheckIn.objects.filter(key_result_id=key_result.pk)
+            .select_related("author")
+            .defer("author__password")
+            .order_by("-created_at", "-id")
+        )
+
+    return freshness.cached("key_result_checkins", read, key_result.pk)
+
+
+def _own(checkin: CheckIn, key_result: KeyResult) -> CheckIn:
+    """A copy of a kept check-in for this request, with its key result, already loaded."""
+    mine = copy.copy(checkin)
+    mine.key_result = key_result
+    return mine
 
 
 HISTORY_PER_PAGE = 10
@@ -131,8 +143,9 @@ def key_result_page(viewer: Viewer, key_result: KeyResult, *, history_page=1) ->
     checkins = key_result_checkins(key_result)
     attach_key_result_badges(viewer, [key_result])
     history = Paginator(checkins, HISTORY_PER_PAGE).get_page(history_page)
-    hooks.attach_checkin_notes(viewer, list(history.object_list))
-    latest = checkins[0] if checkins else None
+    history.object_list = [_own(checkin, key_result) for checkin in history.object_list]
+    hooks.attach_checkin_notes(viewer, history.object_list)
+    latest = _own(checkins[0], key_result) if checkins else None
     return {
         "checkins": checkins,
         "history": history,

@@ -206,6 +206,8 @@ def get_key_result_for_user(
             "objective", "objective__cycle", "objective__team", "objective__owner", "owner"
         )
         .filter(pk=pk)
+        # One row by its key: the model's ordering would only sort it over five joins.
+        .order_by()
         .first()
     )
     if key_result is None or not can_view_objective(viewer, key_result.objective):

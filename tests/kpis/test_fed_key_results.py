@@ -182,11 +182,13 @@ def test_a_comment_on_a_fed_key_result_keeps_the_value_the_kpi_brought_since_the
     assert CheckIn.objects.filter(key_result=fed).latest("created_at").value == Decimal(50)
 
 
-def test_a_drawn_check_in_names_a_private_kpi_only_to_who_may_see_it(
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_and_drawn_check_in_names_a_private_kpi_only_to_who_may_see_it(
     client, cycle, other_team, outsider, lead, team
 ):
-    """The key result page draws its check-ins once per content (okrapp.core.drawings): the
-    note of each viewer is among the values, so one viewer's drawing is not another's."""
+    """The key result page keeps its check-ins until the next write (okrapp.core.freshness)
+    and draws them once per content (okrapp.core.drawings): each viewer's note goes on a copy
+    of their own and among the drawing's values, so one viewer's page is not another's."""
     private_kpi = KPIFactory(team=team, owner=lead, name="Secret margin", visibility="private")
     objective = ObjectiveFactory(
         cycle=cycle, team=other_team, owner=outsider, visibility=Objective.Visibility.PUBLIC
