@@ -110,19 +110,13 @@ def value_before(checkin: CheckIn) -> Decimal:
 
 
 def key_result_checkins(key_result: KeyResult) -> list[CheckIn]:
-    """Newest first, with their authors: the same for everyone who may see the key result,
-    so kept until the next write (okrapp.core.freshness). Shared and read-only: a page that
-    attaches something to one works on its own copy (`_own`)."""
-
-    def read() -> list[CheckIn]:
-        return list(
-            CheckIn.objects.filter(key_result_id=key_result.pk)
-            .select_related("author")
-            .defer("author__password")
-            .order_by("-created_at", "-id")
-        )
-
-    return freshness.cached("key_result_checkins", read, key_result.pk)
+    """Newest first, with their authors (not their key result: see `_own`)."""
+    return list(
+        CheckIn.objects.filter(key_result_id=key_result.pk)
+        .select_related("author")
+        .defer("author__password")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _own(checkin: CheckIn, key_result: KeyResult) -> CheckIn:
@@ -140,14 +134,15 @@ def key_result_page(viewer: Viewer, key_result: KeyResult, *, history_page=1) ->
     for the chart and the projection at cycle end, one page of them listed (`history`: a key
     result fed daily by a KPI has hundreds), whether the viewer may correct the latest. The
     key result comes with its objective and cycle."""
-    checkins = key_result_checkins(key_result)
+    shown = key_result_shown(key_result)
+    checkins = shown["checkins"]
     attach_key_result_badges(viewer, [key_result])
     history = Paginator(checkins, HISTORY_PER_PAGE).get_page(history_page)
     history.object_list = [_own(checkin, key_result) for checkin in history.object_list]
     hooks.attach_checkin_notes(viewer, history.object_list)
     latest = _own(checkins[0], key_result) if checkins else None
     return {
-        "checkins": checkins,
+        **shown,
         "history": history,
         "can_change_latest": latest is not None
         and can_change_checkin(viewer, latest, latest_id=latest.pk),
@@ -155,26 +150,28 @@ def key_result_page(viewer: Viewer, key_result: KeyResult, *, history_page=1) ->
         and can_delete_latest(
             viewer, key_result, author_id=latest.author_id, created_at=latest.created_at
         ),
-        **key_result_figures(key_result, checkins),
         "pace": key_result_pace(key_result),
     }
 
 
-def key_result_figures(key_result: KeyResult, checkins: list[CheckIn]) -> dict:
-    """The projection, the chart and the breadcrumbs: the same for everyone who may see the
-    key result (the page checked that first), so kept until the next write
-    (okrapp.core.freshness) — read-only, as every kept value."""
+def key_result_shown(key_result: KeyResult) -> dict:
+    """The check-ins, the projection, the chart and the breadcrumbs: the same for everyone
+    who may see the key result (the page checked that first), so kept until the next write
+    (okrapp.core.freshness). Shared and read-only: a page that attaches something to a
+    check-in works on its own copy (`_own`)."""
 
     def compute() -> dict:
+        checkins = key_result_checkins(key_result)
         projection = key_result_projection(key_result, checkins)
         return {
+            "checkins": checkins,
             "projection": projection,
             "chart": key_result_chart(key_result, checkins, projection),
             "crumbs": key_result_crumbs(key_result),
         }
 
     return freshness.cached(
-        "key_result_figures", compute, key_result.pk, get_language() or "", weeks.local_date()
+        "key_result_shown", compute, key_result.pk, get_language() or "", weeks.local_date()
     )
 
 

@@ -296,7 +296,7 @@ def team_week(request: HttpRequest) -> HttpResponse:
 @require_GET
 def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    key_result = get_key_result_for_user(viewer, pk)
+    key_result = get_key_result_for_user(viewer, pk, kept=True)
     return _key_result_page(request, viewer, key_result)
 
 

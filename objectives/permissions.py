@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.http import Http404
 
 from objectives import cycles
 from objectives.models import Initiative, KeyResult, Objective
-from okrapp.core import weeks
+from okrapp.core import freshness, weeks
 from okrapp.core.models import Cycle, Membership, Team
 from okrapp.core.permissions import Viewer
 
@@ -197,19 +198,33 @@ def get_objective_for_user(viewer: Viewer, pk: int, *, write: bool = False) -> O
     return objective
 
 
-def get_key_result_for_user(
-    viewer: Viewer, pk: int, *, write: bool = False, check_in: bool = False
-) -> KeyResult:
-    """The key result, or 404 / 403 as for its objective. `check_in` asks for check-in rights."""
-    key_result = (
+def _read_key_result(pk: int) -> KeyResult | None:
+    return (
         KeyResult.objects.select_related(
             "objective", "objective__cycle", "objective__team", "objective__owner", "owner"
         )
+        .defer("owner__password", "objective__owner__password")
         .filter(pk=pk)
         # One row by its key: the model's ordering would only sort it over five joins.
         .order_by()
         .first()
     )
+
+
+def _kept_key_result(pk: int) -> KeyResult | None:
+    """The key result as `_read_key_result` reads it, kept until the next write
+    (okrapp.core.freshness): the rights below are checked on it all the same. Each request
+    works on a copy of its own, as pages attach what their viewer sees to it."""
+    found = freshness.cached("key_result_for_user", lambda: _read_key_result(pk), pk)
+    return copy.deepcopy(found)
+
+
+def get_key_result_for_user(
+    viewer: Viewer, pk: int, *, write: bool = False, check_in: bool = False, kept: bool = False
+) -> KeyResult:
+    """The key result, or 404 / 403 as for its objective. `check_in` asks for check-in rights;
+    `kept`, for a page that only shows it, reads it as kept until the next write."""
+    key_result = _kept_key_result(pk) if kept else _read_key_result(pk)
     if key_result is None or not can_view_objective(viewer, key_result.objective):
         raise Http404
     if write and not can_edit_objective(viewer, key_result.objective):

@@ -37,6 +37,10 @@ DRAWING_CODE = (
     "okrapp/core/numbers.py",
     "objectives/scoring.py",
     "locale/*/LC_MESSAGES/*.mo",
+    # What draws a form's fields (draw_form): the forms, their fields and pickers.
+    "*/forms.py",
+    "okrapp/core/forms.py",
+    "okrapp/core/pickers.py",
 )
 
 
@@ -91,3 +95,55 @@ def draw_many(template: str, many: list[dict]) -> list[SafeString]:
 
 def draw(template: str, values: dict) -> SafeString:
     return draw_many(template, [values])[0]
+
+
+def _field_description(bound) -> dict:
+    field, widget = bound.field, bound.field.widget
+    described = {
+        "name": bound.html_name,
+        "id": bound.auto_id,
+        "label": bound.label,
+        "help_text": field.help_text,
+        "classes": [type(field).__qualname__, type(widget).__qualname__, widget.template_name],
+        "attrs": bound.build_widget_attrs(widget.attrs, widget),
+        "hidden": widget.is_hidden,
+        "value": bound.value(),
+        "errors": list(bound.errors) if bound.form.is_bound else [],
+    }
+    if hasattr(widget, "options_for"):  # a picker (okrapp.core.pickers)
+        described["options"] = widget.options_for(bound.value())
+        described["search"] = [widget.source.name, widget.search_params()]
+    elif hasattr(widget, "choices"):
+        described["options"] = [(value, str(label)) for value, label in widget.choices]
+    return described
+
+
+def form_description(form) -> dict:
+    """Everything a form's fields are drawn from (names, ids, labels, attributes, values,
+    options, errors): plain values, which key the drawing as a card's values key a card."""
+    return {
+        "form": f"{type(form).__module__}.{type(form).__qualname__}",
+        "label_suffix": form.label_suffix,
+        "errors": list(form.non_field_errors()) if form.is_bound else [],
+        "fields": [_field_description(bound) for bound in form],
+    }
+
+
+def draw_form(template: str, form, **values) -> SafeString:
+    """`template` drawn with `form` (and `values`), once per content: its fields' HTML is
+    a function of their description (`form_description`), which keys the drawing; the form
+    itself is only read to draw it the first time. Django's form rendering is a template per
+    widget, attribute and option: a page's few fields cost milliseconds each time."""
+    key = _key(template, {**values, "form": form_description(form)})
+    try:
+        html = cache.get(key)
+    except Exception:
+        logger.warning("drawings cache unreachable: drawing %s", template, exc_info=True)
+        return _safe(render_to_string(template, {**values, "form": form}))
+    if html is None:
+        html = render_to_string(template, {**values, "form": form})
+        try:
+            cache.set(key, html, timeout=KEPT_SECONDS)
+        except Exception:
+            logger.warning("drawings cache unreachable: %s not kept", template, exc_info=True)
+    return _safe(html)

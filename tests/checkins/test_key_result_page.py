@@ -85,6 +85,18 @@ def test_a_private_key_result_is_not_found_for_outsiders(client, member, private
     assert client.get(page_url(private_key_result)).status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_private_key_result_kept_for_its_owner_is_still_not_found_for_outsiders(
+    client, member, outsider, private_key_result
+):
+    """The page reads its key result as kept until the next write (okrapp.core.freshness):
+    the rights are checked on it for each viewer all the same."""
+    client.force_login(outsider)
+    assert "Sign 3 secret deals" in client.get(page_url(private_key_result)).content.decode()
+    client.force_login(member)
+    assert client.get(page_url(private_key_result)).status_code == 404
+
+
 def test_anonymous_visitor_is_sent_to_sign_in(client, key_result):
     assert client.get(page_url(key_result)).status_code == 302
 
