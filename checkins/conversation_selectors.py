@@ -88,10 +88,16 @@ def thread_comments(viewer: Viewer, thread: Thread) -> list[Comment]:
     Three queries."""
     comments = list(
         Comment.objects.filter(_thread_filter(thread))
-        .select_related("author", "objective", "key_result", "checkin")
+        .select_related("author", "checkin")
         .prefetch_related(Prefetch("mentions", queryset=User.objects.order_by("pk")))
         .order_by("created_at", "id")
     )
+    # Their objective and key result are the thread's own: loaded already, not joined again.
+    for comment in comments:
+        if comment.objective_id == thread.objective.pk:
+            comment.objective = thread.objective
+        if thread.key_result is not None and comment.key_result_id == thread.key_result.pk:
+            comment.key_result = thread.key_result
     return decorate(viewer, comments)
 
 

@@ -24,7 +24,6 @@ from checkins.permissions import (
     get_person_to_nudge,
     get_thread_for_user,
 )
-from okrapp.core import drawings
 from okrapp.core.forms import add_service_errors, form_status
 from okrapp.core.navigation import safe_next_url
 from okrapp.core.permissions import Viewer, request_viewer
@@ -42,27 +41,23 @@ def thread_context(viewer: Viewer, thread: Thread, *, form: CommentForm | None =
     }
 
 
-def reaction_buttons(many: list[list]) -> list:
-    """The reaction buttons of each of `many` (lists of conversation_selectors.ReactionCount),
-    drawn once per content (okrapp.core.drawings): most check-ins have the same, none yet.
-    The viewer's own reactions are among the values, so they key the drawing too."""
-    return drawings.draw_many(
-        "checkins/_reaction_buttons.html",
-        [
-            {
-                "reaction_counts": [
-                    {
-                        "emoji": reaction.emoji,
-                        "label": str(reaction.label),
-                        "count": reaction.count,
-                        "mine": reaction.mine,
-                    }
-                    for reaction in reactions
-                ]
-            }
-            for reactions in many
-        ],
-    )
+REACTION_BUTTONS = "checkins/_reaction_buttons.html"
+
+
+def reaction_buttons(reactions: list) -> tuple[str, dict]:
+    """The drawing of one target's reaction buttons (conversation_selectors.ReactionCount),
+    for okrapp.core.drawings: most check-ins have the same, none yet. The viewer's own
+    reactions are among the values, so they key the drawing too."""
+    counts = [
+        {
+            "emoji": reaction.emoji,
+            "label": str(reaction.label),
+            "count": reaction.count,
+            "mine": reaction.mine,
+        }
+        for reaction in reactions
+    ]
+    return REACTION_BUTTONS, {"reaction_counts": counts}
 
 
 def _unseen_warning(written: services.Written) -> str:

@@ -315,12 +315,15 @@ def _key_result_page(
     page = selectors.key_result_page(viewer, key_result, history_page=request.GET.get("page"))
     listed = list(page["history"].object_list)
     reactions = conversation_selectors.checkin_reactions(viewer, [c.pk for c in listed])
-    buttons = reaction_buttons([reactions[checkin.pk] for checkin in listed])
-    entries = checkin_entries(key_result, listed)
-    for checkin, drawn, entry in zip(listed, buttons, entries, strict=True):
+    # Each check-in, and its reaction buttons, drawn once per content: one round trip.
+    drawn = drawings.draw_each(
+        [checkin_entry(key_result, checkin) for checkin in listed]
+        + [reaction_buttons(reactions[checkin.pk]) for checkin in listed]
+    )
+    for index, checkin in enumerate(listed):
         checkin.reaction_counts = reactions[checkin.pk]
-        checkin.reaction_buttons = drawn
-        checkin.entry_html = entry
+        checkin.entry_html = drawn[index]
+        checkin.reaction_buttons = drawn[len(listed) + index]
     thread = Thread(key_result.objective, key_result)
     context = {
         "key_result": key_result,
@@ -332,29 +335,21 @@ def _key_result_page(
     return render(request, "checkins/key_result.html", context, status=status)
 
 
-def checkin_entries(key_result: KeyResult, checkins: list[CheckIn]) -> list:
-    """What each listed check-in shows (its notes attached, already masked for the viewer),
-    drawn once per content (okrapp.core.drawings): one round trip for the page."""
-    zone = timezone.get_current_timezone_name()
-    return drawings.draw_many(
-        "checkins/_checkin_entry.html",
-        [
-            {
-                "entry": {
-                    **key_result_value(key_result, checkin.value),
-                    "confidence": checkin.confidence,
-                    "confidence_label": checkin.get_confidence_display(),
-                    "author": str(checkin.author),
-                    "created_at": checkin.created_at,
-                    "zone": zone,
-                    "notes": [str(note) for note in checkin.notes],
-                    "comment": checkin.comment,
-                    "blockers": checkin.blockers,
-                }
-            }
-            for checkin in checkins
-        ],
-    )
+def checkin_entry(key_result: KeyResult, checkin: CheckIn) -> tuple[str, dict]:
+    """The drawing of what a listed check-in shows (its notes attached, already masked for
+    the viewer), for okrapp.core.drawings."""
+    entry = {
+        **key_result_value(key_result, checkin.value),
+        "confidence": checkin.confidence,
+        "confidence_label": checkin.get_confidence_display(),
+        "author": str(checkin.author),
+        "created_at": checkin.created_at,
+        "zone": timezone.get_current_timezone_name(),
+        "notes": [str(note) for note in checkin.notes],
+        "comment": checkin.comment,
+        "blockers": checkin.blockers,
+    }
+    return "checkins/_checkin_entry.html", {"entry": entry}
 
 
 @require_GET

@@ -72,15 +72,20 @@ def draw_many(template: str, many: list[dict]) -> list[SafeString]:
     """`template` drawn with each of `many`: the fragments drawn before come from the cache
     in one round trip, the others are drawn and kept. The cache being down only means
     drawing them all."""
-    keys = [_key(template, values) for values in many]
+    return draw_each([(template, values) for values in many])
+
+
+def draw_each(drawings: list[tuple[str, dict]]) -> list[SafeString]:
+    """Each (template, values) drawn, as draw_many, in one round trip for them all."""
+    keys = [_key(template, values) for template, values in drawings]
     try:
         found = cache.get_many(keys)
     except Exception:
-        logger.warning("drawings cache unreachable: drawing %s", template, exc_info=True)
+        logger.warning("drawings cache unreachable: drawing %d fragments", len(keys), exc_info=True)
         found = {}
     new: dict[str, str] = {}
     drawn = []
-    for key, values in zip(keys, many, strict=True):
+    for key, (template, values) in zip(keys, drawings, strict=True):
         html = found.get(key)
         if html is None:
             html = new[key] = render_to_string(template, values)
@@ -89,7 +94,7 @@ def draw_many(template: str, many: list[dict]) -> list[SafeString]:
         try:
             cache.set_many(new, timeout=KEPT_SECONDS)
         except Exception:
-            logger.warning("drawings cache unreachable: %s not kept", template, exc_info=True)
+            logger.warning("drawings cache unreachable: %d not kept", len(new), exc_info=True)
     return drawn
 
 
