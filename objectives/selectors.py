@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from objectives import cycles, hooks
 from objectives.breadcrumbs import objective_crumbs
@@ -28,6 +30,7 @@ from objectives.permissions import (
     can_view_objective,
     visible_objectives_q,
 )
+from okrapp.core import freshness
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import Viewer
 
@@ -136,6 +139,30 @@ def _lineage_ids(path: str) -> list[int]:
     return [int(part) for part in path.split("/") if part]
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (kept until the next write), not counting the rows again."""
+
+    def __init__(self, object_list, per_page, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _visibility_digest(viewer: Viewer) -> str:
+    """What decides which objectives the viewer sees (visible_objectives_q)."""
+    if viewer.is_admin:
+        return "admin"
+    return f"{viewer.user.pk}-" + ".".join(map(str, sorted(viewer.member_team_ids)))
+
+
+def _filters_digest(filters: dict) -> str:
+    values = {name: getattr(value, "pk", value) for name, value in filters.items() if value}
+    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:32]
+
+
 def board(viewer: Viewer, cycle: Cycle, *, page: int | str = 1, **filters) -> Board:
     """The OKR board: company objectives, then each team's (team and individual objectives of
     others, as a tree in team path order, ancestors kept as headings, one page at a time),
@@ -155,7 +182,14 @@ def board(viewer: Viewer, cycle: Cycle, *, page: int | str = 1, **filters) -> Bo
         .order_by("team__path", "level_rank", "id")
         .values_list("pk", "team_id", "team__path")
     )
-    page_obj = Paginator(others, BOARD_PAGE_SIZE).get_page(page)
+    count = freshness.cached(
+        "board_count",
+        visible.exclude(level=Objective.Level.COMPANY).exclude(own).order_by().count,
+        cycle.pk,
+        _visibility_digest(viewer),
+        _filters_digest(filters),
+    )
+    page_obj = _CountedPaginator(others, BOARD_PAGE_SIZE, count=count).get_page(page)
     on_page = list(page_obj.object_list)
     company, mine = [], []
     if page_obj.number == 1:

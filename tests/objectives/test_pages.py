@@ -172,6 +172,21 @@ def test_board_cards_kept_for_one_viewer_never_show_a_private_objective_to_anoth
     assert "Open plan" in page and "Secret plan" not in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_board_counts_kept_for_one_viewer_are_not_another_viewers(
+    client, outsider, member, cycle, team
+):
+    """The board's count is kept until the next write, under what decides what the viewer
+    sees and the filters: an outsider is not told how many private objectives there are."""
+    ObjectiveFactory(cycle=cycle, team=team, visibility=Objective.Visibility.PRIVATE)
+    ObjectiveFactory(cycle=cycle, team=team)
+    client.force_login(member)
+    assert client.get(reverse("objectives:board")).context["board"].count == 2
+    client.force_login(outsider)
+    assert client.get(reverse("objectives:board")).context["board"].count == 1
+    assert client.get(reverse("objectives:board"), {"q": "nothing"}).context["board"].count == 0
+
+
 def test_anonymous_visitor_is_sent_to_sign_in(client, cycle):
     for url in [
         reverse("objectives:board"),
