@@ -128,6 +128,26 @@ def test_the_key_result_page_runs_a_bounded_number_of_queries(
     assert len(response.context["checkins"]) == size
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_key_result_page_seen_again_reads_what_it_kept(
+    client, member, key_result, django_assert_max_num_queries, size
+):
+    """Seen again before any write, the page reads its key result, check-ins, chart and
+    breadcrumbs as kept (okrapp.core.freshness): 9 queries, whatever the check-ins."""
+    for index in range(size):
+        CheckInFactory(
+            key_result=key_result,
+            value=index,
+            created_at=timezone.now() - datetime.timedelta(days=index),
+        )
+    client.force_login(member)
+    client.get(page_url(key_result))
+    with django_assert_max_num_queries(9):
+        response = client.get(page_url(key_result))
+    assert len(response.context["checkins"]) == size
+
+
 def test_key_result_page_labels_follow_french_typography(client, member, key_result):
     member.language = "fr"
     member.save(update_fields=["language"])

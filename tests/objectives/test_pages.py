@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from objectives import selectors
 from objectives.models import Initiative, KeyResult, Objective
 from objectives.services import objective_refresh_score
 from okrapp.core.models import Cycle
@@ -256,6 +257,23 @@ def test_board_issues_the_same_queries_for_5_and_50_of_every_section(
     add(45)
     with django_assert_max_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [5, 50])
+def test_board_seen_again_reads_its_cards_and_count_as_kept(
+    client, django_assert_max_num_queries, member, lead, cycle, team, size
+):
+    """Seen again before any write, the board reads only which objectives are on its page:
+    their cards and the count are kept (objectives.cards, okrapp.core.freshness): 9 queries
+    with the session's and the page's own, whatever the number of objectives."""
+    _many_objectives(cycle, team, lead, size)
+    client.force_login(member)
+    client.get(reverse("objectives:board"))
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("objectives:board"))
+    cards = response.content.decode().count('class="okr-card"')
+    assert cards == min(size, selectors.BOARD_PAGE_SIZE)
 
 
 def test_objective_page_issues_the_same_queries_for_5_and_50_aligned_objectives(
