@@ -17,6 +17,8 @@ wrapper), so an ORM `update()`, a bulk insert or a raw statement moves the versi
   (the database cache, used without Redis, does not increment atomically) could leave behind.
 - Rows loaded around the connection (PostgreSQL's COPY, as `make bench` builds) must call
   `bump()` themselves.
+- A request reads the version once (the first cached read) and keeps it until it ends or
+  writes: what it shows is the organisation as of that read, like a query started then.
 - Each process also keeps the values it has read, under the same keys, for the same time:
   a key names a version, so a value kept under it is as fresh as the shared one, and reading
   it again costs no unpickling. Callers treat cached values as read-only.
@@ -76,6 +78,8 @@ T = TypeVar("T")
 KEPT_IN_PROCESS = 128
 _kept: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _kept_lock = threading.Lock()
+# The version this thread's request read (okrapp.core.apps connects the request signals).
+_request = threading.local()
 
 
 def writes_watched_table(sql: str) -> bool:
@@ -99,15 +103,29 @@ def writes_watched_table(sql: str) -> bool:
 def version() -> int:
     """The current version. A missing one (first use, or evicted) starts at a random number,
     so that entries cached under an earlier version are never taken for current ones."""
+    known = getattr(_request, "version", None)
+    if known is not None:
+        return known
     value = cache.get(VERSION_KEY)
     if value is None:
         cache.add(VERSION_KEY, random.randrange(1, 2**40), timeout=None)
         value = cache.get(VERSION_KEY)
+    if getattr(_request, "open", False):
+        _request.version = int(value)
     return int(value)
+
+
+def request_started(**kwargs) -> None:
+    _request.open, _request.version = True, None
+
+
+def request_finished(**kwargs) -> None:
+    _request.open, _request.version = False, None
 
 
 def bump() -> None:
     """Move the version: every value cached so far is left behind."""
+    _request.version = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: the next read starts one

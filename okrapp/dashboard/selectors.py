@@ -426,6 +426,7 @@ def dashboard_page(
         **page,
         **summary,
         "scope": scope,
+        "open_ids": open_ids,
         "confidence": confidence_slices(org.confidence),
         "rows": org.rows_under(scope, open_ids),
         "kpis": kpis,

@@ -213,3 +213,29 @@ def test_the_dashboard_shows_a_check_in_committed_after_it_was_cached(client, me
     )
     after = {s.key: s.count for s in client.get("/").context["confidence"]}
     assert (before[Confidence.AT_RISK], after[Confidence.AT_RISK]) == (0, 1)
+
+
+def test_a_request_reads_the_version_once(monkeypatch):
+    freshness.request_started()
+    try:
+        freshness.cached("figures", Counter())
+        reads = []
+        monkeypatch.setattr(freshness.cache, "get", _counting(freshness.cache.get, reads))
+        freshness.cached("figures", Counter())
+        freshness.cached("other", Counter())
+    finally:
+        freshness.request_finished()
+    assert freshness.VERSION_KEY not in reads
+
+
+def test_a_request_that_writes_reads_the_moved_version():
+    objective = ObjectiveFactory()
+    compute = Counter()
+    freshness.request_started()
+    try:
+        freshness.cached("figures", compute)
+        Objective.objects.filter(pk=objective.pk).update(title="Renamed")
+        freshness.cached("figures", compute)
+    finally:
+        freshness.request_finished()
+    assert compute.runs == 2
