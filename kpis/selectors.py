@@ -717,7 +717,7 @@ def kpi_health(
 ) -> KPIHealth:
     """The dashboard's KPI panel for the organisation or `within` a team's branch. The
     statuses are the same for every viewer: shared until the next write
-    (okrapp.core.freshness), else three queries; then one for the KPIs shown."""
+    (okrapp.core.freshness), else three queries, and one for the KPIs shown."""
     today = today or timezone.localdate()
     rows, worst = freshness.cached("kpi_status_rows", lambda: _status_rows(today), today)
     if within is not None:
@@ -734,10 +734,13 @@ def kpi_health(
         key=lambda row: WORST_FIRST.index(row.status) if row.status in WORST_FIRST else 9,
     )
     listed = alerts[:shown] + changed[:shown]
-    kpis = KPI.objects.select_related("team").defer(
-        "definition", "source_config", "source_secret", "data_source"
+    by_id = freshness.cached(
+        "kpi_health_shown",
+        lambda: _shown_kpis([row.kpi_id for row in listed]),
+        today,
+        within.pk if within is not None else "",
+        shown,
     )
-    by_id = kpis.in_bulk([row.kpi_id for row in listed])
 
     def line(row: StatusRow) -> KPILine:
         kpi = by_id[row.kpi_id]
@@ -758,6 +761,13 @@ def kpi_health(
         changed_total=len(changed),
         total=len(rows),
     )
+
+
+def _shown_kpis(ids: list[int]) -> dict[int, KPI]:
+    kpis = KPI.objects.select_related("team").defer(
+        "definition", "source_config", "source_secret", "data_source"
+    )
+    return kpis.in_bulk(ids)
 
 
 def overview_within(overview: KPIOverview, team: Team) -> KPIOverview:

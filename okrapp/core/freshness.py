@@ -19,6 +19,8 @@ wrapper), so an ORM `update()`, a bulk insert or a raw statement moves the versi
   `bump()` themselves.
 - A request reads the version once (the first cached read) and keeps it until it ends or
   writes: what it shows is the organisation as of that read, like a query started then.
+- A key also holds a digest of the code that computes the values, so that a deploy never
+  reads what the former code cached (its values may have another shape).
 - Each process also keeps the values it has read, under the same keys, for the same time:
   a key names a version, so a value kept under it is as fresh as the shared one, and reading
   it again costs no unpickling. Callers treat cached values as read-only.
@@ -26,6 +28,8 @@ wrapper), so an ORM `update()`, a bulk insert or a raw statement moves the versi
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import random
 import re
@@ -73,6 +77,10 @@ SIGN_IN = re.compile(
 )
 
 T = TypeVar("T")
+
+# The code that computes the cached values: a deploy that changes it must not read what the
+# former code cached under the same version.
+COMPUTING_CODE = ("okrapp/**/*.py", "objectives/**/*.py", "kpis/**/*.py", "checkins/**/*.py")
 
 # Values this process has read lately: key -> (monotonic expiry, value).
 KEPT_IN_PROCESS = 128
@@ -165,6 +173,17 @@ def _uncommitted_writes() -> bool:
     )
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of COMPUTING_CODE, read once per process."""
+    base = settings.BASE_DIR
+    digest = hashlib.sha256()
+    for path in sorted({path for pattern in COMPUTING_CODE for path in base.glob(pattern)}):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _key_part(part) -> str:
     text = part.isoformat() if hasattr(part, "isoformat") else str(part)
     return text.replace(" ", "_")
@@ -177,7 +196,9 @@ def cached(name: str, compute: Callable[[], T], *parts) -> T:
     if not seconds or _uncommitted_writes():
         return compute()
     try:
-        key = ":".join(["okr:freshness", str(version()), name, *map(_key_part, parts)])
+        key = ":".join(
+            ["okr:freshness", code_fingerprint(), str(version()), name, *map(_key_part, parts)]
+        )
         kept = _kept_value(key)
         if kept is not None:
             return kept

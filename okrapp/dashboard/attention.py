@@ -145,26 +145,26 @@ class AttentionItem:
         return BEHIND in self.reasons
 
 
-def _items(viewer: Viewer, ranked: list[tuple], now: datetime.datetime) -> list[AttentionItem]:
+def _ranked_key_results(ranked: list[tuple]) -> list[tuple]:
+    """(key result, flags…) of `ranked` (id, flags…): the rows the items show."""
     by_id = KeyResult.objects.select_related("objective", "objective__team", "owner").in_bulk(
         [row[0] for row in ranked]
     )
-    items = []
-    for pk, *flags in ranked:
-        key_result = by_id.get(pk)
-        if key_result is None:
-            continue
-        items.append(
-            AttentionItem(
-                key_result=key_result,
-                visible=can_view_objective(viewer, key_result.objective),
-                reasons=[key for key, flag in zip(REASONS, flags, strict=False) if flag],
-                days_since=(now - key_result.last_checkin_at).days
-                if key_result.last_checkin_at
-                else None,
-            )
+    return [(by_id[pk], *flags) for pk, *flags in ranked if pk in by_id]
+
+
+def _items(viewer: Viewer, ranked: list[tuple], now: datetime.datetime) -> list[AttentionItem]:
+    return [
+        AttentionItem(
+            key_result=key_result,
+            visible=can_view_objective(viewer, key_result.objective),
+            reasons=[key for key, flag in zip(REASONS, flags, strict=False) if flag],
+            days_since=(now - key_result.last_checkin_at).days
+            if key_result.last_checkin_at
+            else None,
         )
-    return items
+        for key_result, *flags in ranked
+    ]
 
 
 FLAGS = [f"is_{key}" for key in REASONS]
@@ -173,15 +173,17 @@ FLAGS = [f"is_{key}" for key in REASONS]
 def needs_attention(
     cycle: Cycle, viewer: Viewer, limit: int = ATTENTION_LIMIT, **filters
 ) -> tuple[list[AttentionItem], int]:
-    """The `limit` most urgent items and how many there are in all: two queries, the first
-    (the ranking, the same for every viewer) shared until the next write."""
+    """The `limit` most urgent items and how many there are in all: two queries (the ranking
+    and its rows, the same for every viewer) shared until the next write."""
     now = timezone.now()
     ranked = freshness.cached(
         "attention",
-        lambda: list(
-            attention_queryset(cycle, now=now, **filters)
-            .annotate(total=Window(Count("id")))
-            .values_list("id", *FLAGS, "total")[:limit]
+        lambda: _ranked_key_results(
+            list(
+                attention_queryset(cycle, now=now, **filters)
+                .annotate(total=Window(Count("id")))
+                .values_list("id", *FLAGS, "total")[:limit]
+            )
         ),
         cycle.pk,
         limit,
@@ -218,9 +220,8 @@ class AttentionPage:
 def attention_page(
     cycle: Cycle, viewer: Viewer, *, page: int = 1, per_page: int = PAGE_SIZE, **filters
 ) -> AttentionPage:
-    """One page of the full list: two queries (the ranked ids with the total, the rows), the
-    first shared by every viewer until the next write; a page beyond the last shows the
-    last."""
+    """One page of the full list: two queries (the ranked ids with the total, the rows),
+    shared by every viewer until the next write; a page beyond the last shows the last."""
     now = timezone.now()
     page, rows = freshness.cached(
         "attention_page",
@@ -246,7 +247,7 @@ def _ranked_page(cycle, now, page: int, per_page: int, filters: dict) -> tuple[i
         total = queryset.count()
         page = max(1, -(-total // per_page))
         rows = list(queryset.values_list("id", *FLAGS, "total")[(page - 1) * per_page :][:per_page])
-    return page, rows
+    return page, _ranked_key_results(rows)
 
 
 def _filter_parts(filters: dict) -> list[str]:
