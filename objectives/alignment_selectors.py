@@ -9,8 +9,7 @@ jump). A fixed number of queries whatever the number of objectives or the depth.
 Who aligns with whom is the same for every viewer: the cycle's links (its `Links`) are read
 once per write (okrapp.core.freshness) and each viewer's tree is cut from them in memory,
 leaving out what the viewer may not see (objectives.permissions.can_view_objective). Only the
-objectives shown are then read, and each line is drawn once per content
-(objectives.alignment_lines)."""
+objectives shown are then read (objectives.alignment_drawings draws them)."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 
-from objectives.alignment_lines import attach_lines
 from objectives.models import Objective
 from objectives.permissions import can_view_objective
 from objectives.selectors import LEVEL_ORDER, ancestor_chains, visible_objectives
@@ -30,6 +28,17 @@ from okrapp.core.permissions import Viewer
 UNALIGNED_PER_PAGE = 20
 BRANCH_LIMIT = 12
 SEARCH_LIMIT = 20
+LINE_FIELDS = (
+    "pk",
+    "title",
+    "level",
+    "kind",
+    "visibility",
+    "score",
+    "team__name",
+    "owner__display_name",
+    "owner__email",
+)
 
 
 class Link(NamedTuple):
@@ -114,9 +123,8 @@ class AlignmentNode:
     children: list[AlignmentNode] = field(default_factory=list)
     # The `open` value of the address with this branch opened or closed (no JavaScript).
     toggle: str = ""
-    # The objective's title and its line, drawn (objectives.alignment_lines).
-    title: str = ""
-    line: str = ""
+    # What its line shows (LINE_FIELDS), read for the nodes shown only.
+    row: dict | None = None
 
     @property
     def more_children(self) -> int:
@@ -132,6 +140,9 @@ class AlignmentPage:
     focus_id: int | None = None
     matches: list[Objective] = field(default_factory=list)
     query: str = ""
+    # Drawn by objectives.alignment_drawings.
+    roots_html: str = ""
+    unaligned_html: str = ""
 
 
 def parse_open(raw: str | None) -> set[int] | None:
@@ -192,7 +203,7 @@ def alignment_page(
     top = roots + [AlignmentNode(link.pk, link.level) for link in unaligned_page]
     wanted = open_ids | set(own) | ({focus_id} if focus_id is not None else set())
     shown = _open_branches(tree, top, open_ids, wanted=wanted)
-    attach_lines(viewer, cycle, shown)
+    _read_lines(viewer, cycle, shown)
     matches = []
     if query.strip():
         matches = list(
@@ -216,8 +227,22 @@ def alignment_branch(viewer: Viewer, parent: Objective, open_ids: set[int]) -> A
     tree = _Tree(viewer, cycle_links(parent.cycle_id))
     node = AlignmentNode(parent.pk, parent.level)
     shown = _open_branches(tree, [node], open_ids | {parent.pk}, depth_limit=1)
-    attach_lines(viewer, parent.cycle, shown[1:])
+    _read_lines(viewer, parent.cycle, shown[1:])
     return node
+
+
+def _read_lines(viewer: Viewer, cycle: Cycle, nodes: list[AlignmentNode]) -> None:
+    """Give each node what its line shows: one query for them all."""
+    if not nodes:
+        return
+    rows = {
+        row["pk"]: row
+        for row in visible_objectives(viewer, cycle)
+        .filter(pk__in=[node.pk for node in nodes])
+        .values(*LINE_FIELDS)
+    }
+    for node in nodes:
+        node.row = rows.get(node.pk)
 
 
 def _joined(ids: set[int]) -> str:
