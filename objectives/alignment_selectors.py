@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.core.paginator import Page, Paginator
 
 from objectives.models import Objective
-from objectives.permissions import can_view_objective
+from objectives.permissions import can_view_objective, visible_objectives_q
 from objectives.selectors import LEVEL_ORDER, ancestor_chains, visible_objectives
 from okrapp.core import freshness
 from okrapp.core.models import Cycle
@@ -237,8 +237,9 @@ def _read_lines(viewer: Viewer, cycle: Cycle, nodes: list[AlignmentNode]) -> Non
         return
     rows = {
         row["pk"]: row
-        for row in visible_objectives(viewer, cycle)
-        .filter(pk__in=[node.pk for node in nodes])
+        for row in Objective.objects.filter(cycle=cycle, pk__in=[node.pk for node in nodes])
+        .filter(visible_objectives_q(viewer))
+        .order_by()
         .values(*LINE_FIELDS)
     }
     for node in nodes:
