@@ -201,3 +201,18 @@ def _page_of(user, query: str, client=None) -> str:
     client = client or SignInClient()
     client.force_login(user)
     return client.get(ALIGNMENT + query).content.decode()
+
+
+def test_a_branch_issues_the_same_queries_for_3_and_30_aligned_objectives(
+    client, django_assert_max_num_queries, chain, cycle, team, lead, outsider
+):
+    top, _middle, _own = chain
+    client.force_login(outsider)
+    branch = reverse("objectives:alignment_branch", args=[top.pk])
+    _grow(cycle, team, lead, top, 3)
+    client.get(branch, headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(branch, headers={"HX-Request": "true"}).status_code == 200
+    _grow(cycle, team, lead, top, 27)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(branch, headers={"HX-Request": "true"}).status_code == 200
