@@ -42,8 +42,9 @@ LINE_FIELDS = (
 
 
 class Link(NamedTuple):
-    """What the tree needs of one objective, for every viewer; `rank` is its place in the
-    cycle ordered by team path and id (as the database collates the paths)."""
+    """What the tree needs of one objective, for every viewer: who may see it (the fields
+    can_view_objective reads) and where it goes; `rank` is its place in the cycle ordered by
+    team path and id (as the database collates the paths)."""
 
     pk: int
     parent_id: int | None
