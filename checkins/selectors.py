@@ -229,6 +229,8 @@ class PersonWeek:
     # Whether the viewer may remind them to check in, and whether someone did today.
     can_nudge: bool = False
     nudged: bool = False
+    # The list of key results, drawn (checkins.team_week_drawings).
+    key_results_html: str = ""
 
     @property
     def done(self) -> int:
