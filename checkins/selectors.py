@@ -330,6 +330,10 @@ def _key_result_counts(cycle_id: int, week_start: datetime.datetime) -> dict:
     return dict(counts)
 
 
+def _team_week_figures(cycle_id: int, week_start: datetime.datetime) -> tuple[dict, dict]:
+    return _active_people_by_team(), _key_result_counts(cycle_id, week_start)
+
+
 def _seen(viewer: Viewer, by_audience: dict[Audience, tuple[int, int]]) -> tuple[int, int]:
     """An owner's (total, done), of the key results the viewer may see."""
     total = done = 0
@@ -357,7 +361,7 @@ def team_week_summaries(
     1. The organisation's active people by team, and every owner's key results counted by
        audience (public, or a private objective's team and owner), are shared by every
        viewer until the next write (okrapp.core.freshness): two queries after a write,
-       none before the next. `last_checkin_at` is the latest remaining check-in's time,
+       none until the next one. `last_checkin_at` is the latest remaining check-in's time,
        kept by every check-in write (services.key_result_follow_latest), so "checked in
        this week" is one comparison per key result, not a subquery over its check-ins.
     2. The teams with people are paged; each team adds up what the viewer may see of its
@@ -366,10 +370,9 @@ def team_week_summaries(
     people: dict[int, tuple[int, ...]] = {}
     counts: dict = {}
     if teams and cycle is not None:
-        people = freshness.cached("team_week_people", _active_people_by_team)
-        counts = freshness.cached(
-            "team_week_key_result_counts",
-            partial(_key_result_counts, cycle.pk, week.start),
+        people, counts = freshness.cached(
+            "team_week_figures",
+            partial(_team_week_figures, cycle.pk, week.start),
             cycle.pk,
             week.start,
         )
