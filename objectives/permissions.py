@@ -57,11 +57,21 @@ def key_result_owner_sees_objective_q() -> Q:
 
 
 def can_view_objective(viewer: Viewer, objective: Objective) -> bool:
+    return can_view_objective_of(
+        viewer,
+        visibility=objective.visibility,
+        owner_id=objective.owner_id,
+        team_id=objective.team_id,
+    )
+
+
+def can_view_objective_of(viewer: Viewer, *, visibility: str, owner_id: int, team_id: int) -> bool:
+    """`can_view_objective` from an objective's plain values (rows read without models)."""
     return (
         viewer.is_admin
-        or objective.visibility == Objective.Visibility.PUBLIC
-        or objective.owner_id == viewer.user.pk
-        or viewer.is_member_of(objective.team_id)
+        or visibility == Objective.Visibility.PUBLIC
+        or owner_id == viewer.user.pk
+        or viewer.is_member_of(team_id)
     )
 
 
