@@ -90,6 +90,15 @@ def test_no_page_or_export_shows_the_private_kpi_to_a_reader_without_rights(
         assert_no_secret(response.content.decode(), private_kpi, url)
 
 
+def test_the_board_drawn_for_one_who_may_see_a_private_kpi_hides_it_from_others(
+    client, outsider, lead, private_kpi
+):
+    client.force_login(lead)
+    assert SECRET in client.get(reverse("kpis:board")).content.decode()
+    client.force_login(outsider)
+    assert_no_secret(client.get(reverse("kpis:board")).content.decode(), private_kpi, "board")
+
+
 def test_the_key_result_page_says_where_the_check_in_came_from_only_to_those_who_may_see(
     client, outsider, lead, public_key_result
 ):
