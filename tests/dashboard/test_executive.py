@@ -304,6 +304,7 @@ def test_the_attention_list_masks_private_titles(client, member, cycle, private_
     assert "Private objective" in content
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_attention_list_drawn_for_one_who_may_see_a_private_title_hides_it_from_others(
     client, member, outsider, cycle, private_objective
 ):
