@@ -222,7 +222,7 @@ class _Row(NamedTuple):
 
 
 def _with_rows(ranked: list[tuple]) -> list[tuple[_Row, tuple]]:
-    """Each ranked (id, *flags, total) with its key result's row; one query."""
+    """Each ranked (id, *flags) as its key result's row and its flags; one query."""
     rows = {
         row[0]: _Row(*row)
         for row in KeyResult.objects.filter(pk__in=[pk for pk, *_ in ranked]).values_list(
@@ -232,7 +232,9 @@ def _with_rows(ranked: list[tuple]) -> list[tuple[_Row, tuple]]:
     return [(rows[rank[0]], rank[1:]) for rank in ranked if rank[0] in rows]
 
 
-def _items(viewer: Viewer, ranked: list[tuple[_Row, tuple]], now) -> list[AttentionItem]:
+def _items(
+    viewer: Viewer, ranked: list[tuple[_Row, tuple]], now: datetime.datetime
+) -> list[AttentionItem]:
     items = []
     for row, flags in ranked:
         visible = can_view_objective_of(
