@@ -57,8 +57,18 @@ def key_result_owner_sees_objective_q() -> Q:
 
 
 def can_view_objective(viewer: Viewer, objective: Objective) -> bool:
-    return objective.visibility == Objective.Visibility.PUBLIC or can_view_private_objective(
-        viewer, team_id=objective.team_id, owner_id=objective.owner_id
+    return can_view_objective_of(
+        viewer,
+        visibility=objective.visibility,
+        owner_id=objective.owner_id,
+        team_id=objective.team_id,
+    )
+
+
+def can_view_objective_of(viewer: Viewer, *, visibility: str, owner_id: int, team_id: int) -> bool:
+    """`can_view_objective` from an objective's plain values (rows read without models)."""
+    return visibility == Objective.Visibility.PUBLIC or can_view_private_objective(
+        viewer, team_id=team_id, owner_id=owner_id
     )
 
 
