@@ -11,9 +11,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,9 @@ from checkins.permissions import can_change_checkin, can_delete_latest, nudgeabl
 from objectives import pace, scoring
 from objectives.breadcrumbs import key_result_crumbs
 from objectives.hooks import attach_key_result_badges
-from objectives.models import KeyResult
+from objectives.models import KeyResult, Objective
 from objectives.permissions import (
+    can_view_private_objective,
     cycles_taking_checkins_q,
     key_result_owner_sees_objective_q,
     visible_objectives_q,
@@ -246,13 +248,24 @@ def key_result_pace(key_result: KeyResult) -> pace.Pace | None:
     return pace.Pace.of(start=cycle.start_date, end=cycle.end_date, today=weeks.local_date())
 
 
+@dataclass(frozen=True)
+class KeyResultWeek:
+    """A key result on the team week: what its row shows."""
+
+    pk: int
+    title: str
+    checked_this_week: bool
+
+
 @dataclass
 class PersonWeek:
     person: User
-    key_results: list[KeyResult] = field(default_factory=list)
+    key_results: list[KeyResultWeek] = field(default_factory=list)
     # Whether the viewer may remind them to check in, and whether someone did today.
     can_nudge: bool = False
     nudged: bool = False
+    # The list of key results, drawn (checkins.team_week_drawings).
+    key_results_html: str = ""
 
     @property
     def done(self) -> int:
@@ -277,17 +290,21 @@ class TeamWeek:
         return sum(person.done for person in self.people)
 
 
+def _teams_by_path() -> list[Team]:
+    return list(Team.objects.order_by("path"))
+
+
 def led_teams(viewer: Viewer) -> list[Team]:
-    """The teams a lead follows: those they lead and every team below (admins: all)."""
-    if viewer.is_admin:
-        return list(Team.objects.order_by("path"))
-    if not viewer.lead_team_ids:
+    """The teams a lead follows: those they lead and every team below (admins: all). The
+    organisation's teams are read once per write (okrapp.core.freshness) and filtered here;
+    the list and its teams are shared: read-only."""
+    if not viewer.is_admin and not viewer.lead_team_ids:
         return []
-    roots = Team.objects.filter(pk__in=viewer.lead_team_ids).values_list("path", flat=True)
-    subtree = Q()
-    for path in roots:
-        subtree |= Q(path__startswith=path)
-    return list(Team.objects.filter(subtree).order_by("path"))
+    teams = freshness.cached("teams_by_path", _teams_by_path)
+    if viewer.is_admin:
+        return teams
+    roots = tuple(team.path for team in teams if team.pk in viewer.lead_team_ids)
+    return [team for team in teams if team.path.startswith(roots)] if roots else []
 
 
 @dataclass
@@ -301,6 +318,59 @@ class TeamWeekSummary:
     people_behind: int = 0
 
 
+def _active_people_by_team() -> dict[int, tuple[int, ...]]:
+    people: dict[int, set[int]] = defaultdict(set)
+    memberships = Membership.objects.filter(user__is_active=True).order_by()
+    for team_id, user_id in memberships.values_list("team_id", "user_id"):
+        people[team_id].add(user_id)
+    return {team_id: tuple(sorted(ids)) for team_id, ids in people.items()}
+
+
+# The objectives whose key results a viewer may or may not see in the numbers: public ones
+# (None), or a private one's (team, owner), which `can_view_private_objective` decides.
+Audience = tuple[int | None, int] | None
+
+
+def _key_result_counts(cycle_id: int, week_start: datetime.datetime) -> dict:
+    """Every owner's key results in the cycle, how many and how many checked in this week,
+    by audience: {owner: {audience: (total, done)}}."""
+    private = ~Q(objective__visibility=Objective.Visibility.PUBLIC)
+    rows = (
+        KeyResult.objects.filter(objective__cycle_id=cycle_id, objective__archived_at=None)
+        .order_by()
+        .annotate(
+            private_team=Case(When(private, then=F("objective__team_id")), default=None),
+            private_owner=Case(When(private, then=F("objective__owner_id")), default=None),
+        )
+        .values("owner_id", "objective__visibility", "private_team", "private_owner")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(last_checkin_at__gte=week_start)))
+        .values_list(
+            "owner_id", "objective__visibility", "private_team", "private_owner", "total", "done"
+        )
+    )
+    counts: dict[int, dict[Audience, tuple[int, int]]] = defaultdict(dict)
+    for owner_id, visibility, team_id, objective_owner_id, total, done in rows:
+        public = visibility == Objective.Visibility.PUBLIC
+        audience = None if public else (team_id, objective_owner_id)
+        counts[owner_id][audience] = (total, done)
+    return dict(counts)
+
+
+def _team_week_figures(cycle_id: int, week_start: datetime.datetime) -> tuple[dict, dict]:
+    return _active_people_by_team(), _key_result_counts(cycle_id, week_start)
+
+
+def _seen(viewer: Viewer, by_audience: dict[Audience, tuple[int, int]]) -> tuple[int, int]:
+    """An owner's (total, done), of the key results the viewer may see."""
+    total = done = 0
+    for audience, (count, checked) in by_audience.items():
+        if audience is None or can_view_private_objective(
+            viewer, team_id=audience[0], owner_id=audience[1]
+        ):
+            total, done = total + count, done + checked
+    return total, done
+
+
 def team_week_summaries(
     viewer: Viewer,
     cycle: Cycle | None,
@@ -312,44 +382,34 @@ def team_week_summaries(
 ) -> Page:
     """One page of the teams the viewer follows (`led_teams`) that have people, each with
     its people, their key results in the cycle, how many were checked in this week and how
-    many people are behind: two queries, whatever the number of teams or people (the
-    details are `team_week`'s).
+    many people are behind (the details are `team_week`'s).
 
-    1. The teams' active people: (team, person) pairs; the teams with people are paged.
-    2. The page's people's key results counted per owner, in the database: how many, how
-       many checked in this week. `last_checkin_at` is the latest remaining check-in's time,
-       kept by every check-in write (services.key_result_follow_latest), so "checked in this
-       week" is one comparison per key result, not a subquery over its check-ins.
-    3. Each team adds up its people's counts; someone is behind with fewer checked in than
-       owned. Counting per owner first, not per (team, key result), keeps the join of key
-       results to memberships out of the query."""
-    people: dict[int, set[int]] = defaultdict(set)
+    1. The organisation's active people by team, and every owner's key results counted by
+       audience (public, or a private objective's team and owner), are shared by every
+       viewer until the next write (okrapp.core.freshness): two queries after a write,
+       none until the next one. `last_checkin_at` is the latest remaining check-in's time,
+       kept by every check-in write (services.key_result_follow_latest), so "checked in
+       this week" is one comparison per key result, not a subquery over its check-ins.
+    2. The teams with people are paged; each team adds up what the viewer may see of its
+       people's counts (masked here, after the shared read); someone is behind with fewer
+       checked in than owned."""
+    people: dict[int, tuple[int, ...]] = {}
+    counts: dict = {}
     if teams and cycle is not None:
-        memberships = Membership.objects.filter(team__in=teams, user__is_active=True).order_by()
-        for team_id, user_id in memberships.values_list("team_id", "user_id"):
-            people[team_id].add(user_id)
-    listed = Paginator([team for team in teams if people[team.pk]], per_page).get_page(page)
-    owners = {person for team in listed.object_list for person in people[team.pk]}
-    counts = (
-        {
-            owner_id: (total, done)
-            for owner_id, total, done in KeyResult.objects.filter(
-                owner_id__in=owners, objective__cycle=cycle, objective__archived_at=None
-            )
-            .filter(visible_objectives_q(viewer, prefix="objective__"))
-            .order_by()
-            .values("owner_id")
-            .annotate(
-                total=Count("id"), done=Count("id", filter=Q(last_checkin_at__gte=week.start))
-            )
-            .values_list("owner_id", "total", "done")
-        }
-        if owners
-        else {}
-    )
+        people, counts = freshness.cached(
+            "team_week_figures",
+            partial(_team_week_figures, cycle.pk, week.start),
+            cycle.pk,
+            week.start,
+        )
+    listed = Paginator([team for team in teams if people.get(team.pk)], per_page).get_page(page)
     summaries = []
     for team in listed.object_list:
-        owned = [counts[person] for person in people[team.pk] if person in counts]
+        owned = [
+            seen
+            for person in people[team.pk]
+            if person in counts and (seen := _seen(viewer, counts[person]))[0]
+        ]
         summaries.append(
             TeamWeekSummary(
                 team=team,
@@ -368,7 +428,7 @@ def team_week(
 ) -> list[TeamWeek]:
     """For each team the viewer leads (and sub-teams), or each of `teams` (some of those):
     each member and their key results in the cycle, checked in this week or not, and whom
-    the viewer may remind. Five queries whatever the size."""
+    the viewer may remind. Four queries whatever the size (five for a lead)."""
     teams = led_teams(viewer) if teams is None else teams
     if not teams or cycle is None:
         return []
@@ -383,17 +443,17 @@ def team_week(
             owner_id__in=people_ids, objective__cycle=cycle, objective__archived_at=None
         )
         .filter(visible_objectives_q(viewer, prefix="objective__"))
-        .select_related("objective", "objective__cycle")
-        .order_by("objective__id", "position", "id")
+        .order_by("objective_id", "position", "id")
         .annotate(
             checked_this_week=Exists(
                 CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=week.start)
             )
         )
+        .values_list("owner_id", "id", "title", "checked_this_week")
     )
-    by_owner: dict[int, list[KeyResult]] = defaultdict(list)
-    for key_result in key_results:
-        by_owner[key_result.owner_id].append(key_result)
+    by_owner: dict[int, list[KeyResultWeek]] = defaultdict(list)
+    for owner_id, pk, title, checked_this_week in key_results:
+        by_owner[owner_id].append(KeyResultWeek(pk, title, checked_this_week))
     by_team: dict[int, TeamWeek] = {team.pk: TeamWeek(team=team) for team in teams}
     for membership in memberships:
         by_team[membership.team_id].people.append(

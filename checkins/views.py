@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import conversation_selectors, hooks, selectors, services
+from checkins import conversation_selectors, hooks, selectors, services, team_week_drawings
 from checkins.conversation_views import reaction_buttons, thread_context
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Notification
@@ -288,8 +288,10 @@ def team_week(request: HttpRequest) -> HttpResponse:
         chosen = parse_id(request.GET.get("team"))
         chosen = chosen if chosen in by_pk else None
         shown = [by_pk[chosen]] if chosen else [t for t in followed if t.pk in viewer.lead_team_ids]
-        context.update(summaries=summaries, chosen=chosen)
+        rows = team_week_drawings.summary_rows(summaries, chosen, request.GET)
+        context.update(summaries=summaries, chosen=chosen, summary_rows=rows)
     context["teams"] = selectors.team_week(viewer, cycle, week, shown) if shown else []
+    team_week_drawings.attach_key_result_lists(context["teams"])
     return render(request, "checkins/team_week.html", context)
 
 

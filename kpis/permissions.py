@@ -35,11 +35,18 @@ def visible_kpis_q(viewer: Viewer, prefix: str = "") -> Q:
 
 
 def can_view_kpi(viewer: Viewer, kpi: KPI) -> bool:
+    return can_view_kpi_of(
+        viewer, visibility=kpi.visibility, owner_id=kpi.owner_id, team_id=kpi.team_id
+    )
+
+
+def can_view_kpi_of(viewer: Viewer, *, visibility: str, owner_id: int, team_id: int) -> bool:
+    """`can_view_kpi` from a KPI's plain values (rows read without models)."""
     return (
         viewer.is_admin
-        or kpi.visibility == KPI.Visibility.PUBLIC
-        or kpi.owner_id == viewer.user.pk
-        or viewer.is_member_of(kpi.team_id)
+        or visibility == KPI.Visibility.PUBLIC
+        or owner_id == viewer.user.pk
+        or viewer.is_member_of(team_id)
     )
 
 

@@ -7,6 +7,7 @@ templates show, permission flags and labels included, so the templates hold no r
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,11 +51,53 @@ STATUS_LABELS = {
 FREQUENCY_LABELS = dict(KPI.Frequency.choices)
 
 
+class BoardKPI(NamedTuple):
+    """What a board card shows of its KPI, as plain values (`with_latest`'s latest included)."""
+
+    pk: int
+    name: str
+    unit: str
+    direction: str
+    target_value: Decimal
+    alert_threshold: Decimal | None
+    frequency: str
+    data_source: str
+    visibility: str
+    team_name: str
+    latest_value: Decimal | None
+    latest_date: datetime.date | None
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == KPI.Direction.LOWER_IS_BETTER
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == KPI.Visibility.PRIVATE
+
+
+BOARD_FIELDS = (
+    "pk",
+    "name",
+    "unit",
+    "direction",
+    "target_value",
+    "alert_threshold",
+    "frequency",
+    "data_source",
+    "visibility",
+    "team__name",
+    "latest_value",
+    "latest_date",
+)
+
+
 @dataclass
 class KPICard:
-    kpi: KPI
+    kpi: KPI | BoardKPI
     recent: Sequence[Measurement | Point] = field(default_factory=list)  # oldest first
     status: str = health.NONE
+    html: str = ""  # the board's drawing of the card (kpis.cards)
 
     @property
     def latest(self) -> Measurement | Point | None:
@@ -248,10 +291,11 @@ def board_page(
     page: int | str = 1,
     today: datetime.date | None = None,
 ) -> Page:
-    """One page of the KPI board, cards in `page.object_list`. Three queries whatever the
-    number of KPIs: the ordered ids of those the viewer may see (with a status filter, the
-    status of each, from plain values), then only the page's KPIs with their latest
-    measurement, and their recent ones for the sparklines."""
+    """One page of the KPI board, cards in `page.object_list` (their KPIs as BoardKPI plain
+    values). Three queries whatever the number of KPIs: the ordered ids of those the viewer
+    may see (with a status filter, the status of each, from plain values), then only the
+    page's KPIs with their latest measurement, and their recent ones for the sparklines —
+    those two shared by the viewers of the same KPIs until the next write."""
     today = today or timezone.localdate()
     kpis = KPI.objects.filter(visible_kpis_q(viewer))
     if team is not None:
@@ -263,14 +307,25 @@ def board_page(
     else:
         ids = list(kpis.values_list("pk", flat=True))
     page = Paginator(ids, BOARD_PER_PAGE).get_page(page)
-    loaded = with_latest(KPI.objects.select_related("team")).in_bulk(page.object_list)
-    recent = recent_points(list(page.object_list))
+    shown = list(page.object_list)
+    loaded, recent = freshness.cached(
+        "kpi_board_cards",
+        lambda: _board_cards(shown),
+        hashlib.sha256(",".join(map(str, shown)).encode()).hexdigest(),
+    )
     page.object_list = [
         KPICard(kpi=kpi, recent=recent.get(pk, []), status=latest_status(kpi, today))
         for pk in page.object_list
         if (kpi := loaded.get(pk)) is not None  # None: deleted since the ids were read
     ]
     return page
+
+
+def _board_cards(ids: list[int]) -> tuple[dict[int, BoardKPI], dict[int, list[Point]]]:
+    """The cards' KPIs and recent points, plain values: the same for every viewer of these
+    KPIs (the ids are the viewer's), so shared until the next write."""
+    rows = with_latest(KPI.objects.filter(pk__in=ids)).values_list(*BOARD_FIELDS)
+    return {row[0]: BoardKPI(*row) for row in rows}, dict(recent_points(ids))
 
 
 def status_counts(cards: list[KPICard]) -> dict[str, int]:
@@ -717,7 +772,7 @@ def kpi_health(
 ) -> KPIHealth:
     """The dashboard's KPI panel for the organisation or `within` a team's branch. The
     statuses are the same for every viewer: shared until the next write
-    (okrapp.core.freshness), else three queries; then one for the KPIs shown."""
+    (okrapp.core.freshness), else three queries, and one for the KPIs shown."""
     today = today or timezone.localdate()
     rows, worst = freshness.cached("kpi_status_rows", lambda: _status_rows(today), today)
     if within is not None:
@@ -734,10 +789,13 @@ def kpi_health(
         key=lambda row: WORST_FIRST.index(row.status) if row.status in WORST_FIRST else 9,
     )
     listed = alerts[:shown] + changed[:shown]
-    kpis = KPI.objects.select_related("team").defer(
-        "definition", "source_config", "source_secret", "data_source"
+    by_id = freshness.cached(
+        "kpi_health_shown",
+        lambda: _shown_kpis([row.kpi_id for row in listed]),
+        today,
+        within.pk if within is not None else "",
+        shown,
     )
-    by_id = kpis.in_bulk([row.kpi_id for row in listed])
 
     def line(row: StatusRow) -> KPILine:
         kpi = by_id[row.kpi_id]
@@ -758,6 +816,13 @@ def kpi_health(
         changed_total=len(changed),
         total=len(rows),
     )
+
+
+def _shown_kpis(ids: list[int]) -> dict[int, KPI]:
+    kpis = KPI.objects.select_related("team").defer(
+        "definition", "source_config", "source_secret", "data_source"
+    )
+    return kpis.in_bulk(ids)
 
 
 def overview_within(overview: KPIOverview, team: Team) -> KPIOverview:

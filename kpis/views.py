@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from kpis import cards as kpi_cards
 from kpis import csvformat, health, selectors, services, sync_services
 from kpis.forms import (
     ImportConfirmForm,
@@ -47,6 +48,7 @@ def board(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     team, status = _board_filters(request)
     cards = selectors.board_page(viewer, team=team, status=status, page=request.GET.get("page", 1))
+    kpi_cards.attach_cards(cards.object_list)
     context = {
         "cards": cards,
         "team_filter": TeamFilterForm(

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from objectives import permissions
+from objectives import alignment_drawings, permissions
 from objectives.alignment_selectors import alignment_branch as branch_of
 from objectives.alignment_selectors import alignment_page, parse_open
 from okrapp.core.numbers import parse_id
@@ -30,6 +30,7 @@ def alignment(request: HttpRequest) -> HttpResponse:
             query=request.GET.get("q", "")[:200],
             page=request.GET.get("page", 1),
         )
+        alignment_drawings.draw_page(tree)
     return render(request, "objectives/alignment.html", {"cycle": cycle, "tree": tree})
 
 
@@ -42,5 +43,5 @@ def alignment_branch(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         value = ",".join(str(i) for i in sorted(open_ids | {objective.pk}))
         return redirect(f"{reverse('objectives:alignment')}?open={value}#objective-{pk}")
-    context = {"node": branch_of(viewer, objective, open_ids)}
+    context = {"node": alignment_drawings.draw_branch(branch_of(viewer, objective, open_ids))}
     return render(request, "objectives/_tree_children.html", context)

@@ -58,12 +58,25 @@ def key_result_owner_sees_objective_q() -> Q:
 
 
 def can_view_objective(viewer: Viewer, objective: Objective) -> bool:
-    return (
-        viewer.is_admin
-        or objective.visibility == Objective.Visibility.PUBLIC
-        or objective.owner_id == viewer.user.pk
-        or viewer.is_member_of(objective.team_id)
+    return can_view_objective_of(
+        viewer,
+        visibility=objective.visibility,
+        owner_id=objective.owner_id,
+        team_id=objective.team_id,
     )
+
+
+def can_view_objective_of(viewer: Viewer, *, visibility: str, owner_id: int, team_id: int) -> bool:
+    """`can_view_objective` from an objective's plain values (rows read without models)."""
+    return visibility == Objective.Visibility.PUBLIC or can_view_private_objective(
+        viewer, team_id=team_id, owner_id=owner_id
+    )
+
+
+def can_view_private_objective(viewer: Viewer, *, team_id: int | None, owner_id: int) -> bool:
+    """Whether the viewer may see a private objective of this team and owner (for figures
+    counted org-wide per team and owner, masked per viewer after they are read)."""
+    return viewer.is_admin or owner_id == viewer.user.pk or viewer.is_member_of(team_id)
 
 
 def can_edit_at_level(viewer: Viewer, *, level: str, team: Team, owner_id: int | None) -> bool:

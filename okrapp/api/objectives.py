@@ -3,6 +3,8 @@ objectives.services — the same functions the pages call."""
 
 from __future__ import annotations
 
+import hashlib
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -19,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kpis.models import KPI
-from kpis.permissions import can_view_kpi, visible_kpis_q
+from kpis.permissions import can_view_kpi, can_view_kpi_of, visible_kpis_q
 from objectives import grading_services, permissions, services
 from objectives.models import DESCRIPTION_LENGTH, CarryOver, Confidence, KeyResult, Objective
 from okrapp.api.base import (
@@ -31,6 +33,7 @@ from okrapp.api.base import (
     TextField,
     context_viewer,
 )
+from okrapp.core import freshness
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 
@@ -61,6 +64,11 @@ def _with_key_results(objectives):
     )
 
 
+# A serializer context flag: the KPIs' ids unmasked, for a representation shared by every
+# viewer that each viewer's rights mask after the cache read.
+UNMASKED_KPIS = "unmasked_kpis"
+
+
 class VisibleKPIField(serializers.IntegerField):
     """The KPI a key result follows (kpis.KeyResultLink), or null — also when the reader may
     not see that KPI: a private KPI's id stays with those who may see it."""
@@ -70,6 +78,8 @@ class VisibleKPIField(serializers.IntegerField):
 
     def get_attribute(self, key_result: KeyResult) -> int | None:
         link = getattr(key_result, "kpi_link", None)
+        if link is not None and self.context.get(UNMASKED_KPIS):
+            return link.kpi_id  # masked by the caller (ObjectiveViewSet.list)
         viewer = context_viewer(self.parent)
         if link is None or viewer is None or not can_view_kpi(viewer, link.kpi):
             return None
@@ -300,6 +310,29 @@ class ObjectiveSerializer(BaseModelSerializer):
         return cycle
 
 
+def _masked_kpis(viewer, objectives: list[dict], kpis: dict[int, tuple]) -> list[dict]:
+    """`objectives` (shared, read-only) with null for each KPI the viewer may not see."""
+    hidden = {
+        pk
+        for pk, (visibility, owner_id, team_id) in kpis.items()
+        if not can_view_kpi_of(viewer, visibility=visibility, owner_id=owner_id, team_id=team_id)
+    }
+    if not hidden:
+        return objectives
+    return [
+        {
+            **objective,
+            "key_results": [
+                {**row, "kpi": None} if row["kpi"] in hidden else row
+                for row in objective["key_results"]
+            ],
+        }
+        if any(row["kpi"] in hidden for row in objective["key_results"])
+        else objective
+        for objective in objectives
+    ]
+
+
 def _key_result_rows(rows: list[dict]) -> list[dict]:
     return [{name: value for name, value in row.items() if value is not None} for row in rows]
 
@@ -334,12 +367,31 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # Every visible objective is sorted for a page: sorting their ids alone, then reading
         # the page's rows whole (descriptions, retrospectives), costs half as much.
+        # The page's objectives, as answered, are shared by the readers of the same page of
+        # ids until the next write (any reader of these ids may see them all); only the KPIs
+        # of their key results differ from reader to reader, masked here after the cache.
         ids = self.paginate_queryset(
             self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
         )
+        objectives, kpis = freshness.cached(
+            "api_objectives_page",
+            lambda: self._represented(ids),
+            hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
+        )
+        return self.get_paginated_response(_masked_kpis(self.viewer, objectives, kpis))
+
+    def _represented(self, ids: list[int]) -> tuple[list[dict], dict[int, tuple]]:
+        """The objectives as answered, their KPIs unmasked, and who may see each KPI."""
         rows = _with_key_results(Objective.all_objects.all()).in_bulk(ids)
-        page = self.get_serializer([rows[pk] for pk in ids], many=True)
-        return self.get_paginated_response(page.data)
+        context = {**self.get_serializer_context(), UNMASKED_KPIS: True}
+        page = self.get_serializer([rows[pk] for pk in ids], many=True, context=context)
+        kpis = {
+            link.kpi_id: (link.kpi.visibility, link.kpi.owner_id, link.kpi.team_id)
+            for row in rows.values()
+            for key_result in row.key_results.all()
+            if (link := getattr(key_result, "kpi_link", None)) is not None
+        }
+        return list(page.data), kpis
 
     def get_object(self) -> Objective:
         # Updates and carry-over are checked by their services (editing, grading and

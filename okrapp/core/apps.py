@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -24,3 +25,5 @@ class OrganisationConfig(AppConfig):
 
         post_migrate.connect(create_cache_table, sender=self)
         connection_created.connect(freshness.watch)
+        request_started.connect(freshness.request_started)
+        request_finished.connect(freshness.request_finished)

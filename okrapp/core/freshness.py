@@ -17,6 +17,10 @@ wrapper), so an ORM `update()`, a bulk insert or a raw statement moves the versi
   (the database cache, used without Redis, does not increment atomically) could leave behind.
 - Rows loaded around the connection (PostgreSQL's COPY, as `make bench` builds) must call
   `bump()` themselves.
+- A request reads the version once (the first cached read) and keeps it until it ends or
+  writes: what it shows is the organisation as of that read, like a query started then.
+- A key also holds a digest of the code that computes the values, so that a deploy never
+  reads what the former code cached (its values may have another shape).
 - Each process also keeps the values it has read, under the same keys, for the same time:
   a key names a version, so a value kept under it is as fresh as the shared one, and reading
   it again costs no unpickling. Callers treat cached values as read-only.
@@ -24,6 +28,8 @@ wrapper), so an ORM `update()`, a bulk insert or a raw statement moves the versi
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import random
 import re
@@ -72,10 +78,16 @@ SIGN_IN = re.compile(
 
 T = TypeVar("T")
 
+# The code that computes the cached values: a deploy that changes it must not read what the
+# former code cached under the same version.
+COMPUTING_CODE = ("okrapp/**/*.py", "objectives/**/*.py", "kpis/**/*.py", "checkins/**/*.py")
+
 # Values this process has read lately: key -> (monotonic expiry, value).
 KEPT_IN_PROCESS = 128
 _kept: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _kept_lock = threading.Lock()
+# The version this thread's request read (okrapp.core.apps connects the request signals).
+_request = threading.local()
 
 
 def writes_watched_table(sql: str) -> bool:
@@ -99,15 +111,29 @@ def writes_watched_table(sql: str) -> bool:
 def version() -> int:
     """The current version. A missing one (first use, or evicted) starts at a random number,
     so that entries cached under an earlier version are never taken for current ones."""
+    known = getattr(_request, "version", None)
+    if known is not None:
+        return known
     value = cache.get(VERSION_KEY)
     if value is None:
         cache.add(VERSION_KEY, random.randrange(1, 2**40), timeout=None)
         value = cache.get(VERSION_KEY)
+    if getattr(_request, "open", False):
+        _request.version = int(value)
     return int(value)
+
+
+def request_started(**kwargs) -> None:
+    _request.open, _request.version = True, None
+
+
+def request_finished(**kwargs) -> None:
+    _request.open, _request.version = False, None
 
 
 def bump() -> None:
     """Move the version: every value cached so far is left behind."""
+    _request.version = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: the next read starts one
@@ -147,6 +173,17 @@ def _uncommitted_writes() -> bool:
     )
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of COMPUTING_CODE, read once per process."""
+    base = settings.BASE_DIR
+    digest = hashlib.sha256()
+    for path in sorted({path for pattern in COMPUTING_CODE for path in base.glob(pattern)}):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _key_part(part) -> str:
     text = part.isoformat() if hasattr(part, "isoformat") else str(part)
     return text.replace(" ", "_")
@@ -159,7 +196,9 @@ def cached(name: str, compute: Callable[[], T], *parts) -> T:
     if not seconds or _uncommitted_writes():
         return compute()
     try:
-        key = ":".join(["okr:freshness", str(version()), name, *map(_key_part, parts)])
+        key = ":".join(
+            ["okr:freshness", code_fingerprint(), str(version()), name, *map(_key_part, parts)]
+        )
         kept = _kept_value(key)
         if kept is not None:
             return kept

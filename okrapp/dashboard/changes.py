@@ -74,7 +74,8 @@ def confidence_drops(
     limit: int = LIMIT,
     now: datetime.datetime | None = None,
 ) -> tuple[list[ConfidenceDrop], int]:
-    """Two or three queries: the ranked drops with their total, then their rows."""
+    """Two or three queries, shared until the next write: the ranked drops with their total,
+    then their rows."""
     since = (now or timezone.now()) - WEEK
     # A drop ends below on track: only those key results are compared with last week.
     rows = KeyResult.objects.filter(
@@ -87,7 +88,7 @@ def confidence_drops(
         rows = rows.filter(objective__team__path__startswith=team.path)
     ranked = freshness.cached(
         "confidence_drops",
-        lambda: (
+        lambda: _with_key_results(
             _ranked_drops_postgresql(rows, since, limit)
             if connection.vendor == "postgresql"
             else _ranked_drops(rows, since, limit)
@@ -97,13 +98,16 @@ def confidence_drops(
         limit,
     )
     total = ranked[0][2] if ranked else 0
-    by_id = KeyResult.objects.select_related("objective", "owner").in_bulk([r[0] for r in ranked])
     drops = [
-        ConfidenceDrop(by_id[pk], before, can_view_objective(viewer, by_id[pk].objective))
-        for pk, before, _total in ranked
-        if pk in by_id
+        ConfidenceDrop(key_result, before, can_view_objective(viewer, key_result.objective))
+        for key_result, before, _total in ranked
     ]
     return drops, total
+
+
+def _with_key_results(ranked: list[tuple[int, str, int]]) -> list[tuple[KeyResult, str, int]]:
+    by_id = KeyResult.objects.select_related("objective", "owner").in_bulk([r[0] for r in ranked])
+    return [(by_id[pk], before, total) for pk, before, total in ranked if pk in by_id]
 
 
 def _ranked_drops(rows, since: datetime.datetime, limit: int) -> list[tuple[int, str, int]]:
@@ -158,8 +162,8 @@ def new_blockers(
     limit: int = LIMIT,
     now: datetime.datetime | None = None,
 ) -> tuple[list[BlockerLine], int]:
-    """This week's check-ins naming a blocker, newest first: two queries, the first (their
-    count and the newest ids) shared until the next write."""
+    """This week's check-ins naming a blocker, newest first, with their count: two queries,
+    shared until the next write."""
     since = (now or timezone.now()) - WEEK
     checkins = CheckIn.objects.filter(
         key_result__objective__cycle=cycle,
@@ -168,20 +172,23 @@ def new_blockers(
     ).exclude(blockers="")
     if team is not None:
         checkins = checkins.filter(key_result__objective__team__path__startswith=team.path)
-    total, ids = freshness.cached(
+    total, rows = freshness.cached(
         "new_blockers",
         lambda: (
             checkins.count(),
-            list(checkins.order_by("-created_at", "-id").values_list("pk", flat=True)[:limit]),
+            list(
+                checkins.select_related("key_result", "key_result__objective", "author").order_by(
+                    "-created_at", "-id"
+                )[:limit]
+            ),
         ),
         cycle.pk,
         team.pk if team else "",
         limit,
     )
-    rows = CheckIn.objects.select_related("key_result", "key_result__objective", "author")
     lines = [
         BlockerLine(checkin, can_view_objective(viewer, checkin.key_result.objective))
-        for checkin in rows.filter(pk__in=ids).order_by("-created_at", "-id")
+        for checkin in rows
     ]
     return lines, total
 

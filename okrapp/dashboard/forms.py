@@ -46,7 +46,8 @@ class AttentionFilterForm(ScopeForm):
         if team is not None:
             people = people.filter(memberships__team__path__startswith=team.path).distinct()
         else:
-            people = people.filter(pk=self.data.get("owner") if self.data.get("owner") else None)
+            owner = self.data.get("owner")
+            people = people.filter(pk=owner) if owner else people.none()
             self.fields["owner"].help_text = _("Choose a team to list its people.")
         self.fields["owner"].queryset = people.order_by("display_name", "pk")
 

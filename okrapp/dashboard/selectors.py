@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn
@@ -408,14 +408,21 @@ def dashboard_page(
     if company is None:
         return page
     scope = team if team is not None and team.pk in org.scores else company
-    summary = _team_summary(
-        cycle,
-        org,
-        scope,
-        rolled_up_label=_("Company score (everything)")
-        if scope.is_company
-        else _("Rolled-up score"),
-        own_label=_("Company objectives") if scope.is_company else _("Own score"),
+    summary = freshness.cached(
+        "dashboard_summary",
+        lambda: _team_summary(
+            cycle,
+            org,
+            scope,
+            rolled_up_label=_("Company score (everything)")
+            if scope.is_company
+            else _("Rolled-up score"),
+            own_label=_("Company objectives") if scope.is_company else _("Own score"),
+        ),
+        cycle.pk,
+        scope.pk,
+        timezone.localdate(),
+        translation.get_language() or "",
     )
     running = not cycle.is_closed
     scoped = scope if not scope.is_company else None
@@ -426,6 +433,7 @@ def dashboard_page(
         **page,
         **summary,
         "scope": scope,
+        "open_ids": open_ids,
         "confidence": confidence_slices(org.confidence),
         "rows": org.rows_under(scope, open_ids),
         "kpis": kpis,
@@ -436,7 +444,9 @@ def dashboard_page(
         "attention": attention,
         "attention_total": attention_total,
         "changes": week_changes(cycle, viewer, team=scoped) if running else None,
-        "movers": top_movers(org, scope),
+        "movers": freshness.cached(
+            "top_movers", lambda: top_movers(org, scope), cycle.pk, scope.pk, timezone.localdate()
+        ),
         "silence": silent_people(cycle, viewer, org.teams) if running else None,
     }
 

@@ -40,6 +40,7 @@ class SilentGroup:
 class Silence:
     by_department: bool
     groups: list[SilentGroup]
+    oversight: str = ""  # whose silence this is: "all", or the led teams' ids
 
     @property
     def total(self) -> int:
@@ -58,6 +59,24 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
     led = [by_id[pk] for pk in viewer.lead_team_ids if pk in by_id]
     if not whole and not led:
         return None
+    oversight = "all" if whole else ",".join(str(team.pk) for team in sorted(led, key=_pk))
+    groups = freshness.cached(
+        "silent_groups",
+        lambda: _groups(cycle, by_id, whole, led),
+        cycle.pk,
+        week_of().start,
+        oversight,
+    )
+    return Silence(by_department=whole, groups=groups, oversight=oversight)
+
+
+def _pk(team: Team) -> int:
+    return team.pk
+
+
+def _groups(
+    cycle: Cycle, by_id: dict[int, Team], whole: bool, led: list[Team]
+) -> list[SilentGroup]:
     home, names = freshness.cached(
         "silent_owners", lambda: _silent_owners(cycle), cycle.pk, week_of().start
     )
@@ -79,7 +98,7 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
         shown = sorted(user_ids, key=lambda pk: (names.get(pk, "").lower(), pk))
         people = [User(pk=pk, display_name=names.get(pk, "")) for pk in shown[:NAMES_PER_GROUP]]
         ordered.append(SilentGroup(by_id[team_id], people=people, total=len(user_ids)))
-    return Silence(by_department=whole, groups=ordered)
+    return ordered
 
 
 def _silent_owners(cycle: Cycle) -> tuple[dict[int, int], dict[int, str]]:

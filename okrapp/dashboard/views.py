@@ -17,7 +17,7 @@ from okrapp.core.db_routers import replica_reads
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
-from okrapp.dashboard import pdf, review, selectors, services
+from okrapp.dashboard import pdf, review, sections, selectors, services
 from okrapp.dashboard import report as report_rules
 from okrapp.dashboard.attention import attention_page
 from okrapp.dashboard.forms import AttentionFilterForm, ScopeForm
@@ -45,6 +45,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             cycle, request_viewer(request), open_id=_open_id(request), team=form.scope()
         )
         context.update(page)
+        if "scope" in page:
+            context["drawn"] = sections.draw_sections(context)
     return render(request, "okrapp/dashboard.html", context)
 
 

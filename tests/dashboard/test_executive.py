@@ -277,11 +277,11 @@ def test_the_attention_list_filters_by_team_owner_and_reason(
 
     def listed(query):
         page = get(client, member, f"/attention/?{query}").context["attention"]
-        return {item.key_result for item in page.items}
+        return {item.key_result_id for item in page.items}
 
-    assert listed(f"team={team.pk}") == {off, blocked}
-    assert listed(f"owner={member.pk}") == {blocked}
-    assert listed("reason=blockers") == {blocked}
+    assert listed(f"team={team.pk}") == {off.pk, blocked.pk}
+    assert listed(f"owner={member.pk}") == {blocked.pk}
+    assert listed("reason=blockers") == {blocked.pk}
     assert len(listed("")) == 3
 
 
@@ -301,6 +301,17 @@ def test_the_attention_list_masks_private_titles(client, member, cycle, private_
     content = get(client, member, "/attention/").content.decode()
     assert "Secret key result" not in content
     assert SECRET not in content
+    assert "Private objective" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_attention_list_drawn_for_one_who_may_see_a_private_title_hides_it_from_others(
+    client, member, outsider, cycle, private_objective
+):
+    assert SECRET in get(client, outsider, "/attention/").content.decode()
+    content = get(client, member, "/attention/").content.decode()
+    assert SECRET not in content
+    assert "Secret key result" not in content
     assert "Private objective" in content
 
 
@@ -617,7 +628,7 @@ def grow(cycle, company, teams: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "budget"), [("/", 30), ("/attention/", 14), ("/report/", 22), ("/report/pdf/", 22)]
+    ("url", "budget"), [("/", 30), ("/attention/", 10), ("/report/", 22), ("/report/pdf/", 22)]
 )
 def test_admin_pages_issue_the_same_number_of_queries_at_two_sizes(
     client, admin, cycle, company, url, budget
@@ -629,7 +640,7 @@ def test_admin_pages_issue_the_same_number_of_queries_at_two_sizes(
     grow(cycle, company, 12)
     large = count_queries(client, url)
     assert large == small
-    assert large <= budget
+    assert large <= budget, large
 
 
 # Demo data -----------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_needs_attention_lists_off_track_and_stale_key_results(
         last_checkin_at=timezone.now() - datetime.timedelta(days=15),
     )
     response = get(client, member, "/")
-    listed = [item.key_result.pk for item in response.context["attention"]]
+    listed = [item.key_result_id for item in response.context["attention"]]
     assert listed == [private_objective.key_results.get().pk, stale.pk]
     assert response.context["attention_total"] == 2
     assert "Stale key result" in response.content.decode()

@@ -90,6 +90,16 @@ def test_no_page_or_export_shows_the_private_kpi_to_a_reader_without_rights(
         assert_no_secret(response.content.decode(), private_kpi, url)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_board_drawn_for_one_who_may_see_a_private_kpi_hides_it_from_others(
+    client, outsider, lead, private_kpi
+):
+    client.force_login(lead)
+    assert SECRET in client.get(reverse("kpis:board")).content.decode()
+    client.force_login(outsider)
+    assert_no_secret(client.get(reverse("kpis:board")).content.decode(), private_kpi, "board")
+
+
 def test_the_key_result_page_says_where_the_check_in_came_from_only_to_those_who_may_see(
     client, outsider, lead, public_key_result
 ):
@@ -120,6 +130,18 @@ def test_no_api_answer_gives_the_private_kpi_to_a_reader_without_rights(
         client_for(lead).get(f"/api/v1/key-results/{public_key_result.pk}/").json()["kpi"]
         == private_kpi.pk
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_objectives_list_shared_with_one_who_may_see_a_private_kpi_hides_it_from_others(
+    outsider, lead, public_key_result, private_kpi
+):
+    def kpis_listed(user) -> list:
+        objectives = client_for(user).get("/api/v1/objectives/").json()["results"]
+        return [row["kpi"] for objective in objectives for row in objective["key_results"]]
+
+    assert kpis_listed(lead) == [private_kpi.pk]
+    assert kpis_listed(outsider) == [None]
 
 
 def test_filtering_key_results_by_a_private_kpi_is_refused_as_an_unknown_one(

@@ -16,6 +16,7 @@ from objectives.alignment_selectors import (
     parse_open,
 )
 from objectives.models import Objective
+from okrapp.core import freshness
 from okrapp.core.permissions import viewer_for
 from tests.factories import ObjectiveFactory
 
@@ -39,8 +40,8 @@ def test_the_path_to_ones_own_objectives_is_open_by_default(chain, member, cycle
     _top, middle, own = chain
     tree = alignment_page(viewer_for(member), cycle)
     (root,) = tree.roots
-    assert root.is_open and root.children[0].objective == middle
-    assert root.children[0].is_open and root.children[0].children[0].objective == own
+    assert root.is_open and root.children[0].pk == middle.pk
+    assert root.children[0].is_open and root.children[0].children[0].pk == own.pk
 
 
 def test_a_crowded_branch_shows_its_first_dozen_and_always_the_path_to_ones_own(
@@ -53,8 +54,8 @@ def test_a_crowded_branch_shows_its_first_dozen_and_always_the_path_to_ones_own(
     )
     (root,) = alignment_page(viewer_for(member), cycle).roots
     assert len(root.children) == BRANCH_LIMIT and root.more_children == 4
-    path = next(node for node in root.children if node.objective == middle)
-    assert path.is_open and path.children[0].objective == own
+    path = next(node for node in root.children if node.pk == middle.pk)
+    assert path.is_open and path.children[0].pk == own.pk
 
 
 def test_someone_else_sees_the_branches_closed_with_their_counts(chain, outsider, cycle):
@@ -77,7 +78,7 @@ def test_the_address_says_what_is_open(chain, outsider, cycle):
 def test_a_focused_objective_has_its_path_opened(chain, outsider, cycle):
     _top, _middle, own = chain
     tree = alignment_page(viewer_for(outsider), cycle, open_ids=set(), focus_id=own.pk)
-    assert tree.roots[0].children[0].children[0].objective == own
+    assert tree.roots[0].children[0].children[0].pk == own.pk
 
 
 def test_an_objective_under_a_hidden_parent_counts_as_not_aligned(
@@ -88,7 +89,7 @@ def test_an_objective_under_a_hidden_parent_counts_as_not_aligned(
     )
     below = ObjectiveFactory(cycle=cycle, team=other_team, parent=hidden, title="Below")
     tree = alignment_page(viewer_for(outsider), cycle)
-    assert [node.objective for node in tree.unaligned] == [below]
+    assert [node.pk for node in tree.unaligned] == [below.pk]
     page = _page_of(outsider, "?q=Hidden")
     assert f"/okrs/{hidden.pk}/" not in page and f"objective-{hidden.pk}" not in page
 
@@ -98,6 +99,22 @@ def test_counts_leave_out_what_the_viewer_may_not_see(chain, cycle, team, lead, 
     ObjectiveFactory(cycle=cycle, team=team, owner=lead, parent=top, visibility="private")
     assert alignment_page(viewer_for(outsider), cycle).roots[0].child_count == 1
     assert alignment_page(viewer_for(lead), cycle).roots[0].child_count == 2
+
+
+def test_the_links_shared_by_every_viewer_are_cut_for_each(
+    monkeypatch, client, chain, cycle, team, lead, outsider
+):
+    top, _middle, _own = chain
+    hidden = ObjectiveFactory(
+        cycle=cycle, team=team, owner=lead, parent=top, visibility="private", title="Hidden"
+    )
+    # Cached as if committed: the lead's visit keeps the cycle's links for everyone.
+    monkeypatch.setattr(freshness, "_uncommitted_writes", lambda: False)
+    assert alignment_page(viewer_for(lead), cycle, open_ids={top.pk}).roots[0].child_count == 2
+    (root,) = alignment_page(viewer_for(outsider), cycle, open_ids={top.pk}).roots
+    assert root.child_count == 1 and hidden.pk not in [node.pk for node in root.children]
+    page = _page_of(outsider, f"?open={top.pk}", client)
+    assert "Hidden" not in page and f"objective-{hidden.pk}" not in page
 
 
 def test_objectives_not_aligned_are_paged(cycle, team, lead):
@@ -184,3 +201,18 @@ def _page_of(user, query: str, client=None) -> str:
     client = client or SignInClient()
     client.force_login(user)
     return client.get(ALIGNMENT + query).content.decode()
+
+
+def test_a_branch_issues_the_same_queries_for_3_and_30_aligned_objectives(
+    client, django_assert_max_num_queries, chain, cycle, team, lead, outsider
+):
+    top, _middle, _own = chain
+    client.force_login(outsider)
+    branch = reverse("objectives:alignment_branch", args=[top.pk])
+    _grow(cycle, team, lead, top, 3)
+    client.get(branch, headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(branch, headers={"HX-Request": "true"}).status_code == 200
+    _grow(cycle, team, lead, top, 27)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(branch, headers={"HX-Request": "true"}).status_code == 200

@@ -168,7 +168,8 @@ def test_what_a_process_kept_expires_with_the_shared_value(monkeypatch, settings
     freshness.cache.set(freshness.VERSION_KEY, 7)
     compute = Counter()
     freshness.cached("figures", compute)
-    freshness.cache.delete("okr:freshness:7:figures")  # only this process holds it now
+    # Only this process holds it now.
+    freshness.cache.delete(f"okr:freshness:{freshness.code_fingerprint()}:7:figures")
     now[0] += 59
     freshness.cached("figures", compute)
     now[0] += 2
@@ -213,3 +214,38 @@ def test_the_dashboard_shows_a_check_in_committed_after_it_was_cached(client, me
     )
     after = {s.key: s.count for s in client.get("/").context["confidence"]}
     assert (before[Confidence.AT_RISK], after[Confidence.AT_RISK]) == (0, 1)
+
+
+def test_a_deploy_does_not_read_what_the_former_code_cached(monkeypatch):
+    compute = Counter()
+    freshness.cached("figures", compute)
+    freshness.forget_kept()
+    monkeypatch.setattr(freshness, "code_fingerprint", lambda: "another-release")
+    freshness.cached("figures", compute)
+    assert compute.runs == 2
+
+
+def test_a_request_reads_the_version_once(monkeypatch):
+    freshness.request_started()
+    try:
+        freshness.cached("figures", Counter())
+        reads = []
+        monkeypatch.setattr(freshness.cache, "get", _counting(freshness.cache.get, reads))
+        freshness.cached("figures", Counter())
+        freshness.cached("other", Counter())
+    finally:
+        freshness.request_finished()
+    assert freshness.VERSION_KEY not in reads
+
+
+def test_a_request_that_writes_reads_the_moved_version():
+    objective = ObjectiveFactory()
+    compute = Counter()
+    freshness.request_started()
+    try:
+        freshness.cached("figures", compute)
+        Objective.objects.filter(pk=objective.pk).update(title="Renamed")
+        freshness.cached("figures", compute)
+    finally:
+        freshness.request_finished()
+    assert compute.runs == 2
