@@ -36,6 +36,7 @@ from okrapp.core import charts, freshness, weeks
 from okrapp.core.models import Cycle, Membership, Team, User
 from okrapp.core.permissions import Viewer
 from okrapp.core.selectors import active_cycle
+from okrapp.core.templatetags.charts import chart_figure
 from okrapp.core.weeks import Week
 
 
@@ -165,10 +166,14 @@ def key_result_shown(key_result: KeyResult) -> dict:
     def compute() -> dict:
         checkins = key_result_checkins(key_result)
         projection = key_result_projection(key_result, checkins)
+        chart = key_result_chart(key_result, checkins, projection)
+        label = _("Value over the cycle against the ideal line from start to target")
         return {
             "checkins": checkins,
             "projection": projection,
-            "chart": key_result_chart(key_result, checkins, projection),
+            "chart": chart,
+            # Drawn here once, not digested again for each viewer (okrapp.core.drawings).
+            "chart_html": chart_figure(chart, "kr-chart", label),
             "crumbs": key_result_crumbs(key_result),
         }
 
