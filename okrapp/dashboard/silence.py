@@ -59,7 +59,7 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
     led = [by_id[pk] for pk in viewer.lead_team_ids if pk in by_id]
     if not whole and not led:
         return None
-    oversight = "all" if whole else ",".join(str(team.pk) for team in sorted(led, key=_pk))
+    oversight = "all" if whole else ",".join(map(str, sorted(team.pk for team in led)))
     groups = freshness.cached(
         "silent_groups",
         lambda: _groups(cycle, by_id, whole, led),
@@ -68,10 +68,6 @@ def silent_people(cycle: Cycle, viewer: Viewer, teams: list[Team]) -> Silence | 
         oversight,
     )
     return Silence(by_department=whole, groups=groups, oversight=oversight)
-
-
-def _pk(team: Team) -> int:
-    return team.pk
 
 
 def _groups(
