@@ -196,14 +196,29 @@ def objectives_for(viewer: Viewer) -> QuerySet[Objective]:
     )
 
 
-def get_objective_for_user(viewer: Viewer, pk: int, *, write: bool = False) -> Objective:
-    """The objective, or 404 if the viewer may not see it, or 403 if they may not change it."""
+def _read_objective(pk: int) -> Objective | None:
     # An archived objective keeps its page (its history, and the way to restore it).
-    objective = (
+    return (
         Objective.all_objects.select_related("cycle", "team", "owner", "parent")
         .filter(pk=pk)
         .first()
     )
+
+
+def _kept_objective(pk: int) -> Objective | None:
+    """The objective as `_read_objective` reads it, kept until the next write
+    (okrapp.core.freshness): the rights below are checked on it all the same. Each request
+    works on a copy of its own."""
+    found = freshness.cached("objective_for_user", lambda: _read_objective(pk), pk)
+    return copy.copy(found)
+
+
+def get_objective_for_user(
+    viewer: Viewer, pk: int, *, write: bool = False, kept: bool = False
+) -> Objective:
+    """The objective, or 404 if the viewer may not see it, or 403 if they may not change it.
+    `kept`, for a page that only shows it, reads it as kept until the next write."""
+    objective = _kept_objective(pk) if kept else _read_objective(pk)
     if objective is None or not can_view_objective(viewer, objective):
         raise Http404
     if write and not can_edit_objective(viewer, objective):

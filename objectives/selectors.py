@@ -22,12 +22,10 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from objectives import cycles, hooks
-from objectives.breadcrumbs import objective_crumbs
-from objectives.models import CarryOver, Initiative, KeyResult, Objective
+from objectives import cycles
+from objectives.models import Initiative, KeyResult, Objective
 from objectives.permissions import (
     can_manage_initiatives,
-    can_view_objective,
     visible_objectives_q,
 )
 from okrapp.core import freshness
@@ -251,49 +249,6 @@ def ancestor_chains(cycle_id: int, pks) -> dict[int, list[int]]:
     return chains
 
 
-def alignment_chain(viewer: Viewer, objective: Objective) -> list[Objective | None]:
-    """The objectives this one aligns to, from the top (company) down to its parent.
-    Two queries whatever the depth: the chain's ids, then its objectives."""
-    if objective.parent_id is None:
-        return []
-    chain_ids = ancestor_chains(objective.cycle_id, [objective.pk]).get(objective.pk, [])
-    visible = {
-        linked.pk: linked
-        for linked in Objective.objects.filter(pk__in=chain_ids)
-        .filter(visible_objectives_q(viewer))
-        .select_related("owner", "team")
-    }
-    return [visible.get(pk) for pk in reversed(chain_ids)]
-
-
-def objective_page(viewer: Viewer, objective: Objective) -> dict:
-    """Everything the objective page shows, in a fixed number of queries: the key results
-    (with their initiatives, badges, and `can_manage`: whether the viewer manages their
-    initiatives), the alignment chain above and the objectives aligned below."""
-    key_results = list(
-        KeyResult.objects.filter(objective=objective)
-        .select_related("owner")
-        .prefetch_related(initiatives_prefetch())
-        .order_by("position", "id")
-    )
-    for key_result in key_results:
-        key_result.objective = objective  # already loaded with its cycle and team
-        key_result.can_manage = can_manage_initiatives(viewer, key_result)
-    hooks.attach_key_result_badges(viewer, key_results)
-    children = list(
-        Objective.objects.filter(parent=objective)
-        .filter(visible_objectives_q(viewer))
-        .select_related("owner", "team")
-        .order_by("level", "team__path", "id")
-    )
-    return {
-        "key_results": key_results,
-        "chain": alignment_chain(viewer, objective),
-        "children": children,
-        "crumbs": objective_crumbs(objective, include_self=False),
-    }
-
-
 def key_result_initiatives(viewer: Viewer, key_result: KeyResult) -> KeyResult:
     """The key result with its initiatives (and their owners) loaded, and `can_manage`."""
     prefetch_related_objects([key_result], initiatives_prefetch())
@@ -407,33 +362,4 @@ def writable_cycles(viewer: Viewer) -> list[Cycle]:
         Cycle.objects.filter(status__in=[Cycle.Status.PLANNING, Cycle.Status.ACTIVE]).order_by(
             "start_date"
         )
-    )
-
-
-@dataclass(frozen=True)
-class CarryLinks:
-    """The carry-over of an objective, both ways: where it came from, what became of it.
-    An objective on the other side that the viewer may not see is not named."""
-
-    came_from: CarryOver | None
-    became: CarryOver | None
-    source_visible: bool
-    target_visible: bool
-
-
-def carry_links(viewer: Viewer, objective: Objective) -> CarryLinks:
-    records = CarryOver.objects.filter(Q(source=objective) | Q(target=objective)).select_related(
-        "source", "target", "cycle", "decided_by", "source__cycle"
-    )
-    came_from = became = None
-    for record in records:
-        if record.target_id == objective.pk:
-            came_from = record
-        if record.source_id == objective.pk:
-            became = record
-    return CarryLinks(
-        came_from=came_from,
-        became=became,
-        source_visible=bool(came_from and can_view_objective(viewer, came_from.source)),
-        target_visible=bool(became and became.target and can_view_objective(viewer, became.target)),
     )

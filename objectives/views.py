@@ -18,7 +18,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from objectives import cards, exports, grading_services, permissions, quality, selectors, services
+from objectives import (
+    cards,
+    exports,
+    grading_services,
+    objective_page,
+    permissions,
+    quality,
+    selectors,
+    services,
+)
 from objectives.forms import (
     KEY_RESULT_PREFIX,
     MAX_ROWS,
@@ -101,17 +110,15 @@ def board_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request_viewer(request)
-    objective = permissions.get_objective_for_user(viewer, pk)
+    objective = permissions.get_objective_for_user(viewer, pk, kept=True)
     context = {
         "objective": objective,
         "can_edit": permissions.can_edit_objective(viewer, objective),
         "can_add_aligned": permissions.can_add_aligned(viewer, objective),
         "can_restore": permissions.can_restore_objective(viewer, objective),
-        "has_history": services.objective_has_history(objective),
         "initiative_form": InitiativeForm(),
         "statuses": Initiative.Status.choices,
-        "carry": selectors.carry_links(viewer, objective),
-        **selectors.objective_page(viewer, objective),
+        **objective_page.objective_page(viewer, objective),
     }
     return render(request, "objectives/objective_detail.html", context)
 

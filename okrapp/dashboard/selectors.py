@@ -322,27 +322,6 @@ def team_members(cycle: Cycle, team: Team) -> list[MemberLine]:
 # Person page --------------------------------------------------------------------------
 
 
-def person_objectives(cycle: Cycle, person: User, viewer: Viewer) -> list[ObjectiveLine]:
-    objectives = (
-        Objective.objects.filter(cycle=cycle, owner=person)
-        .select_related("team")
-        .prefetch_related("key_results")
-        .order_by("level", "id")
-    )
-    return [ObjectiveLine(o, can_view_objective(viewer, o)) for o in objectives]
-
-
-def key_results_owned_elsewhere(cycle: Cycle, person: User, viewer: Viewer) -> list:
-    """Key results the person owns in someone else's objectives."""
-    key_results = (
-        KeyResult.objects.filter(objective__cycle=cycle, objective__archived_at=None, owner=person)
-        .exclude(objective__owner=person)
-        .select_related("objective")
-        .order_by("objective_id", "position", "id")
-    )
-    return [(kr, can_view_objective(viewer, kr.objective)) for kr in key_results]
-
-
 def checkin_weeks(person: User, today: datetime.date, weeks: int = 104) -> list[datetime.date]:
     """The ISO weeks (their Mondays, organisation time) in which the person checked in."""
     since = week_of().start - datetime.timedelta(weeks=weeks)
@@ -507,36 +486,79 @@ def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
     }
 
 
-def person_page(cycle: Cycle | None, person: User, viewer: Viewer) -> dict:
-    """What a person's page shows: their breadcrumbs, teams and check-in streak, and in a
-    cycle their personal score with its change and pace, objectives (with their key
-    results, each a link), key results in others' objectives and trend."""
-    page: dict = {
-        "crumbs": person_crumbs(person, include_self=False),
-        "memberships": list(
-            person.memberships.select_related("team").order_by("-is_primary", "team__path")
-        ),
-        "streak": checkin_streak(person),
-    }
-    if cycle is None:
-        return page
-    tallies = person_tallies(cycle.pk, [person.pk])
-    tally = tallies.get(person.pk, rollup.EMPTY)
-    change = person_score_changes_since_last_weekly_snapshot(cycle.pk, tallies).get(person.pk)
-    chart = trend_chart(
-        person_snapshots(cycle, person.pk),
-        cycle=cycle,
-        live=tally,
-        rolled_up_label=_("Personal score"),
-        change=change,
+def person_shown(cycle: Cycle | None, person: User) -> dict:
+    """What a person's page shows whoever sees it, kept until the next write
+    (okrapp.core.freshness): their breadcrumbs, teams and check-in streak, and in a cycle
+    their personal score with its change, trend, and all their objectives (with their key
+    results) and key results in others' objectives, private ones included: `person_page`
+    masks those per viewer after the read. Shared and read-only."""
+
+    def compute() -> dict:
+        shown: dict = {
+            "crumbs": person_crumbs(person, include_self=False),
+            "memberships": list(
+                person.memberships.select_related("team").order_by("-is_primary", "team__path")
+            ),
+            "streak": checkin_streak(person),
+        }
+        if cycle is None:
+            return shown
+        tallies = person_tallies(cycle.pk, [person.pk])
+        tally = tallies.get(person.pk, rollup.EMPTY)
+        change = person_score_changes_since_last_weekly_snapshot(cycle.pk, tallies).get(person.pk)
+        return {
+            **shown,
+            "score": tally.mean,
+            "score_change": change,
+            "scored": tally.count,
+            "objectives": list(
+                Objective.objects.filter(cycle=cycle, owner=person)
+                .select_related("team")
+                .prefetch_related("key_results")
+                .order_by("level", "id")
+            ),
+            "other_key_results": list(
+                KeyResult.objects.filter(
+                    objective__cycle=cycle, objective__archived_at=None, owner=person
+                )
+                .exclude(objective__owner=person)
+                .select_related("objective")
+                .order_by("objective_id", "position", "id")
+            ),
+            "chart": trend_chart(
+                person_snapshots(cycle, person.pk),
+                cycle=cycle,
+                live=tally,
+                rolled_up_label=_("Personal score"),
+                change=change,
+            ),
+        }
+
+    return freshness.cached(
+        "person_shown",
+        compute,
+        person.pk,
+        cycle.pk if cycle else "",
+        translation.get_language() or "",
+        timezone.localdate(),
     )
+
+
+def person_page(cycle: Cycle | None, person: User, viewer: Viewer) -> dict:
+    """What a person's page shows the viewer (`person_shown`): the objectives they may not
+    see and the key results in them are masked."""
+    shown = person_shown(cycle, person)
+    if cycle is None:
+        return dict(shown)
     return {
-        **page,
-        "score": tally.mean,
-        "score_change": change,
+        **shown,
         "pace": cycle_pace(cycle) if not cycle.is_closed else None,
-        "scored": tally.count,
-        "objectives": person_objectives(cycle, person, viewer),
-        "other_key_results": key_results_owned_elsewhere(cycle, person, viewer),
-        "chart": chart,
+        "objectives": [
+            ObjectiveLine(objective, can_view_objective(viewer, objective))
+            for objective in shown["objectives"]
+        ],
+        "other_key_results": [
+            (key_result, can_view_objective(viewer, key_result.objective))
+            for key_result in shown["other_key_results"]
+        ],
     }

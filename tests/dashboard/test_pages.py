@@ -221,6 +221,33 @@ def test_person_page_shows_own_private_objectives(client, outsider, private_obje
     assert SECRET in content
 
 
+@pytest.mark.django_db(transaction=True)
+def test_person_page_kept_for_the_owner_still_hides_private_objectives_from_others(
+    client, member, outsider, private_objective
+):
+    """What the page shows is kept until the next write (person_shown), private objectives
+    included: they are masked for each viewer after the read."""
+    assert SECRET in get(client, outsider, f"/people/{outsider.pk}/").content.decode()
+    content = get(client, member, f"/people/{outsider.pk}/").content.decode()
+    assert SECRET not in content and "Secret key result" not in content
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [2, 30])
+def test_person_page_seen_again_reads_what_it_kept(
+    client, member, lead, cycle, team, size, django_assert_max_num_queries
+):
+    """Seen again before any write: 7 queries with the session's and the layout's, whatever
+    the person owns."""
+    for _index in range(size):
+        KeyResultFactory(objective=ObjectiveFactory(owner=lead, team=team, cycle=cycle))
+    client.force_login(member)
+    client.get(f"/people/{lead.pk}/")
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/people/{lead.pk}/")
+    assert len(response.context["objectives"]) == size
+
+
 def test_person_page_counts_the_check_in_streak(client, member, public_objective):
     key_result = public_objective.key_results.get()
     now = timezone.now()

@@ -320,6 +320,66 @@ def test_objective_page_shows_chain_key_results_initiatives_and_aligned(
     assert child.title in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_objective_page_kept_for_one_viewer_masks_private_objectives_for_another(
+    client, lead, outsider, cycle, team, team_objective
+):
+    """What the page shows is kept until the next write (objectives.objective_page), private
+    objectives below included: a viewer who may not see them gets them masked all the same."""
+    ObjectiveFactory(
+        cycle=cycle,
+        team=team,
+        owner=lead,
+        parent=team_objective,
+        level=Objective.Level.INDIVIDUAL,
+        visibility=Objective.Visibility.PRIVATE,
+        title="Quietly hire a new head of sales",
+    )
+    url = reverse("objectives:detail", args=[team_objective.pk])
+    client.force_login(lead)
+    assert "Quietly hire a new head of sales" in client.get(url).content.decode()
+    client.force_login(outsider)
+    assert "Quietly hire a new head of sales" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_objective_page_kept_for_one_viewer_masks_a_private_objective_of_the_chain(
+    client, lead, outsider, cycle, team, team_objective
+):
+    team_objective.visibility = Objective.Visibility.PRIVATE
+    team_objective.save()
+    child = ObjectiveFactory(
+        cycle=cycle, team=team, owner=lead, parent=team_objective, level=Objective.Level.INDIVIDUAL
+    )
+    url = reverse("objectives:detail", args=[child.pk])
+    client.force_login(lead)
+    assert team_objective.title in client.get(url).content.decode()
+    client.force_login(outsider)
+    page = client.get(url).content.decode()
+    assert team_objective.title not in page and "A private objective" in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [5, 50])
+def test_objective_page_seen_again_reads_what_it_kept(
+    client, django_assert_max_num_queries, member, cycle, team, team_objective, size
+):
+    """Seen again before any write, the page reads its objective, key results, chain, aligned
+    objectives and breadcrumbs as kept: 7 queries with the session's and the layout's,
+    whatever the number of key results and aligned objectives."""
+    for _ in range(size):
+        ObjectiveFactory(
+            cycle=cycle, team=team, parent=team_objective, level=Objective.Level.INDIVIDUAL
+        )
+        InitiativeFactory(key_result=KeyResultFactory(objective=team_objective))
+    url = reverse("objectives:detail", args=[team_objective.pk])
+    client.force_login(member)
+    client.get(url)
+    with django_assert_max_num_queries(7):
+        page = client.get(url).content.decode()
+    assert page.count('<span class="align-line">') == size
+
+
 def test_objective_page_shows_edit_buttons_only_to_editors(client, lead, member, team_objective):
     url = reverse("objectives:detail", args=[team_objective.pk])
     edit_url = reverse("objectives:edit", args=[team_objective.pk])

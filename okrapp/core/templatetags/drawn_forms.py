@@ -10,6 +10,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def drawn_fields(form, template_name: str = "components/form_fields.html"):
-    """`template_name` (by default components/form_fields.html) drawn for `form`."""
-    return drawings.draw_form(template_name, form)
+def drawn_fields(form, template_name: str = "components/form_fields.html", **values):
+    """`template_name` (by default components/form_fields.html) drawn for `form`, and for
+    `values` (plain values, which key the drawing with the form's description)."""
+    return drawings.draw_form(template_name, form, **values)
