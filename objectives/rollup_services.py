@@ -8,9 +8,10 @@ per kind of objective, the team list, the people list; the tree is combined in P
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -34,10 +35,13 @@ from objectives.rollup import EMPTY, Tally, TeamNode, TeamScore
 from okrapp.core.models import Cycle, Team, User
 
 STORED = Decimal("1e-12")  # the snapshot columns keep 12 decimal places
+# The node types as plain strings: a tuple holding an enum member stays tracked by the
+# garbage collector, and a roll-up's thousands of them made it sweep the whole heap.
+TEAM, PERSON = ScoreSnapshot.NodeType.TEAM.value, ScoreSnapshot.NodeType.PERSON.value
 
 
-def _tallies(queryset: QuerySet, key: str) -> dict:
-    """Sum and count of the scores of `queryset`, grouped by `key`.
+def _tally_rows(queryset: QuerySet, key: str) -> Iterator[tuple[Any, Tally]]:
+    """Sum and count of the scores of `queryset`, grouped by `key`: (group, tally) pairs.
 
     PostgreSQL adds NUMERIC values exactly, so it groups in SQL. SQLite would add them as
     floating point: there the stored values (exact Decimals once read) are added in Python.
@@ -45,11 +49,17 @@ def _tallies(queryset: QuerySet, key: str) -> dict:
     queryset = queryset.filter(score__isnull=False).order_by()
     if connection.vendor == "postgresql":
         rows = queryset.values(key).annotate(total=Sum("score"), n=Count("id"))
-        return {row[key]: Tally(Decimal(row["total"]), row["n"]) for row in rows}
+        for row in rows:
+            yield row[key], Tally(Decimal(row["total"]), row["n"])
+        return
     tallies: dict = {}
     for group, score in queryset.values_list(key, "score"):
         tallies[group] = tallies.get(group, EMPTY) + Tally(Decimal(score), 1)
-    return tallies
+    yield from tallies.items()
+
+
+def _tallies(queryset: QuerySet, key: str) -> dict:
+    return dict(_tally_rows(queryset, key))
 
 
 def team_nodes() -> list[TeamNode]:
@@ -97,12 +107,16 @@ def people_tallies_by_team(cycle_id: int) -> dict[int, Tally]:
     return _tallies(objectives, "node")
 
 
-def person_tallies(cycle_id: int, user_ids: Iterable[int] | None = None) -> dict[int, Tally]:
-    """Individual objectives by owner; all owners, or only `user_ids`."""
+def _individual_objectives(cycle_id: int, user_ids: Iterable[int] | None = None) -> QuerySet:
     objectives = Objective.objects.filter(cycle_id=cycle_id, level=Objective.Level.INDIVIDUAL)
     if user_ids is not None:
         objectives = objectives.filter(owner_id__in=list(user_ids))
-    return _tallies(objectives, "owner_id")
+    return objectives
+
+
+def person_tallies(cycle_id: int, user_ids: Iterable[int] | None = None) -> dict[int, Tally]:
+    """Individual objectives by owner; all owners, or only `user_ids`."""
+    return _tallies(_individual_objectives(cycle_id, user_ids), "owner_id")
 
 
 def team_scores(cycle_id: int, teams: list[TeamNode] | None = None) -> dict[int, TeamScore]:
@@ -144,13 +158,41 @@ SNAPSHOT_COLUMNS = [
 ]
 
 
+# The PostgreSQL type of each of SNAPSHOT_COLUMNS, for unnest().
+SNAPSHOT_COLUMN_TYPES = [
+    "bigint",
+    "date",
+    "varchar",
+    "bigint",
+    "bigint",
+    "numeric",
+    "numeric",
+    "integer",
+    "boolean",
+]
+
+
 def _insert_snapshots(rows: list[tuple], batch: int = 500) -> None:
-    """Rows in SNAPSHOT_COLUMNS' order, inserted a few hundred per statement: building 5,000
-    model instances and the ORM's bulk_create took most of a 5,000-person roll-up."""
+    """Rows in SNAPSHOT_COLUMNS' order: building 5,000 model instances and the ORM's
+    bulk_create took most of a 5,000-person roll-up.
+
+    PostgreSQL takes them in one statement, a column per array parameter: psycopg's
+    client-side binding parses a query's text for its placeholders, and a few thousand of
+    them took longer than the insert itself. Elsewhere, a few hundred rows per statement.
+    """
+    if not rows:
+        return
     table = connection.ops.quote_name(ScoreSnapshot._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in SNAPSHOT_COLUMNS)
-    row_placeholders = "(" + ", ".join(["%s"] * len(SNAPSHOT_COLUMNS)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for kind in SNAPSHOT_COLUMN_TYPES)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})",
+                [[row[index] for row in rows] for index in range(len(SNAPSHOT_COLUMNS))],
+            )
+            return
+        row_placeholders = "(" + ", ".join(["%s"] * len(SNAPSHOT_COLUMNS)) + ")"
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             values = ", ".join([row_placeholders] * len(chunk))
@@ -184,27 +226,32 @@ def snapshots_refresh(
 
     teams = team_nodes()
     scores = team_scores(cycle.pk, teams)
-    people = person_tallies(cycle.pk)
-    person_ids = set(User.objects.filter(is_active=True).values_list("id", flat=True))
+    # Each person's tally turned into plain values at once: thousands of tallies kept
+    # alive through the run made the garbage collector sweep the whole heap.
+    people = {
+        user_id: (_stored(tally.mean), _stored(tally.mean), tally.count)
+        for user_id, tally in _tally_rows(_individual_objectives(cycle.pk), "owner_id")
+    }
+    person_ids = set(User.objects.filter(is_active=True).order_by().values_list("id", flat=True))
     person_ids.update(people)
 
     wanted: dict[tuple[str, int], tuple] = {}
     for team_id, team_score in scores.items():
-        wanted[(ScoreSnapshot.NodeType.TEAM, team_id)] = (
+        wanted[(TEAM, team_id)] = (
             _stored(team_score.own_score),
             _stored(team_score.rolled_up_score),
             team_score.subtree.count,
         )
+    unscored = (None, None, 0)
     for user_id in person_ids:
-        person = people.get(user_id, EMPTY)
-        wanted[(ScoreSnapshot.NodeType.PERSON, user_id)] = (
-            _stored(person.mean),
-            _stored(person.mean),
-            person.count,
-        )
+        wanted[(PERSON, user_id)] = people.get(user_id, unscored)
 
+    # Both node types named: PostgreSQL then reads the day from the (cycle, node type, day)
+    # index instead of scanning the cycle's whole history. Plain tuples, not instances.
     existing = {}
-    for snapshot in ScoreSnapshot.objects.filter(cycle=cycle, day=day).only(
+    for pk, node_type, team_id, user_id, *values in ScoreSnapshot.objects.filter(
+        cycle=cycle, day=day, node_type__in=ScoreSnapshot.NodeType.values
+    ).values_list(
         "id",
         "node_type",
         "team_id",
@@ -214,15 +261,14 @@ def snapshots_refresh(
         "scored_objectives",
         "is_final",
     ):
-        node = snapshot.team_id if snapshot.node_type == ScoreSnapshot.NodeType.TEAM else None
-        key = (snapshot.node_type, node if node is not None else snapshot.user_id)
-        existing[key] = snapshot
+        node = team_id if node_type == TEAM else user_id
+        existing[(node_type, node)] = (pk, tuple(values))
 
     to_create, to_update = [], []
     for (node_type, node_id), (own, rolled_up, count) in wanted.items():
-        snapshot = existing.pop((node_type, node_id), None)
-        if snapshot is None:
-            is_team = node_type == ScoreSnapshot.NodeType.TEAM
+        found = existing.pop((node_type, node_id), None)
+        if found is None:
+            is_team = node_type == TEAM
             to_create.append(
                 (
                     cycle.pk,
@@ -236,16 +282,17 @@ def snapshots_refresh(
                     final,
                 )
             )
-        elif (
-            snapshot.own_score,
-            snapshot.rolled_up_score,
-            snapshot.scored_objectives,
-            snapshot.is_final,
-        ) != (own, rolled_up, count, final):
-            snapshot.own_score, snapshot.rolled_up_score = own, rolled_up
-            snapshot.scored_objectives, snapshot.is_final = count, final
-            to_update.append(snapshot)
-    stale = [snapshot.pk for snapshot in existing.values()]
+        elif found[1] != (own, rolled_up, count, final):
+            to_update.append(
+                ScoreSnapshot(
+                    pk=found[0],
+                    own_score=own,
+                    rolled_up_score=rolled_up,
+                    scored_objectives=count,
+                    is_final=final,
+                )
+            )
+    stale = [pk for pk, _ in existing.values()]
 
     _insert_snapshots(to_create)
     if to_update:

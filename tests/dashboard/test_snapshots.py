@@ -148,6 +148,16 @@ def test_a_later_run_the_same_day_updates_the_changed_scores(organisation):
     assert sales.rolled_up_score == D(30)
 
 
+def test_a_later_run_the_same_day_removes_the_snapshot_of_someone_who_left(organisation):
+    o = organisation
+    rollup_scores(o["cycle"].pk, day=DAY)
+    o["p3"].is_active = False  # nothing of theirs is scored: they no longer count
+    o["p3"].save(update_fields=["is_active"])
+    result = rollup_scores(o["cycle"].pk, day=DAY)
+    assert (result["created"], result["updated"], result["deleted"]) == (0, 0, 1)
+    assert not ScoreSnapshot.objects.filter(node_type="person", user=o["p3"]).exists()
+
+
 def test_each_day_gets_its_own_snapshots(organisation):
     cycle = organisation["cycle"]
     rollup_scores(cycle.pk, day=DAY)
