@@ -211,6 +211,13 @@ def test_a_team_page_read_by_one_who_may_see_a_private_title_hides_it_from_other
     assert "Private objective" in content
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_team_page_shows_an_objective_added_after_it_was_read(client, member, cycle, team):
+    get(client, member, f"/teams/{team.pk}/")
+    ObjectiveFactory(cycle=cycle, team=team, title="Launch the podcast")
+    assert "Launch the podcast" in get(client, member, f"/teams/{team.pk}/").content.decode()
+
+
 def test_unknown_team_or_person_is_404(client, member):
     assert get(client, member, "/teams/9999/").status_code == 404
     assert client.get("/people/9999/").status_code == 404
