@@ -33,6 +33,7 @@ def _person(person: dict) -> dict:
         ],
         # In the active time zone, which the drawing's key then holds.
         "last_login": timezone.localtime(last_login) if last_login else None,
+        "invited": person["invited"],
     }
 
 

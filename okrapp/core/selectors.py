@@ -102,30 +102,24 @@ def _open_invitations():
     return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
-PERSON_FIELDS = (
-    "pk",
-    "display_name",
-    "email",
-    "is_staff",
-    "language",
-    "last_login",
-    "is_active",
-    "invited",
-)
+PERSON_FIELDS = ("pk", "display_name", "email", "is_staff", "language", "last_login", "is_active")
 
 
 def people_page(*, query: str = "", status: str = "", team_id: int | None = None, page=1) -> Page:
     """One page of people, searched by name or email, with their teams and roles and whether
-    they are invited, as plain values (a dict of PERSON_FIELDS per person, its `memberships`
-    ordered primary first): three queries whatever the organisation's size (count, people,
-    teams)."""
-    people = User.objects.annotate(invited=Exists(_open_invitations().filter(user=OuterRef("pk"))))
+    they are invited, as plain values (a dict of PERSON_FIELDS per person, `invited`, its
+    `memberships` ordered primary first): four queries whatever the organisation's size
+    (count, people, their invitations and teams)."""
+    people = User.objects.all()
     for word in query.split():
         people = people.filter(Q(display_name__icontains=word) | Q(email__icontains=word))
+    # Whether a person is invited is read for the people shown only, unless it filters them:
+    # as a column of every person, it would be computed for everyone before the page's cut.
+    invited = Exists(_open_invitations().filter(user=OuterRef("pk")))
     if status == PersonStatus.ACTIVE:
-        people = people.filter(is_active=True, invited=False)
+        people = people.filter(~invited, is_active=True)
     elif status == PersonStatus.INVITED:
-        people = people.filter(is_active=True, invited=True)
+        people = people.filter(invited, is_active=True)
     elif status == PersonStatus.DEACTIVATED:
         people = people.filter(is_active=False)
     if team_id is not None:
@@ -133,14 +127,17 @@ def people_page(*, query: str = "", status: str = "", team_id: int | None = None
     ordered = people.order_by("display_name", "email", "pk").values(*PERSON_FIELDS)
     shown = Paginator(ordered, PEOPLE_PER_PAGE).get_page(page)
     rows = list(shown.object_list)
+    pks = [row["pk"] for row in rows]
+    invited_pks = set(_open_invitations().filter(user_id__in=pks).values_list("user_id", flat=True))
     memberships: dict[int, list[dict]] = {}
     for membership in (
-        Membership.objects.filter(user_id__in=[row["pk"] for row in rows])
+        Membership.objects.filter(user_id__in=pks)
         .order_by("-is_primary", "team__path")
         .values("user_id", "team__name", "is_primary", "role")
     ):
         memberships.setdefault(membership["user_id"], []).append(membership)
     for row in rows:
+        row["invited"] = row["pk"] in invited_pks
         row["memberships"] = memberships.get(row["pk"], [])
     shown.object_list = rows
     return shown
