@@ -1,8 +1,8 @@
-"""The organisation pages' long lists, drawn once per content and shared by their admins
-(okrapp.core.drawings): the people table's rows and the team tree.
+"""The people table's rows, drawn once per content and shared by the admins
+(okrapp.core.drawings).
 
-A drawing holds only the plain values given here; these pages are for admins, who see every
-person and team, and they show nothing private.
+A drawing holds only the plain values given here; the page is for admins, who see every
+person, and it shows nothing private.
 """
 
 from __future__ import annotations
