@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from okrapp.core import numbers, selectors, services
+from okrapp.core import numbers, org_drawings, selectors, services
 from okrapp.core.forms import (
     HandOverForm,
     MembershipForm,
@@ -65,6 +65,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = selectors.people_page(**filters, page=request.GET.get("page", 1))
     context = {
         "page": page,
+        "rows_html": org_drawings.people_rows(page.object_list),
         "filters": filters,
         "team_filter": TeamFilterForm(team_id=filters["team_id"], field_id="people-team"),
         "statuses": [

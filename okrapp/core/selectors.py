@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -9,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest
 
-from okrapp.core import numbers
+from okrapp.core import freshness, numbers
 from okrapp.core.models import Cycle, Invitation, Membership, Team, User
 
 SESSION_CYCLE_KEY = "cycle_id"
@@ -101,30 +102,45 @@ def _open_invitations():
     return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
+PERSON_FIELDS = ("pk", "display_name", "email", "is_staff", "language", "last_login", "is_active")
+
+
 def people_page(*, query: str = "", status: str = "", team_id: int | None = None, page=1) -> Page:
     """One page of people, searched by name or email, with their teams and roles and whether
-    they are invited: four queries whatever the organisation's size (count, people, teams)."""
-    people = User.objects.annotate(
-        invited=Exists(_open_invitations().filter(user=OuterRef("pk")))
-    ).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("team").order_by(
-                "-is_primary", "team__path"
-            ),
-        )
-    )
+    they are invited, as plain values (a dict of PERSON_FIELDS per person, `invited`, its
+    `memberships` ordered primary first): four queries whatever the organisation's size
+    (count, people, their invitations and teams)."""
+    people = User.objects.all()
     for word in query.split():
         people = people.filter(Q(display_name__icontains=word) | Q(email__icontains=word))
+    # Whether a person is invited is read for the people shown only, unless it filters them:
+    # as a column of every person, it would be computed for everyone before the page's cut.
+    invited = Exists(_open_invitations().filter(user=OuterRef("pk")))
     if status == PersonStatus.ACTIVE:
-        people = people.filter(is_active=True, invited=False)
+        people = people.filter(~invited, is_active=True)
     elif status == PersonStatus.INVITED:
-        people = people.filter(is_active=True, invited=True)
+        people = people.filter(invited, is_active=True)
     elif status == PersonStatus.DEACTIVATED:
         people = people.filter(is_active=False)
     if team_id is not None:
         people = people.filter(memberships__team_id=team_id).distinct()
-    return Paginator(people.order_by("display_name", "email", "pk"), PEOPLE_PER_PAGE).get_page(page)
+    ordered = people.order_by("display_name", "email", "pk").values(*PERSON_FIELDS)
+    shown = Paginator(ordered, PEOPLE_PER_PAGE).get_page(page)
+    rows = list(shown.object_list)
+    pks = [row["pk"] for row in rows]
+    invited_pks = set(_open_invitations().filter(user_id__in=pks).values_list("user_id", flat=True))
+    memberships: dict[int, list[dict]] = {}
+    for membership in (
+        Membership.objects.filter(user_id__in=pks)
+        .order_by("-is_primary", "team__path")
+        .values("user_id", "team__name", "is_primary", "role")
+    ):
+        memberships.setdefault(membership["user_id"], []).append(membership)
+    for row in rows:
+        row["invited"] = row["pk"] in invited_pks
+        row["memberships"] = memberships.get(row["pk"], [])
+    shown.object_list = rows
+    return shown
 
 
 def person_with_teams(pk: int) -> User | None:
@@ -222,6 +238,16 @@ def _team_rows(teams: QuerySet[Team]) -> list[TeamRow]:
 
 
 def org_tree(*, open_id: int | None = None, query: str = "") -> OrgTree:
+    """`_org_tree`, shared by the admins until the next write (it shows nothing private)."""
+    return freshness.cached(
+        "org_tree",
+        lambda: _org_tree(open_id=open_id, query=query),
+        open_id or "",
+        hashlib.sha256(query.encode()).hexdigest()[:16],
+    )
+
+
+def _org_tree(*, open_id: int | None = None, query: str = "") -> OrgTree:
     """The organisation for its admins, a few levels at a time: the company and its sub-teams,
     with the path down to `open_id` open, that team's sub-teams shown. A `query` finds teams
     by name; when a single one matches and nothing else is asked, its path opens.

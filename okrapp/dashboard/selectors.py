@@ -292,17 +292,20 @@ class MemberLine:
     scored: int
 
 
-def team_objectives(cycle: Cycle, team: Team, viewer: Viewer) -> list[ObjectiveLine]:
+def _team_objectives(cycle: Cycle, team: Team) -> list[Objective]:
     levels = [Objective.Level.TEAM]
     if team.is_company:
         levels.append(Objective.Level.COMPANY)
-    objectives = (
+    return list(
         Objective.objects.filter(cycle=cycle, team=team, level__in=levels)
         .select_related("owner")
         .annotate(key_result_count=Count("key_results"))
         .order_by("level", "id")
     )
-    return [ObjectiveLine(o, can_view_objective(viewer, o)) for o in objectives]
+
+
+def team_objectives(cycle: Cycle, team: Team, viewer: Viewer) -> list[ObjectiveLine]:
+    return [ObjectiveLine(o, can_view_objective(viewer, o)) for o in _team_objectives(cycle, team)]
 
 
 def team_members(cycle: Cycle, team: Team) -> list[MemberLine]:
@@ -467,23 +470,39 @@ def top_movers(org: Organisation, scope: Team, limit: int = 5) -> tuple[list, li
     return rising, falling
 
 
-def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
-    """What a team's page shows: its breadcrumbs, and in a cycle its scores with their
-    change and pace, coverage, sub-teams, objectives, members and trend."""
-    page: dict = {"crumbs": team_crumbs(team, include_self=False)}
-    if cycle is None:
-        return page
+def _team_figures(cycle: Cycle, team: Team) -> dict:
+    """What a team's page shows the same to every viewer, private objectives included
+    (`team_page` masks them per viewer after the cached read)."""
     org = organisation(cycle)
     summary = _team_summary(
         cycle, org, team, rolled_up_label=_("Rolled-up score"), own_label=_("Own score")
     )
     return {
-        **page,
+        "crumbs": team_crumbs(team, include_self=False),
         **summary,
         "sub_teams": org.rows_under(team),
-        "objectives": team_objectives(cycle, team, viewer),
+        "objectives": _team_objectives(cycle, team),
         "members": team_members(cycle, team),
     }
+
+
+def team_page(cycle: Cycle | None, team: Team, viewer: Viewer) -> dict:
+    """What a team's page shows: its breadcrumbs, and in a cycle its scores with their
+    change and pace, coverage, sub-teams, objectives, members and trend (shared by every
+    viewer until the next write: no query once cached)."""
+    if cycle is None:
+        return {"crumbs": team_crumbs(team, include_self=False)}
+    figures = freshness.cached(
+        "team_page",
+        lambda: _team_figures(cycle, team),
+        cycle.pk,
+        team.pk,
+        timezone.localdate(),
+        week_of().start,
+        translation.get_language() or "",
+    )
+    objectives = [ObjectiveLine(o, can_view_objective(viewer, o)) for o in figures["objectives"]]
+    return {**figures, "objectives": objectives}
 
 
 def person_shown(cycle: Cycle | None, person: User) -> dict:

@@ -17,7 +17,7 @@ from okrapp.core.db_routers import replica_reads
 from okrapp.core.models import Cycle, Team, User
 from okrapp.core.permissions import request_viewer
 from okrapp.core.selectors import current_cycle
-from okrapp.dashboard import pdf, review, sections, selectors, services
+from okrapp.dashboard import pdf, review, sections, selectors, services, team_drawings
 from okrapp.dashboard import report as report_rules
 from okrapp.dashboard.attention import attention_page
 from okrapp.dashboard.forms import AttentionFilterForm, ScopeForm
@@ -91,6 +91,8 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"team": team, "cycle": cycle}
     context["can_manage_channels"] = can_manage_channels(viewer, team)
     context.update(selectors.team_page(cycle, team, viewer))
+    if cycle is not None:
+        context.update(team_drawings.team_lists(context))
     return render(request, "okrapp/team_detail.html", context)
 
 

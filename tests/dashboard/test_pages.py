@@ -194,6 +194,30 @@ def test_team_page_hides_private_titles_but_counts_their_scores(
     assert response.context["score"].rolled_up_score == D(50)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_team_page_read_by_one_who_may_see_a_private_title_hides_it_from_others(
+    client, member, outsider, cycle, other_team
+):
+    ObjectiveFactory(
+        cycle=cycle,
+        team=other_team,
+        visibility=Objective.Visibility.PRIVATE,
+        title="Private team plan",
+        score=D(80),
+    )
+    assert "Private team plan" in get(client, outsider, f"/teams/{other_team.pk}/").content.decode()
+    content = get(client, member, f"/teams/{other_team.pk}/").content.decode()
+    assert "Private team plan" not in content
+    assert "Private objective" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_team_page_shows_an_objective_added_after_it_was_read(client, member, cycle, team):
+    get(client, member, f"/teams/{team.pk}/")
+    ObjectiveFactory(cycle=cycle, team=team, title="Launch the podcast")
+    assert "Launch the podcast" in get(client, member, f"/teams/{team.pk}/").content.decode()
+
+
 def test_unknown_team_or_person_is_404(client, member):
     assert get(client, member, "/teams/9999/").status_code == 404
     assert client.get("/people/9999/").status_code == 404

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from objectives.models import Objective
-from okrapp.core.models import Membership, Team, User
+from okrapp.core.models import Invitation, Membership, Team, User
 from tests.factories import MembershipFactory, ObjectiveFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +84,18 @@ def test_the_people_list_filters_by_status(admin_client, member, lead):
     page = admin_client.get(reverse("org_people"), {"status": "deactivated"}).content.decode()
     assert "Marc Member" in page
     assert "Léa Lead" not in page
+
+
+def test_the_people_list_tells_the_invited_apart_and_filters_them(admin_client, member, lead):
+    Invitation.objects.create(
+        user=member, nonce="n", expires_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    everyone = admin_client.get(reverse("org_people")).content.decode()
+    assert '<span class="pill pill-stale">Invited</span>' in everyone
+    invited = admin_client.get(reverse("org_people"), {"status": "invited"}).content.decode()
+    assert "Marc Member" in invited and "Léa Lead" not in invited
+    active = admin_client.get(reverse("org_people"), {"status": "active"}).content.decode()
+    assert "Léa Lead" in active and "Marc Member" not in active
 
 
 @pytest.mark.parametrize("size", [5, 60])

@@ -168,3 +168,18 @@ def test_a_branch_takes_the_same_queries_whatever_its_number_of_sub_teams(
     with django_assert_max_num_queries(6):
         response = admin_client.get(_branch(company), HTTP_HX_REQUEST="true")
     assert response.content.decode().count("<li id=") == size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tree_an_admin_read_is_not_shown_to_a_member(admin_client, client, member, team):
+    assert "Marketing" in _tree(admin_client.get(TEAMS))
+    client.force_login(member)
+    assert client.get(TEAMS).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tree_shows_a_team_renamed_after_it_was_read(admin_client, company, team):
+    assert "Marketing" in _tree(admin_client.get(TEAMS))
+    Team.objects.filter(pk=team.pk).update(name="Growth")
+    page = _tree(admin_client.get(TEAMS))
+    assert "Growth" in page and "Marketing" not in page
