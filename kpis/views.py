@@ -132,7 +132,7 @@ def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("kpis:board")
 
 
-def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
+def chart_spec(kpi: KPI, measurements: list[selectors.MeasurementRow]) -> dict:
     """The chart (okrapp.core.charts): the values, the target line and the alert band."""
     points = list(reversed(measurements[: selectors.CHART_POINTS]))
     lines = [
