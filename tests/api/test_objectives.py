@@ -316,6 +316,23 @@ def test_listing_objectives_takes_a_bounded_number_of_queries(
     assert response.json()["count"] == size
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_key_results_count_shared_by_one_who_may_see_a_private_objective_omits_it_for_others(
+    api_as, lead, outsider, cycle, team
+):
+    KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, team=team))
+    KeyResultFactory(
+        objective=ObjectiveFactory(cycle=cycle, team=team, visibility=Objective.Visibility.PRIVATE)
+    )
+
+    def listed(user) -> tuple[int, int]:
+        answer = api_as(user).get("/api/v1/key-results/").json()
+        return answer["count"], len(answer["results"])
+
+    assert listed(lead) == (2, 2)
+    assert listed(outsider) == (1, 1)
+
+
 @pytest.mark.parametrize("size", [5, 50])
 def test_listing_key_results_takes_a_bounded_number_of_queries(
     api_as, member, cycle, team, size, django_assert_max_num_queries
