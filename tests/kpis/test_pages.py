@@ -220,6 +220,24 @@ def test_the_kpi_page_read_for_one_who_may_see_a_private_objective_hides_its_key
     assert "Secret launch" not in html and "Quiet plan" not in html
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [5, 50])
+def test_kpi_page_seen_again_reads_its_measurements_and_key_results_as_kept(
+    client, member, team, size, django_assert_max_num_queries
+):
+    """Seen again before any write, the page reads the KPI's measurements and linked key
+    results as kept (okrapp.core.freshness): 6 queries with the session's and the KPI's,
+    whatever the history."""
+    kpi = kpis_with_history(1, team=team, owner=member, months=size)[0]
+    KeyResultFactory.create_batch(3, kpi=kpi)
+    client.force_login(member)
+    first = client.get(reverse("kpis:detail", args=[kpi.pk]))
+    with django_assert_max_num_queries(6):
+        again = client.get(reverse("kpis:detail", args=[kpi.pk]))
+    assert len(again.context["key_results"]) == 3
+    assert len(again.context["measurements"]) == len(first.context["measurements"])
+
+
 def test_a_long_history_shows_its_latest_rows_and_counts_the_older_ones(client, member, team):
     kpi = KPIFactory(team=team, owner=member, frequency=KPI.Frequency.DAILY)
     total = selectors.CHART_POINTS + 40
