@@ -238,6 +238,21 @@ def test_kpi_page_seen_again_reads_its_measurements_and_key_results_as_kept(
     assert len(again.context["measurements"]) == len(first.context["measurements"])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_kpi_chart_kept_for_one_reader_speaks_the_next_readers_language(
+    client, member, lead, team
+):
+    kpi = KPIFactory(team=team, owner=lead)
+    MeasurementFactory(kpi=kpi, value=Decimal(45))
+    lead.language = "fr"
+    lead.save(update_fields=["language"])
+    url = reverse("kpis:detail", args=[kpi.pk])
+    client.force_login(member)
+    assert client.get(url).context["chart"]["datasets"][1]["label"] == "Target"
+    client.force_login(lead)
+    assert client.get(url).context["chart"]["datasets"][1]["label"] == "Cible"
+
+
 def test_a_long_history_shows_its_latest_rows_and_counts_the_older_ones(client, member, team):
     kpi = KPIFactory(team=team, owner=member, frequency=KPI.Frequency.DAILY)
     total = selectors.CHART_POINTS + 40
