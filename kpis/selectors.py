@@ -30,7 +30,11 @@ from kpis.permissions import (
     visible_kpis_q,
 )
 from objectives.models import KeyResult, Objective
-from objectives.permissions import can_edit_objective, visible_objectives_q
+from objectives.permissions import (
+    can_edit_objective,
+    can_view_objective,
+    visible_objectives_q,
+)
 from okrapp.core import freshness
 from okrapp.core.models import Cycle, Team
 from okrapp.core.permissions import Viewer
@@ -339,36 +343,75 @@ def measurements_newest_first(kpi: KPI) -> QuerySet[Measurement]:
     return Measurement.objects.filter(kpi=kpi).order_by("-period_date")
 
 
-def measurements_for(kpi: KPI, limit: int | None = None) -> list[Measurement]:
-    """Newest first."""
-    rows = measurements_newest_first(kpi).select_related("recorded_by")
-    return list(rows[:limit] if limit else rows)
-
-
 def latest_measurement(kpi: KPI) -> Measurement | None:
     """The measurement of the KPI's latest period, the one that speaks for it."""
     return measurements_newest_first(kpi).first()
 
 
-def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
-    """What the KPI page shows: health, measurements (the table's rows and, newest first, the
-    chart's: its latest CHART_POINTS, or the whole history with `show_all`), linked key
-    results and what the viewer may do. A long history is counted, not read."""
-    history = measurements_for(kpi, None if show_all else CHART_POINTS)
-    latest = history[0] if history else None
-    status = kpi_status(kpi, latest)
+class MeasurementRow(NamedTuple):
+    """A measurement as the KPI page shows it (the chart, the table, the latest value)."""
+
+    pk: int
+    period_date: datetime.date
+    value: Decimal
+    note: str
+    recorded_by: str | None  # their name
+
+
+class KPIPageReads(NamedTuple):
+    """What the KPI page reads of the KPI, the same for everyone who may see it: its
+    measurements, newest first, how many there are, and every key result linked to it (each
+    viewer is shown those of the objectives they may see)."""
+
+    history: list[MeasurementRow]
+    total: int
+    key_results: list[KeyResult]
+
+
+def _kpi_page_reads(kpi: KPI, show_all: bool) -> KPIPageReads:
+    rows = measurements_newest_first(kpi).values_list(
+        "pk", "period_date", "value", "note", "recorded_by__display_name"
+    )
+    history = [MeasurementRow(*row) for row in (rows if show_all else rows[:CHART_POINTS])]
     total = len(history)
     if not show_all and total == CHART_POINTS:
         total = measurements_newest_first(kpi).count()
+    key_results = list(
+        KeyResult.objects.filter(kpi_link__kpi=kpi, objective__archived_at=None)
+        .select_related("objective", "objective__cycle")
+        .order_by("-objective__cycle__start_date", "id")
+    )
+    return KPIPageReads(history, total, key_results)
+
+
+def kpi_page(viewer: Viewer, kpi: KPI, *, show_all: bool = False) -> dict:
+    """What the KPI page shows: health, measurements (the table's rows and, newest first, the
+    chart's: its latest CHART_POINTS, or the whole history with `show_all`), linked key
+    results and what the viewer may do. A long history is counted, not read.
+
+    The KPI's reads are shared by its viewers until the next write (the caller checked that
+    the viewer may see the KPI); the key results of objectives the viewer may not see are
+    left out after the cache read."""
+    history, total, key_results = freshness.cached(
+        "kpi_page_reads", lambda: _kpi_page_reads(kpi, show_all), kpi.pk, show_all
+    )
+    latest = history[0] if history else None
+    status = kpi_status(kpi, latest)
+    shown = history if show_all else history[:TABLE_ROWS]
     return {
         "latest": latest,
         "status": status,
         "status_label": STATUS_LABELS[status],
         "is_stale": status == health.STALE,
         "history": history,
-        "measurements": history if show_all else history[:TABLE_ROWS],
+        "measurements": shown,
+        "measurement_rows": [row._asdict() for row in shown],
         "hidden_rows": 0 if show_all else max(0, total - TABLE_ROWS),
-        "key_results": linked_key_results(viewer, kpi),
+        "key_results": [
+            key_result
+            for key_result in key_results
+            if can_view_objective(viewer, key_result.objective)
+        ],
         "can_edit": can_edit_kpi(viewer, kpi),
         "can_record": can_record_measurements(viewer, kpi),
         **sync_panel(viewer, kpi),
@@ -399,16 +442,6 @@ def sync_panel(viewer: Viewer, kpi: KPI) -> dict:
         ),
         "can_sync": connected and can_edit_kpi(viewer, kpi),
     }
-
-
-def linked_key_results(viewer: Viewer, kpi: KPI) -> list[KeyResult]:
-    """The key results following or born from this KPI that the viewer may see, newest first."""
-    return list(
-        KeyResult.objects.filter(kpi_link__kpi=kpi, objective__archived_at=None)
-        .filter(visible_objectives_q(viewer, prefix="objective__"))
-        .select_related("objective", "objective__cycle", "owner")
-        .order_by("-objective__cycle__start_date", "id")
-    )
 
 
 def linked_kpis(key_result_ids: Sequence[int]) -> dict[int, KPI]:

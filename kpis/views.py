@@ -30,7 +30,7 @@ from kpis.permissions import (
     may_create_any_kpi,
 )
 from objectives.permissions import get_key_result_for_user
-from okrapp.core import charts, numbers
+from okrapp.core import charts, freshness, numbers
 from okrapp.core.forms import TeamFilterForm, add_service_errors, form_status
 from okrapp.core.models import Team
 from okrapp.core.permissions import request_viewer
@@ -132,7 +132,7 @@ def kpi_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("kpis:board")
 
 
-def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
+def chart_spec(kpi: KPI, measurements: list[selectors.MeasurementRow]) -> dict:
     """The chart (okrapp.core.charts): the values, the target line and the alert band."""
     points = list(reversed(measurements[: selectors.CHART_POINTS]))
     lines = [
@@ -154,9 +154,18 @@ def chart_spec(kpi: KPI, measurements: list[Measurement]) -> dict:
 
 
 def _detail_context(request: HttpRequest, kpi: KPI, **extra) -> dict:
-    page = selectors.kpi_page(request_viewer(request), kpi, show_all=request.GET.get("all") == "1")
+    show_all = request.GET.get("all") == "1"
+    page = selectors.kpi_page(request_viewer(request), kpi, show_all=show_all)
+    # The chart is the KPI's, in the reader's language: kept with the KPI's reads.
+    chart = freshness.cached(
+        "kpi_chart",
+        lambda: chart_spec(kpi, page["history"]),
+        kpi.pk,
+        show_all,
+        translation.get_language(),
+    )
     form = extra.pop("form", None) or MeasurementForm(initial={"period_date": timezone.localdate()})
-    return {"kpi": kpi, **page, "chart": chart_spec(kpi, page["history"]), "form": form, **extra}
+    return {"kpi": kpi, **page, "chart": chart, "form": form, **extra}
 
 
 def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from okrapp.core import drawings
 from okrapp.core.numbers import format_with_unit
 
 register = template.Library()
@@ -31,6 +32,13 @@ def kpi_target(kpi) -> SafeString:
         threshold = conditional_escape(format_with_unit(kpi.alert_threshold, kpi.unit))
         text += " · " + alert % {"threshold": threshold}
     return mark_safe(text)  # the values are escaped, the words are the catalogue's
+
+
+@register.simple_tag
+def measurements_table(rows: list[dict], kpi) -> SafeString:
+    """kpis/_measurements_table.html without its row actions, drawn once per content and
+    language (okrapp.core.drawings): dozens of dates and numbers formatted on every view."""
+    return drawings.draw("kpis/_measurements_table.html", {"rows": rows, "unit": kpi.unit})
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ The settings stay the project's; API views opt in through `ApiViewMixin`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -14,10 +15,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, models
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_field
@@ -29,6 +32,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from objectives.scoring import two_decimals
+from okrapp.core import freshness
 from okrapp.core.permissions import Viewer, request_viewer
 
 # Database ids are 64-bit signed integers: anything larger is an unknown id, not an error.
@@ -282,6 +286,26 @@ class ApiPagination(StrictPageSizeMixin, PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1}
         return self._page_size_schema(parameters)
+
+
+class SharedCountPaginator(Paginator):
+    """A count shared until the next write by the readers whose query is the same: the
+    query holds the reader's rights and filters, so it counts the same rows for each of them."""
+
+    @cached_property
+    def count(self) -> int:
+        sql, params = self.object_list.query.sql_with_params()
+        return freshness.cached(
+            "api_list_count",
+            self.object_list.count,
+            hashlib.sha256(repr((sql, params)).encode()).hexdigest(),
+        )
+
+
+class SharedCountPagination(ApiPagination):
+    """`ApiPagination` for a long list whose count costs more than its page."""
+
+    django_paginator_class = SharedCountPaginator
 
 
 class ApiCursorPagination(StrictPageSizeMixin, CursorPagination):

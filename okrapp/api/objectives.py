@@ -29,6 +29,7 @@ from okrapp.api.base import (
     ApiViewMixin,
     BaseModelSerializer,
     ScoreField,
+    SharedCountPagination,
     StrictPrimaryKeyRelatedField,
     TextField,
     context_viewer,
@@ -310,13 +311,34 @@ class ObjectiveSerializer(BaseModelSerializer):
         return cycle
 
 
-def _masked_kpis(viewer, objectives: list[dict], kpis: dict[int, tuple]) -> list[dict]:
-    """`objectives` (shared, read-only) with null for each KPI the viewer may not see."""
-    hidden = {
+def _hidden_kpis(viewer, kpis: dict[int, tuple]) -> set[int]:
+    return {
         pk
         for pk, (visibility, owner_id, team_id) in kpis.items()
         if not can_view_kpi_of(viewer, visibility=visibility, owner_id=owner_id, team_id=team_id)
     }
+
+
+def _kpis_of(key_results) -> dict[int, tuple]:
+    """Who may see each KPI the key results follow: (visibility, owner, team)."""
+    return {
+        link.kpi_id: (link.kpi.visibility, link.kpi.owner_id, link.kpi.team_id)
+        for key_result in key_results
+        if (link := getattr(key_result, "kpi_link", None)) is not None
+    }
+
+
+def _masked_key_result_kpis(viewer, rows: list[dict], kpis: dict[int, tuple]) -> list[dict]:
+    """`rows` (shared, read-only) with null for each KPI the viewer may not see."""
+    hidden = _hidden_kpis(viewer, kpis)
+    if not hidden:
+        return rows
+    return [{**row, "kpi": None} if row["kpi"] in hidden else row for row in rows]
+
+
+def _masked_kpis(viewer, objectives: list[dict], kpis: dict[int, tuple]) -> list[dict]:
+    """`objectives` (shared, read-only) with null for each KPI the viewer may not see."""
+    hidden = _hidden_kpis(viewer, kpis)
     if not hidden:
         return objectives
     return [
@@ -385,12 +407,7 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         rows = _with_key_results(Objective.all_objects.all()).in_bulk(ids)
         context = {**self.get_serializer_context(), UNMASKED_KPIS: True}
         page = self.get_serializer([rows[pk] for pk in ids], many=True, context=context)
-        kpis = {
-            link.kpi_id: (link.kpi.visibility, link.kpi.owner_id, link.kpi.team_id)
-            for row in rows.values()
-            for key_result in row.key_results.all()
-            if (link := getattr(key_result, "kpi_link", None)) is not None
-        }
+        kpis = _kpis_of(key_result for row in rows.values() for key_result in row.key_results.all())
         return list(page.data), kpis
 
     def get_object(self) -> Objective:
@@ -510,6 +527,7 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
     """Key results of the objectives you can see. Change them as you would their objective."""
 
     serializer_class = KeyResultSerializer
+    pagination_class = SharedCountPagination
     filterset_class = KeyResultFilter
     ordering_fields = ["id", "title", "score", "position", "last_checkin_at"]
 
@@ -522,6 +540,26 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
             .select_related("objective", "kpi_link__kpi")
             .order_by("objective_id", "position", "id")
         )
+
+    def list(self, request, *args, **kwargs):
+        # As for objectives (ObjectiveViewSet.list): the page's ids, then the page as answered,
+        # shared by the readers of the same ids until the next write, its KPIs masked here.
+        ids = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        )
+        key_results, kpis = freshness.cached(
+            "api_key_results_page",
+            lambda: self._represented(ids),
+            hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
+        )
+        return self.get_paginated_response(_masked_key_result_kpis(self.viewer, key_results, kpis))
+
+    def _represented(self, ids: list[int]) -> tuple[list[dict], dict[int, tuple]]:
+        """The key results as answered, their KPIs unmasked, and who may see each KPI."""
+        rows = KeyResult.objects.select_related("kpi_link__kpi").in_bulk(ids)
+        context = {**self.get_serializer_context(), UNMASKED_KPIS: True}
+        page = self.get_serializer([rows[pk] for pk in ids], many=True, context=context)
+        return list(page.data), _kpis_of(rows.values())
 
     def get_object(self) -> KeyResult:
         # Updates are checked by their services (editing and grading have different rules).

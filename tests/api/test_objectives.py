@@ -316,6 +316,23 @@ def test_listing_objectives_takes_a_bounded_number_of_queries(
     assert response.json()["count"] == size
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_key_results_count_shared_by_one_who_may_see_a_private_objective_omits_it_for_others(
+    api_as, lead, outsider, cycle, team
+):
+    KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, team=team))
+    KeyResultFactory(
+        objective=ObjectiveFactory(cycle=cycle, team=team, visibility=Objective.Visibility.PRIVATE)
+    )
+
+    def listed(user) -> tuple[int, int]:
+        answer = api_as(user).get("/api/v1/key-results/").json()
+        return answer["count"], len(answer["results"])
+
+    assert listed(lead) == (2, 2)
+    assert listed(outsider) == (1, 1)
+
+
 @pytest.mark.parametrize("size", [5, 50])
 def test_listing_key_results_takes_a_bounded_number_of_queries(
     api_as, member, cycle, team, size, django_assert_max_num_queries
@@ -326,3 +343,19 @@ def test_listing_key_results_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(6):
         response = api.get("/api/v1/key-results/?page_size=100")
     assert response.json()["count"] == size
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [5, 50])
+def test_listing_key_results_again_reads_only_the_page_ids(
+    api_as, member, cycle, team, size, django_assert_max_num_queries
+):
+    """Listed again before any write, the page and the count are kept (okrapp.core.freshness):
+    3 queries, the token's and the page's ids, whatever the number of key results."""
+    KeyResultFactory.create_batch(size, objective=ObjectiveFactory(cycle=cycle, team=team))
+    api = api_as(member)
+    first = api.get("/api/v1/key-results/?page_size=100").json()
+    with django_assert_max_num_queries(3):
+        again = api.get("/api/v1/key-results/?page_size=100").json()
+    assert again == first
+    assert again["count"] == size

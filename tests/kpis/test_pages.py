@@ -14,7 +14,7 @@ from kpis import selectors
 from kpis.badges import key_result_kpi_badges
 from kpis.models import KPI, Measurement
 from kpis.selectors import linked_kpi
-from objectives.models import KeyResult
+from objectives.models import KeyResult, Objective
 from okrapp.core.permissions import viewer_for
 from tests.factories import (
     CheckInFactory,
@@ -196,6 +196,61 @@ def test_kpi_page_query_count_does_not_grow_with_measurements(
     client.get(reverse("kpis:detail", args=[kpi.pk]))
     with django_assert_max_num_queries(12):
         client.get(reverse("kpis:detail", args=[kpi.pk]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kpi_page_read_for_one_who_may_see_a_private_objective_hides_its_key_result_from_others(
+    client, lead, outsider, team, cycle
+):
+    kpi = KPIFactory(team=team, owner=lead)
+    MeasurementFactory(kpi=kpi, value=Decimal(45))
+    private = ObjectiveFactory(
+        cycle=cycle, team=team, title="Quiet plan", visibility=Objective.Visibility.PRIVATE
+    )
+    KeyResultFactory(objective=private, title="Secret launch", kpi=kpi)
+    KeyResultFactory(
+        objective=ObjectiveFactory(cycle=cycle, team=team), title="Open launch", kpi=kpi
+    )
+    url = reverse("kpis:detail", args=[kpi.pk])
+    client.force_login(lead)
+    assert "Secret launch" in client.get(url).content.decode()
+    client.force_login(outsider)
+    html = client.get(url).content.decode()
+    assert "Open launch" in html
+    assert "Secret launch" not in html and "Quiet plan" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [5, 50])
+def test_kpi_page_seen_again_reads_its_measurements_and_key_results_as_kept(
+    client, member, team, size, django_assert_max_num_queries
+):
+    """Seen again before any write, the page reads the KPI's measurements and linked key
+    results as kept (okrapp.core.freshness): 6 queries with the session's and the KPI's,
+    whatever the history."""
+    kpi = kpis_with_history(1, team=team, owner=member, months=size)[0]
+    KeyResultFactory.create_batch(3, kpi=kpi)
+    client.force_login(member)
+    first = client.get(reverse("kpis:detail", args=[kpi.pk]))
+    with django_assert_max_num_queries(6):
+        again = client.get(reverse("kpis:detail", args=[kpi.pk]))
+    assert len(again.context["key_results"]) == 3
+    assert len(again.context["measurements"]) == len(first.context["measurements"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kpi_chart_kept_for_one_reader_speaks_the_next_readers_language(
+    client, member, lead, team
+):
+    kpi = KPIFactory(team=team, owner=lead)
+    MeasurementFactory(kpi=kpi, value=Decimal(45))
+    lead.language = "fr"
+    lead.save(update_fields=["language"])
+    url = reverse("kpis:detail", args=[kpi.pk])
+    client.force_login(member)
+    assert client.get(url).context["chart"]["datasets"][1]["label"] == "Target"
+    client.force_login(lead)
+    assert client.get(url).context["chart"]["datasets"][1]["label"] == "Cible"
 
 
 def test_a_long_history_shows_its_latest_rows_and_counts_the_older_ones(client, member, team):

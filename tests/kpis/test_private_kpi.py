@@ -144,6 +144,19 @@ def test_the_objectives_list_shared_with_one_who_may_see_a_private_kpi_hides_it_
     assert kpis_listed(outsider) == [None]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_key_results_list_shared_with_one_who_may_see_a_private_kpi_hides_it_from_others(
+    outsider, lead, public_key_result, private_kpi
+):
+    def kpis_listed(user) -> list:
+        return [
+            row["kpi"] for row in client_for(user).get("/api/v1/key-results/").json()["results"]
+        ]
+
+    assert kpis_listed(lead) == [private_kpi.pk]
+    assert kpis_listed(outsider) == [None]
+
+
 def test_filtering_key_results_by_a_private_kpi_is_refused_as_an_unknown_one(
     outsider, public_key_result, private_kpi
 ):
