@@ -66,6 +66,22 @@ def _fresh_rate_limits():
     freshness.forget_kept()
 
 
+@pytest.fixture
+def drawn(monkeypatch):
+    """The templates okrapp.core.drawings drew (not taken from the cache), one entry each."""
+    from okrapp.core import drawings
+
+    calls = []
+    draw = drawings.render_to_string
+
+    def counting(template, *args, **kwargs):
+        calls.append(template)
+        return draw(template, *args, **kwargs)
+
+    monkeypatch.setattr(drawings, "render_to_string", counting)
+    return calls
+
+
 class SignInClient(Client):
     """Django's test client, whose `login()` signs in through the authentication backends
     with a request, as the sign-in page does: django-axes watches every sign-in and refuses

@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kpis.models import KPI
 from objectives.models import Confidence, Objective
-from tests.factories import KeyResultFactory, ObjectiveFactory
+from tests.factories import KeyResultFactory, KPIFactory, MeasurementFactory, ObjectiveFactory
 
 D = Decimal
 SECRET = "Secret reorganisation of the sales team"
+SECRET_KPI = "Secret churn of key accounts"
 
 
 def get(client, user, url, **headers):
@@ -65,3 +67,18 @@ def public_objective(cycle, team, lead):
         score=D(60),
     )
     return objective
+
+
+@pytest.fixture
+def private_kpi(other_team, outsider):
+    """A private KPI of Ventes, owned by the outsider, in alert."""
+    kpi = KPIFactory(
+        name=SECRET_KPI,
+        team=other_team,
+        owner=outsider,
+        visibility=KPI.Visibility.PRIVATE,
+        target_value=D(5),
+        direction=KPI.Direction.LOWER_IS_BETTER,
+    )
+    MeasurementFactory(kpi=kpi, value=D(9))
+    return kpi

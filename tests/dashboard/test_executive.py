@@ -23,7 +23,7 @@ from okrapp.core.models import Membership
 from okrapp.dashboard import report as report_rules
 from okrapp.dashboard.models import ReportFile
 from okrapp.dashboard.services import report_files_purge
-from tests.dashboard.conftest import SECRET, count_queries, get
+from tests.dashboard.conftest import SECRET, SECRET_KPI, count_queries, get
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,
@@ -37,27 +37,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-SECRET_KPI = "Secret churn of key accounts"
 
 
 @pytest.fixture
 def alert_kpi(team, lead):
     kpi = KPIFactory(name="Qualified web leads", team=team, owner=lead, target_value=D(50))
     MeasurementFactory(kpi=kpi, value=D(20))  # no threshold: any miss is an alert
-    return kpi
-
-
-@pytest.fixture
-def private_kpi(other_team, outsider):
-    kpi = KPIFactory(
-        name=SECRET_KPI,
-        team=other_team,
-        owner=outsider,
-        visibility=KPI.Visibility.PRIVATE,
-        target_value=D(5),
-        direction=KPI.Direction.LOWER_IS_BETTER,
-    )
-    MeasurementFactory(kpi=kpi, value=D(9))
     return kpi
 
 

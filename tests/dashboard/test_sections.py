@@ -8,29 +8,12 @@ from decimal import Decimal
 import pytest
 
 from checkins.services import checkin_create
-from kpis.models import KPI
 from objectives.models import Confidence
 from okrapp.dashboard import sections
-from tests.dashboard.conftest import SECRET, get
-from tests.factories import CheckInFactory, KPIFactory, MeasurementFactory
+from tests.dashboard.conftest import SECRET, SECRET_KPI, get
+from tests.factories import CheckInFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SECRET_KPI = "Secret churn of key accounts"
-
-
-@pytest.fixture
-def private_kpi(other_team, outsider):
-    kpi = KPIFactory(
-        name=SECRET_KPI,
-        team=other_team,
-        owner=outsider,
-        visibility=KPI.Visibility.PRIVATE,
-        target_value=Decimal(5),
-        direction=KPI.Direction.LOWER_IS_BETTER,
-    )
-    MeasurementFactory(kpi=kpi, value=Decimal(9))
-    return kpi
 
 
 def test_a_private_kpi_drawn_for_its_team_stays_masked_for_others(

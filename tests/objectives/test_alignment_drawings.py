@@ -9,26 +9,11 @@ import pytest
 from django.urls import reverse
 
 from objectives.models import Objective
-from okrapp.core import drawings
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
 ALIGNMENT = reverse("objectives:alignment")
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    """The templates drawn, one entry each time."""
-    calls = []
-    draw = drawings.render_to_string
-
-    def counting(template, *args, **kwargs):
-        calls.append(template)
-        return draw(template, *args, **kwargs)
-
-    monkeypatch.setattr(drawings, "render_to_string", counting)
-    return calls
 
 
 @pytest.fixture

@@ -16,20 +16,6 @@ from tests.factories import KeyResultFactory, ObjectiveFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """How many cards were drawn from the template."""
-    calls = []
-    draw = drawings.render_to_string
-
-    def counting(*args, **kwargs):
-        calls.append(args)
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(drawings, "render_to_string", counting)
-    return calls
-
-
 def board_card(objective_pk):
     objective = (
         ObjectiveFactory._meta.model.objects.select_related("owner")

@@ -19,20 +19,6 @@ class NoteForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=[("a", "Alpha"), ("b", "Beta")])
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """How many forms were drawn from the template."""
-    calls = []
-    draw = drawings.render_to_string
-
-    def counting(*args, **kwargs):
-        calls.append(args)
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(drawings, "render_to_string", counting)
-    return calls
-
-
 def test_the_same_fields_are_drawn_once_and_then_shared(drawn):
     first = drawings.draw_form(TEMPLATE, NoteForm(initial={"title": "Hello"}))
     second = drawings.draw_form(TEMPLATE, NoteForm(initial={"title": "Hello"}))
