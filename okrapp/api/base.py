@@ -13,11 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
+from django.db.models.query import ModelIterable
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -288,18 +289,37 @@ class ApiPagination(StrictPageSizeMixin, PageNumberPagination):
         return self._page_size_schema(parameters)
 
 
+def _query_digest(queryset) -> str | None:
+    """The digest of the SQL a queryset runs; None for one that runs none (an empty slice, a
+    filter on no value at all): it costs nothing to compute."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+
+
 class SharedCountPaginator(Paginator):
-    """A count shared until the next write by the readers whose query is the same: the
-    query holds the reader's rights and filters, so it counts the same rows for each of them."""
+    """A count, and a page of plain values (ids), shared until the next write by the readers
+    whose query is the same: the query holds the reader's rights and filters, so it counts
+    and orders the same rows for each of them."""
 
     @cached_property
     def count(self) -> int:
-        sql, params = self.object_list.query.sql_with_params()
-        return freshness.cached(
-            "api_list_count",
-            self.object_list.count,
-            hashlib.sha256(repr((sql, params)).encode()).hexdigest(),
-        )
+        digest = _query_digest(self.object_list)
+        if digest is None:
+            return self.object_list.count()
+        return freshness.cached("api_list_count", self.object_list.count, digest)
+
+    def page(self, number):
+        page = super().page(number)
+        rows = page.object_list
+        # Model instances are not shared: the serializers of a page may change them.
+        if isinstance(rows, QuerySet) and not issubclass(rows._iterable_class, ModelIterable):
+            digest = _query_digest(rows)
+            if digest is not None:
+                page.object_list = freshness.cached("api_list_page", lambda: list(rows), digest)
+        return page
 
 
 class SharedCountPagination(ApiPagination):

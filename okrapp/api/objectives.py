@@ -25,7 +25,6 @@ from kpis.permissions import can_view_kpi, can_view_kpi_of, visible_kpis_q
 from objectives import grading_services, permissions, services
 from objectives.models import DESCRIPTION_LENGTH, CarryOver, Confidence, KeyResult, Objective
 from okrapp.api.base import (
-    ApiPagination,
     ApiViewMixin,
     BaseModelSerializer,
     ScoreField,
@@ -359,7 +358,7 @@ def _key_result_rows(rows: list[dict]) -> list[dict]:
     return [{name: value for name, value in row.items() if value is not None} for row in rows]
 
 
-class ObjectivePagination(ApiPagination):
+class ObjectivePagination(SharedCountPagination):
     """20 a page by default: each objective carries its key results, so a page of 50 was four
     times the size (and time) of other lists' pages. `page_size` still goes up to 200."""
 

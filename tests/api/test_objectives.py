@@ -359,3 +359,35 @@ def test_listing_key_results_again_reads_only_the_page_ids(
         again = api.get("/api/v1/key-results/?page_size=100").json()
     assert again == first
     assert again["count"] == size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_of_objectives_shared_by_one_who_may_see_a_private_one_omits_it_for_others(
+    api_as, lead, outsider, cycle, team
+):
+    public = ObjectiveFactory(cycle=cycle, team=team)
+    private = ObjectiveFactory(cycle=cycle, team=team, visibility=Objective.Visibility.PRIVATE)
+
+    def listed(user) -> tuple[int, set[int]]:
+        answer = api_as(user).get("/api/v1/objectives/").json()
+        return answer["count"], {row["id"] for row in answer["results"]}
+
+    assert listed(lead) == (2, {public.pk, private.pk})
+    assert listed(outsider) == (1, {public.pk})
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [5, 50])
+def test_listing_objectives_again_reads_nothing_but_the_reader(
+    api_as, member, cycle, team, size, django_assert_max_num_queries
+):
+    """Listed again before any write, the count, the page's ids and the page are kept
+    (okrapp.core.freshness): what is left is reading the token and its owner."""
+    for _ in range(size):
+        KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, team=team))
+    api = api_as(member)
+    first = api.get("/api/v1/objectives/?page_size=100").json()
+    with django_assert_max_num_queries(3):
+        again = api.get("/api/v1/objectives/?page_size=100").json()
+    assert again == first
+    assert again["count"] == size
