@@ -148,6 +148,7 @@ def mention_suggestions(viewer: Viewer, thread: Thread, comments: list[Comment])
             mentionable_people(thread.objective)
             .filter(Q(pk__in=near_ids) | Q(pk__in=teammates))
             .exclude(pk=viewer.user.pk)
+            .defer("password")  # kept in the shared cache
             .annotate(far=Case(When(pk__in=near_ids, then=0), default=1))
             .order_by("far", "display_name", "email")[:MENTION_SUGGESTIONS]
         )

@@ -307,7 +307,7 @@ def led_teams(viewer: Viewer) -> list[Team]:
         return []
     teams = freshness.cached("teams_by_path", _teams_by_path)
     if viewer.is_admin:
-        return teams
+        return list(teams)  # the shared list stays as it is
     roots = tuple(team.path for team in teams if team.pk in viewer.lead_team_ids)
     return [team for team in teams if team.path.startswith(roots)] if roots else []
 

@@ -19,10 +19,11 @@ KEY_RESULTS = "checkins/_person_key_results.html"
 
 
 def summary_rows(summaries, chosen: int | None, query: QueryDict) -> SafeString:
-    """The table's rows for one page of `TeamWeekSummary`; each team's link keeps the
-    address's other parameters (the page) and chooses that team."""
-    others = query.copy()
-    others.pop("team", None)
+    """The table's rows for one page of `TeamWeekSummary`; each team's link keeps the page
+    and chooses that team (nothing else of the address: it keys a drawing kept for a day)."""
+    others = QueryDict(mutable=True)
+    if query.get("page"):
+        others["page"] = query["page"]
     rows = [
         {
             "pk": summary.team.pk,

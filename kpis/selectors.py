@@ -822,12 +822,11 @@ def kpi_health(
         key=lambda row: WORST_FIRST.index(row.status) if row.status in WORST_FIRST else 9,
     )
     listed = alerts[:shown] + changed[:shown]
+    listed_ids = [row.kpi_id for row in listed]
     by_id = freshness.cached(
         "kpi_health_shown",
-        lambda: _shown_kpis([row.kpi_id for row in listed]),
-        today,
-        within.pk if within is not None else "",
-        shown,
+        lambda: _shown_kpis(listed_ids),
+        hashlib.sha256(",".join(map(str, listed_ids)).encode()).hexdigest(),
     )
 
     def line(row: StatusRow) -> KPILine:

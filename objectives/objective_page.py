@@ -49,7 +49,12 @@ def _chain(objective: Objective) -> list[Objective | None]:
     if objective.parent_id is None:
         return []
     chain_ids = ancestor_chains(objective.cycle_id, [objective.pk]).get(objective.pk, [])
-    found = Objective.objects.filter(pk__in=chain_ids).select_related("owner", "team").in_bulk()
+    found = (
+        Objective.objects.filter(pk__in=chain_ids)
+        .select_related("owner", "team")
+        .defer("owner__password")
+        .in_bulk()
+    )
     return [found.get(pk) for pk in reversed(chain_ids)]
 
 
@@ -91,6 +96,7 @@ def objective_shown(objective: Objective) -> dict:
         key_results = list(
             KeyResult.objects.filter(objective=objective)
             .select_related("owner")
+            .defer("owner__password")
             .prefetch_related(initiatives_prefetch())
             .order_by("position", "id")
         )

@@ -200,6 +200,7 @@ def _read_objective(pk: int) -> Objective | None:
     # An archived objective keeps its page (its history, and the way to restore it).
     return (
         Objective.all_objects.select_related("cycle", "team", "owner", "parent")
+        .defer("owner__password")  # kept in the shared cache (_kept_objective)
         .filter(pk=pk)
         .first()
     )

@@ -150,9 +150,10 @@ class _CountedPaginator(Paginator):
 
 
 def _visibility_digest(viewer: Viewer) -> str:
-    """What decides which objectives the viewer sees (visible_objectives_q)."""
+    """What decides which objectives the board counts for the viewer: what they may see
+    (visible_objectives_q) less their own individual objectives, for an admin too."""
     if viewer.is_admin:
-        return "admin"
+        return f"admin-{viewer.user.pk}"
     return f"{viewer.user.pk}-" + ".".join(map(str, sorted(viewer.member_team_ids)))
 
 

@@ -405,7 +405,9 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
         """The objectives as answered, their KPIs unmasked, and who may see each KPI."""
         rows = _with_key_results(Objective.all_objects.all()).in_bulk(ids)
         context = {**self.get_serializer_context(), UNMASKED_KPIS: True}
-        page = self.get_serializer([rows[pk] for pk in ids], many=True, context=context)
+        page = self.get_serializer(
+            [rows[pk] for pk in ids if pk in rows], many=True, context=context
+        )
         kpis = _kpis_of(key_result for row in rows.values() for key_result in row.key_results.all())
         return list(page.data), kpis
 
@@ -557,7 +559,9 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
         """The key results as answered, their KPIs unmasked, and who may see each KPI."""
         rows = KeyResult.objects.select_related("kpi_link__kpi").in_bulk(ids)
         context = {**self.get_serializer_context(), UNMASKED_KPIS: True}
-        page = self.get_serializer([rows[pk] for pk in ids], many=True, context=context)
+        page = self.get_serializer(
+            [rows[pk] for pk in ids if pk in rows], many=True, context=context
+        )
         return list(page.data), _kpis_of(rows.values())
 
     def get_object(self) -> KeyResult:

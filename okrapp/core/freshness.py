@@ -78,9 +78,17 @@ SIGN_IN = re.compile(
 
 T = TypeVar("T")
 
-# The code that computes the cached values: a deploy that changes it must not read what the
-# former code cached under the same version.
-COMPUTING_CODE = ("okrapp/**/*.py", "objectives/**/*.py", "kpis/**/*.py", "checkins/**/*.py")
+# The code that computes the cached values (some hold drawn HTML, so templates and the
+# catalogue too): a deploy that changes it must not read what the former code cached under
+# the same version.
+COMPUTING_CODE = (
+    "okrapp/**/*.py",
+    "objectives/**/*.py",
+    "kpis/**/*.py",
+    "checkins/**/*.py",
+    "templates/**/*.html",
+    "locale/*/LC_MESSAGES/*.mo",
+)
 
 # Values this process has read lately: key -> (monotonic expiry, value).
 KEPT_IN_PROCESS = 128

@@ -106,7 +106,11 @@ def confidence_drops(
 
 
 def _with_key_results(ranked: list[tuple[int, str, int]]) -> list[tuple[KeyResult, str, int]]:
-    by_id = KeyResult.objects.select_related("objective", "owner").in_bulk([r[0] for r in ranked])
+    by_id = (
+        KeyResult.objects.select_related("objective", "owner")
+        .defer("owner__password")
+        .in_bulk([r[0] for r in ranked])
+    )
     return [(by_id[pk], before, total) for pk, before, total in ranked if pk in by_id]
 
 
@@ -177,9 +181,9 @@ def new_blockers(
         lambda: (
             checkins.count(),
             list(
-                checkins.select_related("key_result", "key_result__objective", "author").order_by(
-                    "-created_at", "-id"
-                )[:limit]
+                checkins.select_related("key_result", "key_result__objective", "author")
+                .defer("author__password")
+                .order_by("-created_at", "-id")[:limit]
             ),
         ),
         cycle.pk,

@@ -299,6 +299,7 @@ def _team_objectives(cycle: Cycle, team: Team) -> list[Objective]:
     return list(
         Objective.objects.filter(cycle=cycle, team=team, level__in=levels)
         .select_related("owner")
+        .defer("owner__password")
         .annotate(key_result_count=Count("key_results"))
         .order_by("level", "id")
     )
@@ -312,6 +313,7 @@ def team_members(cycle: Cycle, team: Team) -> list[MemberLine]:
     memberships = list(
         Membership.objects.filter(team=team)
         .select_related("user")
+        .defer("user__password")
         .order_by("role", "user__display_name")  # leads first
     )
     tallies = person_tallies(cycle.pk, [m.user_id for m in memberships])

@@ -17,6 +17,7 @@ from tests.factories import (
     MembershipFactory,
     ObjectiveFactory,
     TeamFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +187,21 @@ def test_board_counts_kept_for_one_viewer_are_not_another_viewers(
     client.force_login(outsider)
     assert client.get(reverse("objectives:board")).context["board"].count == 1
     assert client.get(reverse("objectives:board"), {"q": "nothing"}).context["board"].count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_board_counts_kept_for_one_admin_leave_out_only_that_admins_own_objectives(
+    client, admin, cycle, team
+):
+    """An admin's own individual objectives are listed apart from the teams' (the board's
+    last section), so the teams' count differs from one admin to the next."""
+    ObjectiveFactory(cycle=cycle, team=team, owner=admin, level=Objective.Level.INDIVIDUAL)
+    ObjectiveFactory(cycle=cycle, team=team)
+    other_admin = UserFactory(is_staff=True)
+    client.force_login(admin)
+    assert client.get(reverse("objectives:board")).context["board"].count == 2
+    client.force_login(other_admin)
+    assert client.get(reverse("objectives:board")).context["board"].count == 2
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, cycle):
