@@ -7,7 +7,6 @@ templates show, permission flags and labels included, so the templates hold no r
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -315,7 +314,7 @@ def board_page(
     loaded, recent = freshness.cached(
         "kpi_board_cards",
         lambda: _board_cards(shown),
-        hashlib.sha256(",".join(map(str, shown)).encode()).hexdigest(),
+        freshness.digest(shown),
     )
     page.object_list = [
         KPICard(kpi=kpi, recent=recent.get(pk, []), status=latest_status(kpi, today))
@@ -330,13 +329,6 @@ def _board_cards(ids: list[int]) -> tuple[dict[int, BoardKPI], dict[int, list[Po
     KPIs (the ids are the viewer's), so shared until the next write."""
     rows = with_latest(KPI.objects.filter(pk__in=ids)).values_list(*BOARD_FIELDS)
     return {row[0]: BoardKPI(*row) for row in rows}, dict(recent_points(ids))
-
-
-def status_counts(cards: list[KPICard]) -> dict[str, int]:
-    counts = dict.fromkeys(health.STATUSES, 0)
-    for card in cards:
-        counts[card.status] += 1
-    return counts
 
 
 def measurements_newest_first(kpi: KPI) -> QuerySet[Measurement]:
@@ -826,7 +818,7 @@ def kpi_health(
     by_id = freshness.cached(
         "kpi_health_shown",
         lambda: _shown_kpis(listed_ids),
-        hashlib.sha256(",".join(map(str, listed_ids)).encode()).hexdigest(),
+        freshness.digest(listed_ids),
     )
 
     def line(row: StatusRow) -> KPILine:

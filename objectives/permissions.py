@@ -19,7 +19,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 
 from objectives import cycles
@@ -188,12 +188,6 @@ def can_carry_over(viewer: Viewer, objective: Objective) -> bool:
     if not can_view_objective(viewer, objective):
         return False
     return viewer.is_admin or objective.owner_id == viewer.user.pk or viewer.leads(objective.team)
-
-
-def objectives_for(viewer: Viewer) -> QuerySet[Objective]:
-    return Objective.objects.filter(visible_objectives_q(viewer)).select_related(
-        "cycle", "team", "owner"
-    )
 
 
 def _read_objective(pk: int) -> Objective | None:

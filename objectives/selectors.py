@@ -39,13 +39,6 @@ def initiatives_prefetch() -> Prefetch:
     return Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
 
 
-def key_results_prefetch(*, with_initiatives: bool = False) -> Prefetch:
-    queryset = KeyResult.objects.select_related("owner").order_by("position", "id")
-    if with_initiatives:
-        queryset = queryset.prefetch_related(initiatives_prefetch())
-    return Prefetch("key_results", queryset=queryset)
-
-
 def visible_objectives(viewer: Viewer, cycle: Cycle) -> QuerySet[Objective]:
     return (
         Objective.objects.filter(cycle=cycle)

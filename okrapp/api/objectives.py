@@ -3,8 +3,6 @@ objectives.services — the same functions the pages call."""
 
 from __future__ import annotations
 
-import hashlib
-
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -335,6 +333,16 @@ def _masked_key_result_kpis(viewer, rows: list[dict], kpis: dict[int, tuple]) ->
     return [{**row, "kpi": None} if row["kpi"] in hidden else row for row in rows]
 
 
+def _shared_page(view, name: str) -> tuple[list[dict], dict[int, tuple]]:
+    """The page of `view`'s list as answered (`view._represented`), its KPIs unmasked: only
+    its ids are read and sorted, and the page is shared by the readers of the same ids until
+    the next write (any reader of these ids may see them all)."""
+    ids = view.paginate_queryset(
+        view.filter_queryset(view.get_queryset()).values_list("pk", flat=True)
+    )
+    return freshness.cached(name, lambda: view._represented(ids), freshness.digest(ids))
+
+
 def _masked_kpis(viewer, objectives: list[dict], kpis: dict[int, tuple]) -> list[dict]:
     """`objectives` (shared, read-only) with null for each KPI the viewer may not see."""
     hidden = _hidden_kpis(viewer, kpis)
@@ -387,18 +395,9 @@ class ObjectiveViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         # Every visible objective is sorted for a page: sorting their ids alone, then reading
-        # the page's rows whole (descriptions, retrospectives), costs half as much.
-        # The page's objectives, as answered, are shared by the readers of the same page of
-        # ids until the next write (any reader of these ids may see them all); only the KPIs
-        # of their key results differ from reader to reader, masked here after the cache.
-        ids = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        )
-        objectives, kpis = freshness.cached(
-            "api_objectives_page",
-            lambda: self._represented(ids),
-            hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
-        )
+        # the page's rows whole (descriptions, retrospectives), costs half as much. Only the
+        # KPIs of their key results differ from reader to reader, masked after the cache.
+        objectives, kpis = _shared_page(self, "api_objectives_page")
         return self.get_paginated_response(_masked_kpis(self.viewer, objectives, kpis))
 
     def _represented(self, ids: list[int]) -> tuple[list[dict], dict[int, tuple]]:
@@ -543,16 +542,8 @@ class KeyResultViewSet(ApiViewMixin, viewsets.ModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        # As for objectives (ObjectiveViewSet.list): the page's ids, then the page as answered,
-        # shared by the readers of the same ids until the next write, its KPIs masked here.
-        ids = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        )
-        key_results, kpis = freshness.cached(
-            "api_key_results_page",
-            lambda: self._represented(ids),
-            hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
-        )
+        # As for objectives (ObjectiveViewSet.list).
+        key_results, kpis = _shared_page(self, "api_key_results_page")
         return self.get_paginated_response(_masked_key_result_kpis(self.viewer, key_results, kpis))
 
     def _represented(self, ids: list[int]) -> tuple[list[dict], dict[int, tuple]]:

@@ -197,6 +197,12 @@ def _key_part(part) -> str:
     return text.replace(" ", "_")
 
 
+def digest(values) -> str:
+    """A key part standing for many values (a page's ids): a key stays short whatever their
+    number."""
+    return hashlib.sha256(",".join(map(str, values)).encode()).hexdigest()
+
+
 def cached(name: str, compute: Callable[[], T], *parts) -> T:
     """`compute()`, shared by every process until the next write; `name` and `parts` tell
     the values apart (a cycle, a team, a day: whatever the result depends on)."""

@@ -64,14 +64,6 @@ def list_cycles(request: HttpRequest | None = None) -> list[Cycle]:
     return cycles
 
 
-def led_team_ids(user: User) -> set[int]:
-    return set(
-        Membership.objects.filter(user=user, role=Membership.Role.LEAD).values_list(
-            "team_id", flat=True
-        )
-    )
-
-
 def member_team_ids(user: User) -> set[int]:
     return set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
 

@@ -31,16 +31,6 @@ def closed(db):
 
 
 @pytest.fixture
-def planning(db):
-    return CycleFactory(
-        name="T2 2026",
-        start_date=datetime.date(2026, 4, 1),
-        end_date=datetime.date(2026, 6, 30),
-        status=Cycle.Status.PLANNING,
-    )
-
-
-@pytest.fixture
 def objective(closed, team, lead):
     objective = ObjectiveFactory(cycle=closed, team=team, owner=lead, title="Win the market")
     key_result = KeyResultFactory(
@@ -133,16 +123,14 @@ def test_the_api_carries_nothing_into_a_closed_cycle(api_as, lead, team, closed)
     assert not CarryOver.objects.exists()
 
 
-def test_an_objective_of_a_closed_cycle_is_still_carried_out_of_it(
-    api_as, lead, objective, planning
-):
+def test_an_objective_of_a_closed_cycle_is_still_carried_out_of_it(api_as, lead, objective, q2):
     response = api_as(lead).post(
         f"/api/v1/objectives/{objective.pk}/carry-over/",
-        {"cycle": planning.pk, "decision": "keep"},
+        {"cycle": q2.pk, "decision": "keep"},
         format="json",
     )
     assert response.status_code == 201
-    assert Objective.objects.get(pk=response.json()["id"]).cycle == planning
+    assert Objective.objects.get(pk=response.json()["id"]).cycle == q2
 
 
 def page_writes(objective) -> list[tuple[str, dict]]:
